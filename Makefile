@@ -1,0 +1,34 @@
+# streamgate: build, run and test. Needs Maven and a JDK 25 (found automatically, see find-jdk.sh).
+SHELL := /bin/bash
+JAVA_HOME := $(shell ./scripts/find-jdk.sh)
+export JAVA_HOME
+MVN := mvn -B -ntp
+JAR := gateway/target/streamgate.jar
+
+.PHONY: build run test clean jmh bench check-jdk
+
+check-jdk:
+	@test -n "$(JAVA_HOME)" || { echo "error: no JDK 25 found. Install one (e.g. Temurin 25) or set JAVA_HOME to it." >&2; exit 1; }
+
+build: check-jdk
+	$(MVN) -DskipTests package
+
+$(JAR):
+	$(MAKE) build
+
+run: check-jdk $(JAR)
+	$(JAVA_HOME)/bin/java $(shell cat gateway/jvm.options | grep -v '^#' | tr '\n' ' ') -jar $(JAR)
+
+test: check-jdk
+	$(MVN) verify
+
+clean:
+	$(MVN) -q clean
+
+jmh: check-jdk
+	$(MVN) -DskipTests package -pl bench -am
+	$(JAVA_HOME)/bin/java -jar bench/target/benchmarks.jar $(JMH_ARGS)
+
+bench: check-jdk
+	$(MVN) -DskipTests package -pl bench -am
+	$(JAVA_HOME)/bin/java -cp bench/target/benchmarks.jar io.streamgate.bench.LoadHarness $(BENCH_ARGS)

@@ -1,0 +1,175 @@
+package io.streamgate.llm;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The bounded single-producer, single-consumer queue between one upstream thread and one channel's event loop.
+ *
+ * <p>Why not a {@code java.util.concurrent} queue: the consumer must be woken <em>once per batch</em>, not once
+ * per token, and the producer must <em>park</em> when the ring is full so that it stops reading the upstream
+ * socket and TCP pushes back on the provider. Both need the ring's own state, so the ring owns them:
+ *
+ * <ul>
+ *   <li>{@link #publish} stores the event, then runs the wake-up task only if the consumer is not already
+ *       scheduled ({@code empty → non-empty} edge). The consumer calls {@link #beginDrain()} before polling,
+ *       which re-arms the wake-up; anything published after that is either seen by the drain or wakes it again.
+ *   <li>When full, the producer parks until {@link #poll()} frees a slot or {@link #close()} is called.
+ * </ul>
+ *
+ * <p>Head, tail and the two flags are volatile, so the publish/drain handshake is a Dekker-style pair of
+ * store-then-load sequences and no wake-up is lost. Memory is bounded by {@code capacity} events.
+ */
+public final class TokenRing implements TokenSink {
+
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle WAKE_PENDING;
+    private static final VarHandle PRODUCED_BYTES;
+    private static final VarHandle CONSUMED_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(TokenRing.class, "head", long.class);
+            TAIL = lookup.findVarHandle(TokenRing.class, "tail", long.class);
+            WAKE_PENDING = lookup.findVarHandle(TokenRing.class, "wakePending", boolean.class);
+            PRODUCED_BYTES = lookup.findVarHandle(TokenRing.class, "producedBytes", long.class);
+            CONSUMED_BYTES = lookup.findVarHandle(TokenRing.class, "consumedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final UpstreamEvent[] slots;
+    private final int mask;
+    private final Runnable wakeConsumer;
+
+    private volatile long head; // next slot to read; written by the consumer only
+    private volatile long tail; // next slot to write; written by the producer only
+    private volatile boolean wakePending; // true while a drain is scheduled or will be triggered otherwise
+    private volatile boolean closed;
+    private volatile Thread parkedProducer;
+    private long producedBytes; // producer-written, read by the memory gauge
+    private long consumedBytes; // consumer-written, read by the memory gauge
+
+    /**
+     * @param capacity the number of events the ring holds; rounded up to a power of two
+     * @param wakeConsumer schedules one drain on the consumer's thread; called from the producer's thread,
+     *     at most once per {@link #beginDrain()}, and must not block
+     */
+    public TokenRing(int capacity, Runnable wakeConsumer) {
+        if (capacity < 2 || capacity > (1 << 20)) {
+            throw new IllegalArgumentException("capacity must be in [2, 2^20]: " + capacity);
+        }
+        int size = Integer.highestOneBit(capacity - 1) << 1;
+        this.slots = new UpstreamEvent[size];
+        this.mask = size - 1;
+        this.wakeConsumer = requireNonNull(wakeConsumer, "wakeConsumer");
+    }
+
+    // ---- producer side ----
+
+    @Override
+    public boolean publish(UpstreamEvent event) {
+        requireNonNull(event, "event");
+        long t = tail;
+        while (t - head >= slots.length) {
+            if (closed) {
+                return false;
+            }
+            parkedProducer = Thread.currentThread();
+            if (t - head >= slots.length && !closed) {
+                LockSupport.park(this);
+            }
+            parkedProducer = null;
+        }
+        if (closed) {
+            return false;
+        }
+        slots[(int) t & mask] = event;
+        PRODUCED_BYTES.setOpaque(this, producedBytes + event.retainedBytes());
+        tail = t + 1;
+        if (!wakePending && WAKE_PENDING.compareAndSet(this, false, true)) {
+            wakeConsumer.run();
+        }
+        return true;
+    }
+
+    // ---- consumer side ----
+
+    /**
+     * Re-arms the wake-up. The consumer calls this at the start of each drain, before its first
+     * {@link #poll()}, so that anything published from now on is either polled by this drain or wakes the next.
+     */
+    public void beginDrain() {
+        wakePending = false;
+    }
+
+    /**
+     * Marks the consumer as already scheduled, so producers don't wake it: used while the consumer has paused
+     * itself (the channel is not writable) and will drain again on its own.
+     */
+    public void suppressWakeups() {
+        wakePending = true;
+    }
+
+    /** Takes the next event, or returns {@code null} if the ring is empty. Consumer thread only. */
+    public UpstreamEvent poll() {
+        long h = head;
+        if (h == tail) {
+            return null;
+        }
+        int index = (int) h & mask;
+        UpstreamEvent event = slots[index];
+        slots[index] = null;
+        CONSUMED_BYTES.setOpaque(this, consumedBytes + event.retainedBytes());
+        head = h + 1;
+        Thread producer = parkedProducer;
+        if (producer != null) {
+            LockSupport.unpark(producer);
+        }
+        return event;
+    }
+
+    /** Whether an event is waiting. Consumer thread only. */
+    public boolean isEmpty() {
+        return head == tail;
+    }
+
+    /**
+     * Stops the ring: the producer's current and future {@link #publish} calls return {@code false}.
+     * Safe from any thread. Events still queued are dropped by the consumer's next {@link #clear()}.
+     */
+    public void close() {
+        closed = true;
+        Thread producer = parkedProducer;
+        if (producer != null) {
+            LockSupport.unpark(producer);
+        }
+    }
+
+    /** Drops queued events. Consumer thread only; call after {@link #close()}. */
+    public void clear() {
+        while (poll() != null) {
+            // discard
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public int capacity() {
+        return slots.length;
+    }
+
+    /** Approximate heap bytes held by the ring: its slot array plus the events queued in it. Any thread. */
+    public long retainedBytes() {
+        long queued = (long) PRODUCED_BYTES.getOpaque(this) - (long) CONSUMED_BYTES.getOpaque(this);
+        return 16L + 4L * slots.length + Math.max(0, queued);
+    }
+}

@@ -1,0 +1,22 @@
+package io.streamgate.llm;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Why an upstream call failed, in terms a client can act on.
+ *
+ * @param code the stable code
+ * @param message a short description safe to show to clients (never a stack trace or a key)
+ * @param retryable whether sending the same request again may succeed
+ * @param httpStatus the provider's HTTP status, or 0 when there was none (connect error, in-stream error)
+ */
+public record UpstreamError(ErrorCode code, String message, boolean retryable, int httpStatus) {
+    public UpstreamError {
+        requireNonNull(code, "code");
+        requireNonNull(message, "message");
+    }
+
+    public static UpstreamError of(ErrorCode code, String message, boolean retryable) {
+        return new UpstreamError(code, message, retryable, 0);
+    }
+}

@@ -1,0 +1,85 @@
+package io.streamgate.llm;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What a provider adapter publishes into a {@link TokenSink}, in arrival order.
+ *
+ * <p>A stream carries any number of deltas and tool calls and ends with exactly one terminal event:
+ * {@link Completed} or {@link Failed}. Nothing follows a terminal event.
+ */
+public sealed interface UpstreamEvent {
+
+    /** Whether this event ends the stream. */
+    default boolean isTerminal() {
+        return false;
+    }
+
+    /** Approximate heap bytes this event holds, for the memory gauge. */
+    default int retainedBytes() {
+        return 32;
+    }
+
+    /** A piece of the answer text. */
+    record TextDelta(String text) implements UpstreamEvent {
+        public TextDelta {
+            requireNonNull(text, "text");
+        }
+
+        @Override
+        public int retainedBytes() {
+            return 56 + text.length();
+        }
+    }
+
+    /** A piece of the model's reasoning (OpenAI-style {@code reasoning}, Anthropic {@code thinking_delta}). */
+    record ThinkingDelta(String text) implements UpstreamEvent {
+        public ThinkingDelta {
+            requireNonNull(text, "text");
+        }
+
+        @Override
+        public int retainedBytes() {
+            return 56 + text.length();
+        }
+    }
+
+    /** A tool call whose arguments are complete. {@code argumentsJson} is the raw JSON object text. */
+    record ToolCall(String id, String name, String argumentsJson) implements UpstreamEvent {
+        public ToolCall {
+            requireNonNull(id, "id");
+            requireNonNull(name, "name");
+            requireNonNull(argumentsJson, "argumentsJson");
+        }
+
+        @Override
+        public int retainedBytes() {
+            return 96 + id.length() + name.length() + argumentsJson.length();
+        }
+    }
+
+    /** The provider finished normally. */
+    record Completed(String finishReason, Usage usage) implements UpstreamEvent {
+        public Completed {
+            requireNonNull(finishReason, "finishReason");
+            requireNonNull(usage, "usage");
+        }
+
+        @Override
+        public boolean isTerminal() {
+            return true;
+        }
+    }
+
+    /** The call failed; no {@link Completed} follows. */
+    record Failed(UpstreamError error) implements UpstreamEvent {
+        public Failed {
+            requireNonNull(error, "error");
+        }
+
+        @Override
+        public boolean isTerminal() {
+            return true;
+        }
+    }
+}
