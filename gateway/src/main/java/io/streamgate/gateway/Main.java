@@ -1,5 +1,0 @@
-package io.streamgate.gateway;
-
-public final class Main {
-    public static void main(String[] args) {}
-}

@@ -1,0 +1,152 @@
+package io.streamgate.gateway.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every setting of the gateway, read once at start from {@code STREAMGATE_*} environment variables.
+ *
+ * <p>Each variable may also be given in a properties file named by {@code STREAMGATE_CONFIG}, under the same
+ * name; the environment wins over the file. The README lists every setting with its default.
+ */
+public record GatewayConfig(
+        String bindAddress,
+        int port,
+        int metricsPort,
+        String upstreamUrl,
+        String upstreamApiKey,
+        String model,
+        List<String> corsOrigins,
+        int maxBodyBytes,
+        int maxMessageChars,
+        int maxAnswerChars,
+        int maxHeaderBytes,
+        int ringCapacity,
+        Duration coalesceMaxDelay,
+        int coalesceMaxTokens,
+        Duration pingInterval,
+        int writeBufferLowWaterMark,
+        int writeBufferHighWaterMark,
+        int ioThreads,
+        Duration upstreamConnectTimeout,
+        Duration upstreamReadTimeout,
+        Duration simulatorFirstTokenDelay,
+        Duration simulatorTokenInterval,
+        int simulatorTokens) {
+
+    /** Reads the process environment (and the {@code STREAMGATE_CONFIG} file, if named). */
+    public static GatewayConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** Reads the given variables (and the {@code STREAMGATE_CONFIG} file they name, if any). */
+    public static GatewayConfig from(Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>();
+        String file = env.get("STREAMGATE_CONFIG");
+        if (file != null && !file.isBlank()) {
+            merged.putAll(readProperties(Path.of(file)));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("STREAMGATE_")) {
+                merged.put(k, v);
+            }
+        });
+        Settings s = new Settings(merged);
+        int cores = Runtime.getRuntime().availableProcessors();
+        GatewayConfig config = new GatewayConfig(
+                s.string("STREAMGATE_BIND_ADDRESS", "127.0.0.1"),
+                s.integer("STREAMGATE_PORT", 8080, 0, 65535),
+                s.integer("STREAMGATE_METRICS_PORT", 9464, 0, 65535),
+                s.string("STREAMGATE_UPSTREAM_URL", null),
+                s.string("STREAMGATE_UPSTREAM_API_KEY", null),
+                s.string("STREAMGATE_MODEL", null),
+                s.list("STREAMGATE_CORS_ORIGINS"),
+                s.integer("STREAMGATE_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20),
+                s.integer("STREAMGATE_MAX_MESSAGE_CHARS", 100_000, 1, 16 << 20),
+                s.integer("STREAMGATE_MAX_ANSWER_CHARS", 4 << 20, 1024, 256 << 20),
+                s.integer("STREAMGATE_MAX_HEADER_BYTES", 16 * 1024, 1024, 1 << 20),
+                s.integer("STREAMGATE_RING_CAPACITY", 256, 2, 1 << 16),
+                s.millis("STREAMGATE_COALESCE_MAX_DELAY_MS", 5, 0, 10_000),
+                s.integer("STREAMGATE_COALESCE_MAX_TOKENS", 16, 1, 100_000),
+                s.millis("STREAMGATE_PING_INTERVAL_MS", 15_000, 1, 3_600_000),
+                s.integer("STREAMGATE_WRITE_BUFFER_LOW_BYTES", 32 * 1024, 1, 64 << 20),
+                s.integer("STREAMGATE_WRITE_BUFFER_HIGH_BYTES", 64 * 1024, 1, 64 << 20),
+                s.integer("STREAMGATE_IO_THREADS", cores, 1, 1024),
+                s.millis("STREAMGATE_UPSTREAM_CONNECT_TIMEOUT_MS", 5_000, 1, 600_000),
+                s.millis("STREAMGATE_UPSTREAM_READ_TIMEOUT_MS", 60_000, 1, 3_600_000),
+                s.millis("STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", 50, 0, 600_000),
+                s.millis("STREAMGATE_SIM_TOKEN_INTERVAL_MS", 20, 0, 600_000),
+                s.integer("STREAMGATE_SIM_TOKENS", 60, 1, 100_000));
+        if (config.writeBufferLowWaterMark > config.writeBufferHighWaterMark) {
+            throw new ConfigException("STREAMGATE_WRITE_BUFFER_LOW_BYTES must not exceed STREAMGATE_WRITE_BUFFER_HIGH_BYTES");
+        }
+        return config;
+    }
+
+    /** Defaults only: what a test starts from. */
+    public static GatewayConfig defaults() {
+        return from(Map.of());
+    }
+
+    /** Whether the built-in simulator is the upstream. */
+    public boolean usesSimulator() {
+        return upstreamUrl == null;
+    }
+
+    private static Map<String, String> readProperties(Path path) {
+        Properties props = new Properties();
+        try (InputStream in = Files.newInputStream(path)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read STREAMGATE_CONFIG file " + path, e);
+        }
+        Map<String, String> out = new HashMap<>();
+        props.forEach((k, v) -> out.put(k.toString(), v.toString()));
+        return out;
+    }
+
+    /** Typed, range-checked reads, so a bad value fails at start with the variable's name. */
+    private record Settings(Map<String, String> values) {
+
+        String string(String name, String fallback) {
+            String v = values.get(name);
+            return v == null || v.isBlank() ? fallback : v.strip();
+        }
+
+        int integer(String name, int fallback, int min, int max) {
+            String v = string(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(v);
+                if (parsed < min || parsed > max) {
+                    throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + v);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + " must be an integer, got '" + v + "'");
+            }
+        }
+
+        Duration millis(String name, int fallback, int min, int max) {
+            return Duration.ofMillis(integer(name, fallback, min, max));
+        }
+
+        List<String> list(String name) {
+            String v = string(name, null);
+            if (v == null) {
+                return List.of();
+            }
+            return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        }
+    }
+}

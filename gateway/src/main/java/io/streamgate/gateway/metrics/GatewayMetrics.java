@@ -1,0 +1,102 @@
+package io.streamgate.gateway.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.LongSupplier;
+
+/**
+ * The gateway's Prometheus metrics. Names are a contract (DESIGN.md, "Metrics"): dashboards use them.
+ *
+ * <p>Latency histograms have buckets below one millisecond because the gateway's own share is meant to be that
+ * small. Every method is safe from any thread and allocation-free on the per-chunk path.
+ */
+public final class GatewayMetrics {
+
+    /** How a stream ended, the {@code status} label of {@code streaming_completions_total}. */
+    public enum Outcome {
+        SUCCESS("success"),
+        ERROR("error"),
+        TIMEOUT("timeout"),
+        CANCELLED("cancelled");
+
+        final String label;
+
+        Outcome(String label) {
+            this.label = label;
+        }
+    }
+
+    static final double[] LATENCY_BUCKETS_MS = {
+        0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000
+    };
+
+    private final PrometheusRegistry registry;
+    private final Histogram firstByteLatency;
+    private final Counter chunks;
+    private final Counter completions;
+    private final CounterDataPoint[] completionsByOutcome = new CounterDataPoint[Outcome.values().length];
+    private final java.util.concurrent.atomic.AtomicLong activeStreams = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * @param heldBytes the bytes currently held by streams (rings, coalescers, outbound buffers); read at scrape
+     */
+    public GatewayMetrics(PrometheusRegistry registry, LongSupplier heldBytes) {
+        this.registry = registry;
+        firstByteLatency = Histogram.builder()
+                .name("streaming_first_byte_latency_ms")
+                .help("Request accepted to the first event written to the client, in milliseconds")
+                .classicUpperBounds(LATENCY_BUCKETS_MS)
+                .classicOnly()
+                .register(registry);
+        chunks = Counter.builder()
+                .name("streaming_chunks_total")
+                .help("message_chunk events written to clients")
+                .register(registry);
+        completions = Counter.builder()
+                .name("streaming_completions_total")
+                .help("Streams ended, by how they ended")
+                .labelNames("status")
+                .register(registry);
+        for (Outcome o : Outcome.values()) {
+            completionsByOutcome[o.ordinal()] = completions.labelValues(o.label);
+        }
+        GaugeWithCallback.builder()
+                .name("streaming_active_connections")
+                .help("Streams in flight")
+                .callback(cb -> cb.call(activeStreams.get()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("streaming_memory_mb")
+                .help("Memory held by in-flight streams (token rings, pending chunks, outbound socket buffers), in MiB")
+                .callback(cb -> cb.call(heldBytes.getAsLong() / (1024.0 * 1024.0)))
+                .register(registry);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void streamStarted() {
+        activeStreams.incrementAndGet();
+    }
+
+    public void streamEnded(Outcome outcome) {
+        activeStreams.decrementAndGet();
+        completionsByOutcome[outcome.ordinal()].inc();
+    }
+
+    public void firstByte(long nanos) {
+        firstByteLatency.observe(nanos / 1_000_000.0);
+    }
+
+    public void chunkWritten() {
+        chunks.inc();
+    }
+
+    public long activeStreams() {
+        return activeStreams.get();
+    }
+}

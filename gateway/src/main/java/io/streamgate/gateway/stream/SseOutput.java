@@ -1,0 +1,111 @@
+package io.streamgate.gateway.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * An HTTP/1.1 chunked {@code text/event-stream} response.
+ *
+ * <p>Events queued between two flushes are encoded into one pooled buffer and leave as one HTTP chunk with one
+ * {@code write} and the void promise: no per-event promise or listener allocation. Write failures surface as
+ * {@code exceptionCaught}, which closes the channel and so ends the stream.
+ */
+final class SseOutput implements EventOutput {
+
+    private static final int INITIAL_BATCH_BYTES = 512;
+
+    private final Channel channel;
+    private ByteBuf batch;
+    private volatile long lastWriteNanos;
+
+    SseOutput(Channel channel) {
+        this.channel = requireNonNull(channel, "channel");
+        this.lastWriteNanos = channel.eventLoop().ticker().nanoTime();
+    }
+
+    @Override
+    public void start() {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                .set("X-Accel-Buffering", "no");
+        HttpUtil.setTransferEncodingChunked(head, true);
+        channel.writeAndFlush(head, channel.voidPromise());
+        lastWriteNanos = channel.eventLoop().ticker().nanoTime();
+    }
+
+    @Override
+    public void event(StreamEvent event, long sequence, long timestampMillis) {
+        SseEventEncoder.encode(event, sequence, timestampMillis, batch());
+    }
+
+    @Override
+    public void ping() {
+        SseEventEncoder.encodePing(batch());
+        flush();
+    }
+
+    @Override
+    public void flush() {
+        if (batch != null) {
+            ByteBuf out = batch;
+            batch = null;
+            channel.writeAndFlush(new DefaultHttpContent(out), channel.voidPromise());
+            lastWriteNanos = channel.eventLoop().ticker().nanoTime();
+        }
+    }
+
+    @Override
+    public void finish() {
+        ByteBuf out = batch;
+        batch = null;
+        var last = out == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(out);
+        channel.writeAndFlush(last, channel.voidPromise()); // HttpServerKeepAliveHandler closes if it must
+        lastWriteNanos = channel.eventLoop().ticker().nanoTime();
+    }
+
+    @Override
+    public void discard() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public long pendingBytes() {
+        // The batch lives only within one event-loop task, so the outbound buffer is what stays held.
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        return outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    }
+
+    @Override
+    public long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    private ByteBuf batch() {
+        if (batch == null) {
+            batch = channel.alloc().directBuffer(INITIAL_BATCH_BYTES);
+        }
+        return batch;
+    }
+}

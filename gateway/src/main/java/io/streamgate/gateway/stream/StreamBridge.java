@@ -1,0 +1,269 @@
+package io.streamgate.gateway.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.metrics.GatewayMetrics.Outcome;
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.TokenRing;
+import io.streamgate.llm.UpstreamCall;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.UpstreamEvent;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One stream's path from the upstream thread to the client: the consumer side of its {@link TokenRing}.
+ *
+ * <p>Threads: the upstream thread only publishes into the ring, which wakes this bridge once per batch by
+ * scheduling {@link #drain()} on the channel's event loop. Everything else here runs on that event loop, so
+ * the bridge needs no locks. The only cross-thread state is the ring itself and {@link #call}.
+ *
+ * <p>Backpressure: a drain that finds the channel unwritable pauses and leaves events in the ring. The ring
+ * fills, the producer parks, OkHttp stops reading and TCP pushes back on the provider. When the channel
+ * drains ({@link #onWritabilityChanged()}), everything that queued leaves as one merged chunk.
+ *
+ * <p>Ending: exactly one of {@code complete_state}, {@code error} or a silent cancel (client gone) ends the
+ * stream, and each path closes the ring, cancels the upstream call and releases what it holds.
+ */
+public final class StreamBridge {
+
+    private static final UpstreamCall CANCELLED = () -> {};
+
+    private final EventLoop loop;
+    private final EventOutput output;
+    private final StreamSettings settings;
+    private final GatewayMetrics metrics;
+    private final StreamRegistry registry;
+    private final Runnable onEnd;
+    private final TokenRing ring;
+    private final ChunkCoalescer coalescer;
+    private final StringBuilder answer = new StringBuilder();
+    private final AtomicReference<UpstreamCall> call = new AtomicReference<>();
+    private final Runnable drainTask = this::drain;
+    private final Runnable flushTimerTask = this::onFlushTimer;
+    private final long acceptedNanos;
+
+    private long sequence;
+    private long textDeltas;
+    private boolean firstEventWritten;
+    private boolean paused;
+    private boolean done;
+    private boolean flushTimerArmed;
+    private ScheduledFuture<?> pingTask;
+
+    StreamBridge(
+            EventLoop loop,
+            EventOutput output,
+            StreamSettings settings,
+            GatewayMetrics metrics,
+            StreamRegistry registry,
+            long acceptedNanos,
+            Runnable onEnd) {
+        this.loop = requireNonNull(loop, "loop");
+        this.output = requireNonNull(output, "output");
+        this.settings = requireNonNull(settings, "settings");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.registry = requireNonNull(registry, "registry");
+        this.onEnd = requireNonNull(onEnd, "onEnd");
+        this.acceptedNanos = acceptedNanos;
+        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask));
+        this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
+    }
+
+    /**
+     * Sends the response head at once, then opens the upstream call on {@code starter} (a virtual thread): the
+     * provider adapter may resolve DNS or load state, which must never happen on the event loop.
+     */
+    void start(LlmProvider provider, ChatRequest request, Executor starter) {
+        assert loop.inEventLoop();
+        registry.add(this);
+        metrics.streamStarted();
+        output.start();
+        long ping = settings.pingInterval().toNanos();
+        pingTask = loop.scheduleAtFixedRate(this::pingIfIdle, ping, ping, TimeUnit.NANOSECONDS);
+        starter.execute(() -> openUpstream(provider, request));
+    }
+
+    private void openUpstream(LlmProvider provider, ChatRequest request) {
+        if (ring.isClosed()) {
+            return;
+        }
+        UpstreamCall opened;
+        try {
+            opened = provider.stream(request, ring);
+        } catch (RuntimeException e) {
+            ring.publish(new UpstreamEvent.Failed(
+                    UpstreamError.of(ErrorCode.INTERNAL, "could not start the upstream call", true)));
+            return;
+        }
+        if (!call.compareAndSet(null, opened)) {
+            opened.cancel(); // the client left while we were starting
+        }
+    }
+
+    /** Polls the ring until it is empty, the channel stops being writable, or the stream ends. */
+    private void drain() {
+        if (done) {
+            return;
+        }
+        ring.beginDrain();
+        if (!output.isWritable()) {
+            pause();
+            return;
+        }
+        boolean catchUp = paused;
+        paused = false;
+        int budget = ring.capacity();
+        UpstreamEvent event;
+        while (!done && (event = ring.poll()) != null) {
+            handle(event, catchUp);
+            if (--budget == 0 && !ring.isEmpty()) {
+                // Yield so one fast stream cannot starve the other channels of this event loop.
+                output.flush();
+                loop.execute(drainTask);
+                return;
+            }
+        }
+        if (done) {
+            return;
+        }
+        if (coalescer.hasPending()) {
+            if (catchUp || settings.coalesceMaxDelay().isZero()) {
+                coalescer.flush();
+            } else {
+                armFlushTimer();
+            }
+        }
+        output.flush();
+    }
+
+    private void handle(UpstreamEvent event, boolean catchUp) {
+        switch (event) {
+            case UpstreamEvent.TextDelta t -> {
+                if (answer.length() + t.text().length() > settings.maxAnswerChars()) {
+                    fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "the answer exceeds the gateway's size limit", false));
+                    return;
+                }
+                answer.append(t.text());
+                textDeltas++;
+                coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), catchUp);
+            }
+            case UpstreamEvent.ThinkingDelta t -> coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), catchUp);
+            case UpstreamEvent.ToolCall c -> {
+                coalescer.flush();
+                emit(new StreamEvent.ToolCall(c.id(), c.name(), c.argumentsJson()));
+            }
+            case UpstreamEvent.Completed c -> complete(c);
+            case UpstreamEvent.Failed f -> fail(f.error());
+        }
+    }
+
+    private void complete(UpstreamEvent.Completed completed) {
+        coalescer.finish();
+        var usage = completed.usage();
+        emit(new StreamEvent.CompleteState(
+                answer.toString(),
+                usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas,
+                usage.promptTokens(),
+                usage.cacheCreationInputTokens(),
+                usage.cacheReadInputTokens(),
+                coalescer.chunksEmitted(),
+                (System.nanoTime() - acceptedNanos) / 1e9,
+                completed.finishReason(),
+                false));
+        end(Outcome.SUCCESS);
+        output.finish();
+    }
+
+    private void fail(UpstreamError error) {
+        coalescer.flush(); // what the client has not seen yet still reaches it, before the error
+        emit(new StreamEvent.Error(error.code(), error.message(), error.retryable()));
+        end(error.code() == ErrorCode.UPSTREAM_TIMEOUT ? Outcome.TIMEOUT : Outcome.ERROR);
+        output.finish();
+    }
+
+    /** The client went away: stop the provider at once and drop everything. */
+    public void onChannelClosed() {
+        if (done) {
+            return;
+        }
+        end(Outcome.CANCELLED);
+        output.discard();
+    }
+
+    /** Resumes a paused drain once the client has caught up. */
+    public void onWritabilityChanged() {
+        if (!done && paused && output.isWritable()) {
+            drain();
+        }
+    }
+
+    private void end(Outcome outcome) {
+        done = true;
+        ring.close();
+        cancelUpstream();
+        ring.clear();
+        if (pingTask != null) {
+            pingTask.cancel(false);
+        }
+        metrics.streamEnded(outcome);
+        registry.remove(this);
+        onEnd.run();
+    }
+
+    private void emit(StreamEvent event) {
+        output.event(event, sequence++, System.currentTimeMillis());
+        if (!firstEventWritten) {
+            firstEventWritten = true;
+            metrics.firstByte(System.nanoTime() - acceptedNanos);
+        }
+        if (event instanceof StreamEvent.MessageChunk) {
+            metrics.chunkWritten();
+        }
+    }
+
+    private void pause() {
+        paused = true;
+        ring.suppressWakeups(); // onWritabilityChanged() resumes us; producers need not wake us meanwhile
+    }
+
+    private void armFlushTimer() {
+        if (!flushTimerArmed) {
+            flushTimerArmed = true;
+            loop.schedule(flushTimerTask, settings.coalesceMaxDelay().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onFlushTimer() {
+        flushTimerArmed = false;
+        if (!done && !paused && coalescer.hasPending()) {
+            coalescer.flush();
+            output.flush();
+        }
+    }
+
+    private void pingIfIdle() {
+        long interval = settings.pingInterval().toNanos();
+        if (!done && output.isWritable() && loop.ticker().nanoTime() - output.lastWriteNanos() >= interval / 2) {
+            output.ping();
+        }
+    }
+
+    private void cancelUpstream() {
+        UpstreamCall current = call.getAndSet(CANCELLED);
+        if (current != null && current != CANCELLED) {
+            current.cancel();
+        }
+    }
+
+    /** Bytes this stream holds now: queued events, pending text, the answer so far, the socket's backlog. */
+    long heldBytes() {
+        return ring.retainedBytes() + 2L * coalescer.pendingChars() + answer.length() + output.pendingBytes();
+    }
+}

@@ -1,0 +1,18 @@
+package io.streamgate.gateway.stream;
+
+import io.streamgate.gateway.config.GatewayConfig;
+import java.time.Duration;
+
+/** The per-stream knobs, taken from {@link GatewayConfig}. */
+public record StreamSettings(
+        int ringCapacity, Duration coalesceMaxDelay, int coalesceMaxTokens, Duration pingInterval, int maxAnswerChars) {
+
+    public static StreamSettings from(GatewayConfig config) {
+        return new StreamSettings(
+                config.ringCapacity(),
+                config.coalesceMaxDelay(),
+                config.coalesceMaxTokens(),
+                config.pingInterval(),
+                config.maxAnswerChars());
+    }
+}

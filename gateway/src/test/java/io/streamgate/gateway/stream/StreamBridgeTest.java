@@ -1,0 +1,249 @@
+package io.streamgate.gateway.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.testing.Json;
+import io.streamgate.gateway.testing.SseParser;
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.TokenSink;
+import io.streamgate.llm.UpstreamCall;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.Usage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bridge on an {@link EmbeddedChannel}: the test thread is both the upstream thread and the event loop. */
+class StreamBridgeTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final StreamRegistry registry = new StreamRegistry();
+    private final GatewayMetrics metrics = new GatewayMetrics(new PrometheusRegistry(), registry::heldBytes);
+    private final FakeProvider provider = new FakeProvider();
+    private final SseParser sse = new SseParser();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private boolean sawHead;
+    private boolean sawLast;
+    private StreamBridge bridge;
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    private void start(Duration maxDelay, int maxTokens) {
+        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20);
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), settings, metrics, registry,
+                System.nanoTime(), () -> ended.set(true));
+        // What ApiRouter does for a live stream: forward writability to the bridge.
+        channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                bridge.onWritabilityChanged();
+            }
+        });
+        bridge.start(provider, new ChatRequest(null, List.of(), null, null), Runnable::run);
+    }
+
+    private List<SseParser.Event> written() {
+        channel.runPendingTasks();
+        for (Object msg; (msg = channel.readOutbound()) != null; ) {
+            try {
+                if (msg instanceof HttpResponse) {
+                    sawHead = true;
+                }
+                if (msg instanceof HttpContent content) {
+                    ByteBuf buf = content.content();
+                    byte[] bytes = new byte[buf.readableBytes()];
+                    buf.getBytes(buf.readerIndex(), bytes);
+                    sse.feed(bytes);
+                }
+                if (msg instanceof LastHttpContent) {
+                    sawLast = true;
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+        return sse.drainEvents();
+    }
+
+    private void publish(UpstreamEvent... events) {
+        for (UpstreamEvent e : events) {
+            assertTrue(provider.sink.publish(e));
+        }
+    }
+
+    private static UpstreamEvent.TextDelta text(String s) {
+        return new UpstreamEvent.TextDelta(s);
+    }
+
+    @Test
+    void headersLeaveBeforeAnyToken() {
+        start(Duration.ZERO, 4);
+        assertTrue(written().isEmpty());
+        assertTrue(sawHead, "the response head is flushed as soon as the stream starts");
+    }
+
+    @Test
+    void firstDeltaIsWrittenAtOnceAndTheRestCoalesceUntilTheTimer() {
+        start(Duration.ofMillis(5), 16);
+        publish(text("Hel"));
+        var first = written();
+        assertEquals(1, first.size());
+        assertEquals("Hel", Json.string(first.get(0).data(), "content"));
+
+        publish(text("lo"), text(" wor"));
+        assertTrue(written().isEmpty(), "later deltas wait for max-delay");
+        channel.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        var merged = written();
+        assertEquals(1, merged.size());
+        assertEquals("lo wor", Json.string(merged.get(0).data(), "content"));
+        assertEquals(2, Json.number(merged.get(0).data(), "token_count"));
+    }
+
+    @Test
+    void maxTokensFlushesWithoutWaitingForTheTimer() {
+        start(Duration.ofSeconds(10), 2);
+        publish(text("a"), text("b"), text("c"));
+        var events = written();
+        assertEquals(List.of("a", "bc"), events.stream().map(e -> Json.string(e.data(), "content")).toList());
+    }
+
+    @Test
+    void completionEndsWithFinalChunkThenCompleteState() {
+        start(Duration.ofSeconds(10), 16);
+        publish(text("a"), text("b"), new UpstreamEvent.Completed("stop", new Usage(7, 2, -1, -1)));
+        var events = written();
+        assertEquals(3, events.size());
+        assertEquals("message_chunk", Json.string(events.get(1).data(), "type"));
+        assertEquals(Boolean.TRUE, Json.bool(events.get(1).data(), "is_final"));
+        assertEquals(Boolean.FALSE, Json.bool(events.get(0).data(), "is_final"));
+        String complete = events.get(2).data();
+        assertEquals("complete_state", Json.string(complete, "type"));
+        assertEquals("ab", Json.string(complete, "final_message"));
+        assertEquals(2, Json.number(complete, "total_tokens"));
+        assertEquals(7, Json.number(complete, "prompt_tokens"));
+        assertEquals(2, Json.number(complete, "total_chunks"));
+        assertEquals("stop", Json.string(complete, "finish_reason"));
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(String.valueOf(i), events.get(i).id());
+            assertEquals(i, Json.number(events.get(i).data(), "sequence"));
+        }
+        assertTrue(sawLast);
+        assertTrue(ended.get());
+        assertEquals(0, metrics.activeStreams());
+        assertTrue(provider.cancelled.get(), "the finished call is released");
+    }
+
+    @Test
+    void failureEndsWithOneErrorAndNoCompleteState() {
+        start(Duration.ofSeconds(10), 16);
+        publish(text("a"), text("b"), new UpstreamEvent.Failed(
+                new UpstreamError(ErrorCode.UPSTREAM_ERROR, "cut", true, 0)));
+        var events = written();
+        assertEquals(List.of("message_chunk", "message_chunk", "error"),
+                events.stream().map(e -> Json.string(e.data(), "type")).toList());
+        assertEquals("b", Json.string(events.get(1).data(), "content"), "pending text is delivered before the error");
+        assertEquals("upstream_error", Json.string(events.get(2).data(), "code"));
+        assertEquals(Boolean.TRUE, Json.bool(events.get(2).data(), "retryable"));
+        assertTrue(sawLast);
+    }
+
+    @Test
+    void unwritableChannelPausesTheDrainAndResumeMergesWhatQueued() {
+        start(Duration.ofSeconds(10), 2);
+        publish(text("first"));
+        assertEquals(1, written().size());
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        assertFalse(channel.isWritable());
+        publish(text("a"), text("b"), text("c"), text("d"), text("e"));
+        assertTrue(written().isEmpty(), "nothing is written while the client is not keeping up");
+        assertTrue(registry.heldBytes() > 0, "queued tokens count as held memory");
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        var resumed = written();
+        assertEquals(1, resumed.size(), "what queued during the pause leaves as one chunk");
+        assertEquals("abcde", Json.string(resumed.get(0).data(), "content"));
+        assertEquals(5, Json.number(resumed.get(0).data(), "token_count"));
+    }
+
+    @Test
+    void clientDisconnectCancelsTheUpstreamAndStopsTheProducer() {
+        start(Duration.ofSeconds(10), 16);
+        publish(text("a"));
+        written();
+        bridge.onChannelClosed();
+        assertTrue(provider.cancelled.get());
+        assertFalse(provider.sink.publish(text("late")), "the producer learns the consumer is gone");
+        assertEquals(0, metrics.activeStreams());
+        assertEquals(0, registry.size());
+        assertTrue(ended.get());
+    }
+
+    @Test
+    void disconnectBeforeTheUpstreamCallExistsStillCancelsIt() {
+        var deferred = new ArrayList<Runnable>();
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20);
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), settings, metrics, registry,
+                System.nanoTime(), () -> {});
+        bridge.start(provider, new ChatRequest(null, List.of(), null, null), deferred::add);
+        bridge.onChannelClosed();
+        deferred.forEach(Runnable::run);
+        assertNull(provider.sink, "a closed stream does not open the upstream call at all");
+        written();
+    }
+
+    @Test
+    void pingIsSentAfterSilence() {
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20);
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), settings, metrics, registry,
+                System.nanoTime(), () -> {});
+        bridge.start(provider, new ChatRequest(null, List.of(), null, null), Runnable::run);
+        written();
+        channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        written();
+        assertTrue(sse.comments().contains("ping"));
+        bridge.onChannelClosed();
+    }
+
+    private static final class FakeProvider implements LlmProvider {
+        TokenSink sink;
+        final AtomicBoolean cancelled = new AtomicBoolean();
+
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public UpstreamCall stream(ChatRequest request, TokenSink sink) {
+            this.sink = sink;
+            return () -> cancelled.set(true);
+        }
+    }
+}
