@@ -1,0 +1,181 @@
+package io.streamgate.gateway.simulator;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * Writes the OpenAI Chat Completions wire format (chunks, the whole completion, errors) straight
+ * into pooled {@link ByteBuf}s with jackson-core's generator, with no intermediate strings.
+ *
+ * <p>The field order and the {@code null}s follow what api.openai.com sends (see
+ * {@code fixtures/recorded/openai-chat-text.sse}), so that a client which works against the
+ * simulator also works against the real API.
+ *
+ * <p>Every method that returns a buffer hands over its ownership; if writing fails the buffer is
+ * released before the exception leaves, so no path leaks.
+ */
+final class OpenAiJson {
+
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final JsonFactory json;
+
+    OpenAiJson(JsonFactory json) {
+        this.json = Objects.requireNonNull(json, "json");
+    }
+
+    /** One JSON body to write; the generator is positioned before the root value. */
+    @FunctionalInterface
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** The first stream event: the assistant role with empty content, as OpenAI sends it. */
+    ByteBuf roleEvent(ByteBufAllocator alloc, SimAnswer a) {
+        return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> {
+            d.writeStringField("role", "assistant");
+            d.writeStringField("content", "");
+            d.writeNullField("refusal");
+        }, null)));
+    }
+
+    /** One content token as a stream event. */
+    ByteBuf tokenEvent(ByteBufAllocator alloc, SimAnswer a, String content) {
+        return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> d.writeStringField("content", content), null)));
+    }
+
+    /**
+     * The stream's tail in one buffer, since it is written at once: the chunk with the finish
+     * reason and an empty delta, the usage chunk with {@code choices: []}, and {@code [DONE]}.
+     */
+    ByteBuf tailEvents(ByteBufAllocator alloc, SimAnswer a) {
+        return encode(alloc, buf -> {
+            appendEvent(buf, g -> chunk(g, a, d -> {}, a.finishReason()));
+            appendEvent(buf, g -> {
+                g.writeStartObject();
+                envelope(g, a, "chat.completion.chunk");
+                g.writeArrayFieldStart("choices");
+                g.writeEndArray();
+                usage(g, a);
+                g.writeEndObject();
+            });
+            buf.writeBytes(DONE);
+        });
+    }
+
+    /** The whole answer as one {@code chat.completion} document, for {@code stream: false}. */
+    ByteBuf completion(ByteBufAllocator alloc, SimAnswer a) {
+        return encode(alloc, buf -> appendJson(buf, g -> {
+            g.writeStartObject();
+            envelope(g, a, "chat.completion");
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            g.writeStringField("content", a.text());
+            g.writeNullField("refusal");
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", a.finishReason());
+            g.writeEndObject();
+            g.writeEndArray();
+            usage(g, a);
+            g.writeEndObject();
+        }));
+    }
+
+    /** OpenAI's error document: {@code {"error":{"message","type","param":null,"code":null}}}. */
+    ByteBuf error(ByteBufAllocator alloc, String message, String type) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(type, "type");
+        return encode(alloc, buf -> appendJson(buf, g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            g.writeStringField("message", message);
+            g.writeStringField("type", type);
+            g.writeNullField("param");
+            g.writeNullField("code");
+            g.writeEndObject();
+            g.writeEndObject();
+        }));
+    }
+
+    private void chunk(JsonGenerator g, SimAnswer a, Body delta, String finishReason) throws IOException {
+        g.writeStartObject();
+        envelope(g, a, "chat.completion.chunk");
+        g.writeArrayFieldStart("choices");
+        g.writeStartObject();
+        g.writeNumberField("index", 0);
+        g.writeObjectFieldStart("delta");
+        delta.write(g);
+        g.writeEndObject();
+        g.writeNullField("logprobs");
+        if (finishReason == null) {
+            g.writeNullField("finish_reason");
+        } else {
+            g.writeStringField("finish_reason", finishReason);
+        }
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void envelope(JsonGenerator g, SimAnswer a, String object) throws IOException {
+        g.writeStringField("id", a.id());
+        g.writeStringField("object", object);
+        g.writeNumberField("created", a.created());
+        g.writeStringField("model", a.model());
+    }
+
+    private static void usage(JsonGenerator g, SimAnswer a) throws IOException {
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", a.promptTokens());
+        g.writeNumberField("completion_tokens", a.tokenCount());
+        g.writeNumberField("total_tokens", a.totalTokens());
+        g.writeEndObject();
+    }
+
+    private void appendEvent(ByteBuf buf, Body body) throws IOException {
+        buf.writeBytes(DATA);
+        appendJson(buf, body);
+        buf.writeBytes(EVENT_END);
+    }
+
+    private void appendJson(ByteBuf buf, Body body) throws IOException {
+        // Closing the generator flushes into buf; closing a ByteBufOutputStream never releases buf.
+        // The cast picks the OutputStream overload: ByteBufOutputStream is also a DataOutput.
+        try (JsonGenerator g = json.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
+            body.write(g);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Filler {
+        void fill(ByteBuf buf) throws IOException;
+    }
+
+    private static ByteBuf encode(ByteBufAllocator alloc, Filler filler) {
+        ByteBuf buf = alloc.buffer(256);
+        try {
+            filler.fill(buf);
+            return buf;
+        } catch (IOException e) {
+            buf.release();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            buf.release();
+            throw e;
+        }
+    }
+}

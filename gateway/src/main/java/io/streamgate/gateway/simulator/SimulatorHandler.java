@@ -1,0 +1,136 @@
+package io.streamgate.gateway.simulator;
+
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one connection's requests: {@code POST /v1/chat/completions} to an answer, anything else
+ * to an OpenAI-style error.
+ *
+ * <p>One instance per connection. HTTP/1.1 answers requests in order, so while an answer is being
+ * written, further (pipelined) requests wait in a queue and are answered one after another; the
+ * queue's buffers are released if the client leaves first.
+ */
+final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    static final String COMPLETIONS_PATH = "/v1/chat/completions";
+
+    private static final Logger log = LoggerFactory.getLogger(SimulatorHandler.class);
+
+    private final SimulatorSettings settings;
+    private final SimRequestParser parser;
+    private final OpenAiJson json;
+    private final AtomicLong ids;
+    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    private InFlight current;
+
+    SimulatorHandler(SimulatorSettings settings, SimRequestParser parser, OpenAiJson json, AtomicLong ids) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.json = Objects.requireNonNull(json, "json");
+        this.ids = Objects.requireNonNull(ids, "ids");
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (current != null) {
+            queued.add(req.retain());
+        } else {
+            handle(ctx, req);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (!req.decoderResult().isSuccess()) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
+            return;
+        }
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (!COMPLETIONS_PATH.equals(path)) {
+            sendError(ctx, HttpResponseStatus.NOT_FOUND, "Invalid URL (" + req.method() + " " + path + ")", keepAlive);
+            return;
+        }
+        if (!HttpMethod.POST.equals(req.method())) {
+            sendError(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Use POST for " + COMPLETIONS_PATH, keepAlive);
+            return;
+        }
+        SimRequest request;
+        try {
+            request = parser.parse(new ByteBufInputStream(req.content()));
+        } catch (InvalidRequestException e) {
+            sendError(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage(), keepAlive);
+            return;
+        }
+        SimAnswer answer = SimAnswer.plan(request, settings, "chatcmpl-sim-" + ids.incrementAndGet(),
+                System.currentTimeMillis() / 1000);
+        Runnable done = () -> answered(ctx, keepAlive);
+        current = request.stream()
+                ? new StreamingAnswer(ctx, answer, json, settings, keepAlive, done)
+                : new WholeAnswer(ctx, answer, json, settings, keepAlive, done);
+        current.start();
+    }
+
+    /** The current answer is fully written: answer the next queued request, if the connection stays. */
+    private void answered(ChannelHandlerContext ctx, boolean keepAlive) {
+        current = null;
+        if (!keepAlive) {
+            releaseQueued();
+            return;
+        }
+        FullHttpRequest next;
+        while (current == null && ctx.channel().isActive() && (next = queued.poll()) != null) {
+            try {
+                handle(ctx, next);
+            } finally {
+                next.release();
+            }
+        }
+    }
+
+    private void sendError(ChannelHandlerContext ctx, HttpResponseStatus status, String message, boolean keepAlive) {
+        HttpReplies.sendJson(ctx, status, json.error(ctx.alloc(), message, "invalid_request_error"), keepAlive);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (current != null) {
+            current.writabilityChanged();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (current != null) {
+            current.cancel();
+            current = null;
+        }
+        releaseQueued();
+        super.channelInactive(ctx);
+    }
+
+    private void releaseQueued() {
+        FullHttpRequest req;
+        while ((req = queued.poll()) != null) {
+            req.release();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("simulator connection {} failed; closing it", ctx.channel(), cause);
+        ctx.close();
+    }
+}

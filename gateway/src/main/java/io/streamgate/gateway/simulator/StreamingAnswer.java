@@ -1,0 +1,130 @@
+package io.streamgate.gateway.simulator;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The answer to a {@code stream: true} request, paced like a model: headers and the role chunk at
+ * once, the first token after the first-token delay, then one token per interval, then the finish,
+ * usage and {@code [DONE]} events.
+ *
+ * <p>Everything runs on the channel's event loop, so no field needs synchronisation. Pacing uses
+ * the loop's {@code schedule}, never a sleep. Before each token the channel's writability is
+ * checked: a slow client pauses the answer until {@code channelWritabilityChanged}, exactly the
+ * backpressure a real provider's TCP stack applies to the gateway. With a zero interval tokens are
+ * written back to back, in batches that yield the loop to other connections in between.
+ */
+final class StreamingAnswer implements InFlight {
+
+    /** Tokens written per event-loop turn when the interval is zero, so one stream cannot hog the loop. */
+    private static final int BATCH = 64;
+
+    private final ChannelHandlerContext ctx;
+    private final SimAnswer answer;
+    private final OpenAiJson json;
+    private final long firstDelayNanos;
+    private final long intervalNanos;
+    private final boolean keepAlive;
+    private final Runnable onDone;
+
+    private int next;
+    private ScheduledFuture<?> pending;
+    private boolean paused;
+    private boolean cancelled;
+
+    StreamingAnswer(ChannelHandlerContext ctx, SimAnswer answer, OpenAiJson json, SimulatorSettings settings,
+                    boolean keepAlive, Runnable onDone) {
+        this.ctx = Objects.requireNonNull(ctx, "ctx");
+        this.answer = Objects.requireNonNull(answer, "answer");
+        this.json = Objects.requireNonNull(json, "json");
+        this.firstDelayNanos = settings.firstTokenDelay().toNanos();
+        this.intervalNanos = settings.tokenInterval().toNanos();
+        this.keepAlive = keepAlive;
+        this.onDone = Objects.requireNonNull(onDone, "onDone");
+    }
+
+    @Override
+    public void start() {
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+        HttpUtil.setTransferEncodingChunked(res, true);
+        HttpUtil.setKeepAlive(res, keepAlive);
+        ctx.write(res);
+        ctx.writeAndFlush(new DefaultHttpContent(json.roleEvent(ctx.alloc(), answer)));
+        after(firstDelayNanos);
+    }
+
+    /** Runs the next step after {@code nanos}, or now when there is no delay. */
+    private void after(long nanos) {
+        if (nanos == 0) {
+            step();
+        } else {
+            pending = ctx.executor().schedule(this::step, nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void step() {
+        pending = null;
+        if (cancelled) {
+            return;
+        }
+        for (int budget = BATCH; next < answer.tokenCount(); budget--) {
+            if (!ctx.channel().isWritable()) {
+                paused = true;
+                ctx.flush();
+                return;
+            }
+            if (budget == 0) {
+                ctx.flush();
+                ctx.executor().execute(this::step);
+                return;
+            }
+            ctx.write(new DefaultHttpContent(json.tokenEvent(ctx.alloc(), answer, answer.token(next++))));
+            if (intervalNanos > 0 && next < answer.tokenCount()) {
+                ctx.flush();
+                after(intervalNanos);
+                return;
+            }
+        }
+        finish();
+    }
+
+    private void finish() {
+        ctx.write(new DefaultHttpContent(json.tailEvents(ctx.alloc(), answer)));
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(keepAlive
+                ? ChannelFutureListener.CLOSE_ON_FAILURE
+                : ChannelFutureListener.CLOSE);
+        onDone.run();
+    }
+
+    @Override
+    public void writabilityChanged() {
+        if (paused && !cancelled && ctx.channel().isWritable()) {
+            paused = false;
+            step();
+        }
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        if (pending != null) {
+            pending.cancel(false);
+            pending = null;
+        }
+    }
+}
