@@ -13,11 +13,10 @@ check-jdk:
 build: check-jdk
 	$(MVN) -DskipTests package
 
-$(JAR):
-	$(MAKE) build
+JVM_OPTIONS := $(shell grep -v '^\#' gateway/jvm.options | tr '\n' ' ')
 
-run: check-jdk $(JAR)
-	$(JAVA_HOME)/bin/java $(shell cat gateway/jvm.options | grep -v '^#' | tr '\n' ' ') -jar $(JAR)
+run: build
+	$(JAVA_HOME)/bin/java $(JVM_OPTIONS) -jar $(JAR)
 
 test: check-jdk
 	$(MVN) verify

@@ -262,8 +262,13 @@ public final class StreamBridge {
         }
     }
 
-    /** Bytes this stream holds now: queued events, pending text, the answer so far, the socket's backlog. */
+    /** Bytes this stream buffers on the way to the client: queued events, pending text, the socket's backlog. */
+    long bufferedBytes() {
+        return ring.retainedBytes() + 2L * coalescer.pendingChars() + output.pendingBytes();
+    }
+
+    /** Everything this stream holds: what it buffers plus the answer kept for {@code final_message}. */
     long heldBytes() {
-        return ring.retainedBytes() + 2L * coalescer.pendingChars() + answer.length() + output.pendingBytes();
+        return bufferedBytes() + answer.length();
     }
 }

@@ -22,10 +22,11 @@ public final class StreamRegistry {
 
     /** Sum of {@link StreamBridge#heldBytes()}; a racy but safe read, good enough for a gauge. */
     public long heldBytes() {
-        long total = 0;
-        for (StreamBridge s : streams) {
-            total += s.heldBytes();
-        }
-        return total;
+        return streams.stream().mapToLong(StreamBridge::heldBytes).sum();
+    }
+
+    /** Sum of {@link StreamBridge#bufferedBytes()}: what backpressure must keep bounded. */
+    public long bufferedBytes() {
+        return streams.stream().mapToLong(StreamBridge::bufferedBytes).sum();
     }
 }

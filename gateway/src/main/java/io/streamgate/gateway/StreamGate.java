@@ -1,0 +1,145 @@
+package io.streamgate.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.http.GatewayChannelInitializer;
+import io.streamgate.gateway.http.HealthResponder;
+import io.streamgate.gateway.http.StaticPage;
+import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.simulator.Simulator;
+import io.streamgate.gateway.simulator.SimulatorSettings;
+import io.streamgate.gateway.stream.StreamLauncher;
+import io.streamgate.gateway.stream.StreamRegistry;
+import io.streamgate.gateway.stream.StreamSettings;
+import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.UpstreamClients;
+import io.streamgate.llm.openai.OpenAiProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the client port, the metrics port and, when no upstream is configured, the built-in
+ * simulator. {@link Main} starts one for the process; tests start as many as they like on ephemeral ports.
+ */
+public final class StreamGate implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamGate.class);
+
+    private final Simulator simulator;
+    private final OkHttpClient http;
+    private final ExecutorService starter;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final Channel serverChannel;
+    private final HTTPServer metricsServer;
+    private final GatewayMetrics metrics;
+    private final StreamRegistry streams;
+    private final Transport transport;
+
+    private StreamGate(GatewayConfig config) throws InterruptedException {
+        simulator = config.usesSimulator()
+                ? Simulator.start(new SimulatorSettings(config.simulatorFirstTokenDelay(),
+                        config.simulatorTokenInterval(), config.simulatorTokens(), 0))
+                : null;
+        String upstreamUrl = simulator != null ? simulator.baseUrl() : config.upstreamUrl();
+        http = UpstreamClients.create(UpstreamClients.Settings.defaults()
+                .withConnectTimeout(config.upstreamConnectTimeout())
+                .withReadTimeout(config.upstreamReadTimeout()));
+        LlmProvider provider = OpenAiProvider.create(http, upstreamUrl, config.upstreamApiKey(), config.model());
+
+        streams = new StreamRegistry();
+        metrics = new GatewayMetrics(new PrometheusRegistry(), streams::heldBytes);
+        starter = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stream-start-", 0).factory());
+        StreamLauncher launcher =
+                new StreamLauncher(provider, StreamSettings.from(config), metrics, streams, starter);
+        HealthResponder health = simulator != null
+                ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
+                : new HealthResponder(provider.name(), false, config.model());
+
+        transport = Transport.best();
+        bossGroup = transport.newGroup(1);
+        ioGroup = transport.newGroup(config.ioThreads());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .childHandler(new GatewayChannelInitializer(config, launcher, StaticPage.load(), health));
+        serverChannel = bootstrap.bind(config.bindAddress(), config.port()).sync().channel();
+        try {
+            metricsServer = HTTPServer.builder()
+                    .hostname(config.bindAddress())
+                    .port(config.metricsPort())
+                    .registry(metrics.registry())
+                    .buildAndStart();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the metrics port " + config.metricsPort(), e);
+        }
+    }
+
+    /** Starts a gateway with {@code config}; returns once both ports are listening. */
+    public static StreamGate start(GatewayConfig config) {
+        requireNonNull(config, "config");
+        try {
+            StreamGate gate = new StreamGate(config);
+            log.info("streamgate listening on http://{}:{} ({}), metrics on :{}, upstream {}",
+                    config.bindAddress(), gate.port(), gate.transport, gate.metricsPort(),
+                    gate.simulator != null ? "SIMULATED (built-in simulator, answers are synthetic)" : "configured");
+            return gate;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public int metricsPort() {
+        return metricsServer.getPort();
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    public StreamRegistry streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        metricsServer.close();
+        starter.shutdownNow();
+        http.dispatcher().cancelAll();
+        http.dispatcher().executorService().shutdownNow();
+        http.connectionPool().evictAll();
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+}

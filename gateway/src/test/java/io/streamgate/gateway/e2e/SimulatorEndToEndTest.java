@@ -1,0 +1,52 @@
+package io.streamgate.gateway.e2e;
+
+import static io.streamgate.gateway.testing.GatewayUnderTest.message;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.gateway.testing.GatewayUnderTest;
+import io.streamgate.gateway.testing.Json;
+import io.streamgate.gateway.testing.RawHttpClient;
+import io.streamgate.gateway.testing.SseParser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What {@code make run} gives a new user: no upstream configured, so the built-in simulator answers. */
+class SimulatorEndToEndTest {
+
+    @Test
+    void withNoUpstreamTheSimulatorAnswersAndThePageSaysSo() throws Exception {
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(null,
+                "STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", "0", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "0",
+                "STREAMGATE_SIM_TOKENS", "40")) {
+            try (RawHttpClient client = gateway.stream("demo", message("hello"))) {
+                List<SseParser.Event> events = client.readAllEvents();
+                StreamingEndToEndTest.assertContract(events);
+                String complete = events.getLast().data();
+                assertEquals(40, Json.number(complete, "total_tokens"));
+                assertTrue(Json.string(complete, "final_message").contains("simulated"));
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/healthz"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(Boolean.TRUE, Json.bool(health.body(), "simulated"));
+            var page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("content-type").orElseThrow().startsWith("text/html"));
+            assertTrue(page.body().contains("/api/v1/conversations/"));
+            var metrics = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + gateway.gate().metricsPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            for (String name : List.of("streaming_first_byte_latency_ms_bucket", "streaming_chunks_total",
+                    "streaming_active_connections", "streaming_completions_total{status=\"success\"} 1",
+                    "streaming_memory_mb")) {
+                assertTrue(metrics.body().contains(name), name + " in\n" + metrics.body());
+            }
+        }
+    }
+}

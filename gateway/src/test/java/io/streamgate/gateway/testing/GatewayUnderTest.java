@@ -1,0 +1,56 @@
+package io.streamgate.gateway.testing;
+
+import io.streamgate.gateway.StreamGate;
+import io.streamgate.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A gateway on ephemeral ports in front of a {@link TestUpstream} (or the simulator), for end-to-end tests. */
+public final class GatewayUnderTest implements AutoCloseable {
+
+    private final StreamGate gate;
+
+    private GatewayUnderTest(StreamGate gate) {
+        this.gate = gate;
+    }
+
+    /** @param upstreamUrl the provider base URL, or null for the built-in simulator */
+    public static GatewayUnderTest start(String upstreamUrl, String... settings) {
+        Map<String, String> env = new HashMap<>();
+        env.put("STREAMGATE_PORT", "0");
+        env.put("STREAMGATE_METRICS_PORT", "0");
+        env.put("STREAMGATE_IO_THREADS", "2");
+        if (upstreamUrl != null) {
+            env.put("STREAMGATE_UPSTREAM_URL", upstreamUrl);
+        }
+        for (int i = 0; i + 1 < settings.length; i += 2) {
+            env.put(settings[i], settings[i + 1]);
+        }
+        return new GatewayUnderTest(StreamGate.start(GatewayConfig.from(env)));
+    }
+
+    public StreamGate gate() {
+        return gate;
+    }
+
+    public int port() {
+        return gate.port();
+    }
+
+    /** POSTs a message to a conversation's stream and reads the head. */
+    public RawHttpClient stream(String conversation, String body) throws IOException {
+        return RawHttpClient.connect(port())
+                .send("POST", "/api/v1/conversations/" + conversation + "/stream", body)
+                .readHead();
+    }
+
+    public static String message(String text) {
+        return "{\"message\":\"" + text + "\"}";
+    }
+
+    @Override
+    public void close() {
+        gate.close();
+    }
+}
