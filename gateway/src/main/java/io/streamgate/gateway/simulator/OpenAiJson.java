@@ -57,6 +57,9 @@ final class OpenAiJson {
     /**
      * The stream's tail in one buffer, since it is written at once: the chunk with the finish
      * reason and an empty delta, the usage chunk with {@code choices: []}, and {@code [DONE]}.
+     * The usage chunk is sent even without {@code stream_options.include_usage} (OpenAI sends it
+     * only when asked): the gateway always asks, and every OpenAI-compatible client has to accept
+     * an empty {@code choices} array anyway.
      */
     ByteBuf tailEvents(ByteBufAllocator alloc, SimAnswer a) {
         return encode(alloc, buf -> {

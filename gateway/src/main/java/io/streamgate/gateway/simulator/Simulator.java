@@ -86,7 +86,7 @@ public final class Simulator implements AutoCloseable {
             log.info("simulated upstream (built-in simulator) listening on {} — answers are synthetic", simulator.baseUrl);
             log.debug("simulator transport: {}", transport.name());
             return simulator;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind() failures arrive as checked exceptions, rethrown unchecked by Netty
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw new IllegalStateException("could not start the simulator on 127.0.0.1:" + settings.port(), e);
         }

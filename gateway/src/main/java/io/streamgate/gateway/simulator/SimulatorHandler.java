@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -75,10 +76,13 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         SimAnswer answer = SimAnswer.plan(request, settings, "chatcmpl-sim-" + ids.incrementAndGet(),
                 System.currentTimeMillis() / 1000);
-        Runnable done = () -> answered(ctx, keepAlive);
+        // HTTP/1.0 has no chunked framing: a stream's end is then the connection's end.
+        boolean chunked = req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0;
+        boolean stayOpen = keepAlive && (chunked || !request.stream());
+        Runnable done = () -> answered(ctx, stayOpen);
         current = request.stream()
-                ? new StreamingAnswer(ctx, answer, json, settings, keepAlive, done)
-                : new WholeAnswer(ctx, answer, json, settings, keepAlive, done);
+                ? new StreamingAnswer(ctx, answer, json, settings, chunked, stayOpen, done)
+                : new WholeAnswer(ctx, answer, json, settings, stayOpen, done);
         current.start();
     }
 

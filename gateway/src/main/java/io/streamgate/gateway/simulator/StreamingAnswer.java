@@ -36,6 +36,7 @@ final class StreamingAnswer implements InFlight {
     private final OpenAiJson json;
     private final long firstDelayNanos;
     private final long intervalNanos;
+    private final boolean chunked;
     private final boolean keepAlive;
     private final Runnable onDone;
 
@@ -44,13 +45,22 @@ final class StreamingAnswer implements InFlight {
     private boolean paused;
     private boolean cancelled;
 
+    /**
+     * @param chunked whether the client speaks HTTP/1.1; an HTTP/1.0 client gets a body delimited by
+     *     the connection's close instead, since it does not know chunked framing
+     * @param keepAlive whether the connection stays open after the answer; must be false when not chunked
+     */
     StreamingAnswer(ChannelHandlerContext ctx, SimAnswer answer, OpenAiJson json, SimulatorSettings settings,
-                    boolean keepAlive, Runnable onDone) {
+                    boolean chunked, boolean keepAlive, Runnable onDone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.answer = Objects.requireNonNull(answer, "answer");
         this.json = Objects.requireNonNull(json, "json");
         this.firstDelayNanos = settings.firstTokenDelay().toNanos();
         this.intervalNanos = settings.tokenInterval().toNanos();
+        if (keepAlive && !chunked) {
+            throw new IllegalArgumentException("a body without chunked framing ends only when the connection closes");
+        }
+        this.chunked = chunked;
         this.keepAlive = keepAlive;
         this.onDone = Objects.requireNonNull(onDone, "onDone");
     }
@@ -61,7 +71,7 @@ final class StreamingAnswer implements InFlight {
         res.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-        HttpUtil.setTransferEncodingChunked(res, true);
+        HttpUtil.setTransferEncodingChunked(res, chunked);
         HttpUtil.setKeepAlive(res, keepAlive);
         ctx.write(res);
         ctx.writeAndFlush(new DefaultHttpContent(json.roleEvent(ctx.alloc(), answer)));
@@ -115,7 +125,9 @@ final class StreamingAnswer implements InFlight {
     public void writabilityChanged() {
         if (paused && !cancelled && ctx.channel().isWritable()) {
             paused = false;
-            step();
+            // Not step() directly: this event can fire inside step()'s own flush, and resuming
+            // there would nest one step per drained watermark.
+            ctx.executor().execute(this::step);
         }
     }
 

@@ -29,9 +29,17 @@ final class RawHttpConnection implements AutoCloseable {
     private final String path;
 
     RawHttpConnection(String baseUrl) throws IOException {
+        this(baseUrl, 0);
+    }
+
+    /** With {@code receiveBuffer > 0}, a small TCP receive window that makes the server feel a slow reader. */
+    RawHttpConnection(String baseUrl, int receiveBuffer) throws IOException {
         URI uri = URI.create(baseUrl);
         this.path = uri.getPath();
         this.socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
         socket.setSoTimeout(30_000); // a safety net against a hung test, not a timing assertion
         this.in = new BufferedInputStream(socket.getInputStream());
@@ -110,9 +118,9 @@ final class RawHttpConnection implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Whether the server has closed the connection (reads to the end). */
-    boolean atEndOfStream() throws IOException {
-        return in.read() < 0;
+    /** Reads until the server closes the connection: the body of an HTTP/1.0 response without length. */
+    byte[] readToEnd() throws IOException {
+        return in.readAllBytes();
     }
 
     @Override

@@ -72,15 +72,29 @@ class SimulatorConnectionTest {
     @Test
     void connectionCloseIsHonoured() throws Exception {
         try (Simulator sim = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, 3, 0));
-             RawHttpConnection conn = new RawHttpConnection(sim.baseUrl())) {
-            conn.sendCompletion(STREAM.replace("\"stream\":true", "\"stream\":true,\"x\":1"));
-            assertEquals(200, conn.readResponse().status());
-            // HTTP/1.0 without keep-alive: the server closes after the answer.
-            try (RawHttpConnection old = new RawHttpConnection(sim.baseUrl())) {
-                old.sendRaw("POST /v1/chat/completions HTTP/1.0\r\nContent-Length: " + WHOLE.length() + "\r\n\r\n" + WHOLE);
-                assertEquals(200, old.readResponse().status());
-                assertTrue(old.atEndOfStream());
+             RawHttpConnection http10 = new RawHttpConnection(sim.baseUrl())) {
+            http10.sendRaw("POST /v1/chat/completions HTTP/1.0\r\nContent-Length: " + STREAM.length() + "\r\n\r\n" + STREAM);
+            RawHttpConnection.Response res = http10.readHead();
+            assertEquals(200, res.status());
+            String body = new String(http10.readToEnd(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(body.startsWith("data: {") && body.endsWith("data: [DONE]\n\n"), "no chunked framing for HTTP/1.0: " + body);
+            assertEquals("[DONE]", SseParser.parse(body).getLast().data(), "the body ends where the server closes");
+        }
+    }
+
+    @Test
+    void slowReaderGetsTheWholeAnswerThroughBackpressure() throws Exception {
+        int tokens = 20_000; // a few MB: far beyond the small receive window, so the server must pause
+        try (Simulator sim = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, tokens, 0));
+             RawHttpConnection conn = new RawHttpConnection(sim.baseUrl(), 4096)) {
+            conn.sendCompletion(STREAM);
+            List<SseParser.Event> events = SseParser.parse(conn.readResponse().body());
+            assertEquals(1 + tokens + 3, events.size());
+            StringBuilder text = new StringBuilder();
+            for (SseParser.Event e : events.subList(1, 1 + tokens)) {
+                text.append(TestJson.deltaContent(e.data()));
             }
+            assertEquals(SimulatedText.text(tokens), text.toString());
         }
     }
 }

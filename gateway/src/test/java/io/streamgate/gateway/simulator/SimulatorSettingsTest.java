@@ -2,6 +2,7 @@ package io.streamgate.gateway.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,23 @@ class SimulatorSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> new SimulatorSettings(ms, ms, 1, -1));
         assertThrows(IllegalArgumentException.class, () -> new SimulatorSettings(ms, ms, 1, 65_536));
         assertEquals(100_000, new SimulatorSettings(Duration.ZERO, Duration.ZERO, 100_000, 0).tokens());
+    }
+
+    @Test
+    void aTakenPortFailsCleanly() {
+        try (Simulator first = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, 1, 0))) {
+            int port = Integer.parseInt(first.baseUrl().replaceAll(".*:(\\d+)/v1$", "$1"));
+            SimulatorSettings clash = new SimulatorSettings(Duration.ZERO, Duration.ZERO, 1, port);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Simulator.start(clash));
+            assertTrue(e.getMessage().contains(String.valueOf(port)), e.getMessage());
+        }
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        Simulator sim = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, 1, 0));
+        sim.close();
+        sim.close();
     }
 
     @Test

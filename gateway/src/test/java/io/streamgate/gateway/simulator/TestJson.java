@@ -45,6 +45,11 @@ final class TestJson {
         return (List<Object>) o;
     }
 
+    /** {@code choices[0].delta.content} of one chat.completion.chunk. */
+    static String deltaContent(String chunkJson) {
+        return (String) map(map(list(object(chunkJson).get("choices")).getFirst()).get("delta")).get("content");
+    }
+
     private static Object read(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
