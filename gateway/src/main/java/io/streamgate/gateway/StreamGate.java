@@ -73,8 +73,8 @@ public final class StreamGate implements AutoCloseable {
                 : new HealthResponder(provider.name(), false, config.model());
 
         transport = Transport.best();
-        bossGroup = transport.newGroup(1);
-        ioGroup = transport.newGroup(config.ioThreads());
+        bossGroup = transport.newGroup(1, "streamgate-accept");
+        ioGroup = transport.newGroup(config.ioThreads(), "streamgate-io");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(transport.serverChannel())

@@ -1,16 +1,15 @@
 package io.streamgate.gateway.simulator;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import io.streamgate.gateway.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -58,9 +57,8 @@ public final class Simulator implements AutoCloseable {
      */
     public static Simulator start(SimulatorSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        NettyTransport transport = NettyTransport.detect();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("streamgate-simulator", true), transport.ioHandlerFactory());
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1, "streamgate-simulator");
         try {
             JsonFactory jsonFactory = new JsonFactory();
             SimRequestParser parser = new SimRequestParser(jsonFactory);
@@ -68,7 +66,7 @@ public final class Simulator implements AutoCloseable {
             AtomicLong ids = new AtomicLong();
             Channel channel = new ServerBootstrap()
                     .group(group)
-                    .channel(transport.serverChannelType())
+                    .channel(transport.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
