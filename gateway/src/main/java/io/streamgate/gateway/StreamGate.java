@@ -19,6 +19,8 @@ import io.streamgate.gateway.simulator.Simulator;
 import io.streamgate.gateway.simulator.SimulatorSettings;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRegistry;
+import io.streamgate.gateway.stream.StreamServices;
+import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
@@ -66,8 +68,8 @@ public final class StreamGate implements AutoCloseable {
         streams = new StreamRegistry();
         metrics = new GatewayMetrics(new PrometheusRegistry(), streams::heldBytes);
         starter = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stream-start-", 0).factory());
-        StreamLauncher launcher =
-                new StreamLauncher(provider, StreamSettings.from(config), metrics, streams, starter);
+        StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
+        StreamLauncher launcher = new StreamLauncher(provider, services, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
                 : new HealthResponder(provider.name(), false, config.model());

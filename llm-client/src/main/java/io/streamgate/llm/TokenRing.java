@@ -53,6 +53,7 @@ public final class TokenRing implements TokenSink {
     private volatile boolean wakePending; // true while a drain is scheduled or will be triggered otherwise
     private volatile boolean closed;
     private volatile Thread parkedProducer;
+    private volatile long firstPublishNanos; // when the first event arrived from upstream, for the added-latency metric
     private long producedBytes; // producer-written, read by the memory gauge
     private long consumedBytes; // consumer-written, read by the memory gauge
 
@@ -89,6 +90,9 @@ public final class TokenRing implements TokenSink {
         }
         if (closed) {
             return false;
+        }
+        if (t == 0) {
+            firstPublishNanos = System.nanoTime();
         }
         slots[(int) t & mask] = event;
         PRODUCED_BYTES.setOpaque(this, producedBytes + event.retainedBytes());
@@ -157,6 +161,11 @@ public final class TokenRing implements TokenSink {
         while (poll() != null) {
             // discard
         }
+    }
+
+    /** {@link System#nanoTime()} of the first {@link #publish}, or 0 before it. Any thread. */
+    public long firstPublishNanos() {
+        return firstPublishNanos;
     }
 
     public boolean isClosed() {

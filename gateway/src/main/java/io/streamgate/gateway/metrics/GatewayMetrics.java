@@ -35,6 +35,9 @@ public final class GatewayMetrics {
 
     private final PrometheusRegistry registry;
     private final Histogram firstByteLatency;
+    private final Histogram firstTokenLatency;
+    private final Histogram addedLatency;
+    private final Counter upstreamRequests;
     private final Counter chunks;
     private final Counter completions;
     private final CounterDataPoint[] completionsByOutcome = new CounterDataPoint[Outcome.values().length];
@@ -50,6 +53,23 @@ public final class GatewayMetrics {
                 .help("Request accepted to the first event written to the client, in milliseconds")
                 .classicUpperBounds(LATENCY_BUCKETS_MS)
                 .classicOnly()
+                .register(registry);
+        firstTokenLatency = Histogram.builder()
+                .name("streaming_first_token_latency_ms")
+                .help("Request accepted to the first content written to the client, in milliseconds")
+                .classicUpperBounds(LATENCY_BUCKETS_MS)
+                .classicOnly()
+                .register(registry);
+        addedLatency = Histogram.builder()
+                .name("streaming_gateway_added_latency_ms")
+                .help("First upstream delta received to it being written to the client socket, in milliseconds")
+                .classicUpperBounds(LATENCY_BUCKETS_MS)
+                .classicOnly()
+                .register(registry);
+        upstreamRequests = Counter.builder()
+                .name("upstream_requests_total")
+                .help("Upstream calls by provider and outcome (success, cancelled, or the error code)")
+                .labelNames("provider", "outcome")
                 .register(registry);
         chunks = Counter.builder()
                 .name("streaming_chunks_total")
@@ -90,6 +110,19 @@ public final class GatewayMetrics {
 
     public void firstByte(long nanos) {
         firstByteLatency.observe(nanos / 1_000_000.0);
+    }
+
+    public void firstToken(long nanos) {
+        firstTokenLatency.observe(nanos / 1_000_000.0);
+    }
+
+    public void gatewayAdded(long nanos) {
+        addedLatency.observe(nanos / 1_000_000.0);
+    }
+
+    /** Counts one finished upstream call; once per stream, so the label lookup is off the per-token path. */
+    public void upstreamRequest(String provider, String outcome) {
+        upstreamRequests.labelValues(provider, outcome).inc();
     }
 
     public void chunkWritten() {

@@ -37,9 +37,10 @@ public final class StreamBridge {
 
     private final EventLoop loop;
     private final EventOutput output;
+    private final StreamTag tag;
     private final StreamSettings settings;
     private final GatewayMetrics metrics;
-    private final StreamRegistry registry;
+    private final StreamServices services;
     private final Runnable onEnd;
     private final TokenRing ring;
     private final ChunkCoalescer coalescer;
@@ -51,6 +52,11 @@ public final class StreamBridge {
 
     private long sequence;
     private long textDeltas;
+    private long firstTokenNanos = -1;
+    private long completionTokens = -1;
+    private long promptTokens = -1;
+    private String finishReason = "-";
+    private String errorCode = "-";
     private boolean firstEventWritten;
     private boolean paused;
     private boolean done;
@@ -58,18 +64,13 @@ public final class StreamBridge {
     private ScheduledFuture<?> pingTask;
 
     StreamBridge(
-            EventLoop loop,
-            EventOutput output,
-            StreamSettings settings,
-            GatewayMetrics metrics,
-            StreamRegistry registry,
-            long acceptedNanos,
-            Runnable onEnd) {
+            EventLoop loop, EventOutput output, StreamTag tag, StreamServices services, long acceptedNanos, Runnable onEnd) {
         this.loop = requireNonNull(loop, "loop");
         this.output = requireNonNull(output, "output");
-        this.settings = requireNonNull(settings, "settings");
-        this.metrics = requireNonNull(metrics, "metrics");
-        this.registry = requireNonNull(registry, "registry");
+        this.tag = requireNonNull(tag, "tag");
+        this.services = requireNonNull(services, "services");
+        this.settings = services.settings();
+        this.metrics = services.metrics();
         this.onEnd = requireNonNull(onEnd, "onEnd");
         this.acceptedNanos = acceptedNanos;
         this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask));
@@ -82,7 +83,7 @@ public final class StreamBridge {
      */
     void start(LlmProvider provider, ChatRequest request, Executor starter) {
         assert loop.inEventLoop();
-        registry.add(this);
+        services.registry().add(this);
         metrics.streamStarted();
         output.start();
         long ping = settings.pingInterval().toNanos();
@@ -167,10 +168,13 @@ public final class StreamBridge {
     private void complete(UpstreamEvent.Completed completed) {
         coalescer.finish();
         var usage = completed.usage();
+        completionTokens = usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas;
+        promptTokens = usage.promptTokens();
+        finishReason = completed.finishReason();
         emit(new StreamEvent.CompleteState(
                 answer.toString(),
-                usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas,
-                usage.promptTokens(),
+                completionTokens,
+                promptTokens,
                 usage.cacheCreationInputTokens(),
                 usage.cacheReadInputTokens(),
                 coalescer.chunksEmitted(),
@@ -183,6 +187,7 @@ public final class StreamBridge {
 
     private void fail(UpstreamError error) {
         coalescer.flush(); // what the client has not seen yet still reaches it, before the error
+        errorCode = error.code().wireName();
         emit(new StreamEvent.Error(error.code(), error.message(), error.retryable()));
         end(error.code() == ErrorCode.UPSTREAM_TIMEOUT ? Outcome.TIMEOUT : Outcome.ERROR);
         output.finish();
@@ -213,8 +218,26 @@ public final class StreamBridge {
             pingTask.cancel(false);
         }
         metrics.streamEnded(outcome);
-        registry.remove(this);
+        metrics.upstreamRequest(tag.provider(), outcome == Outcome.SUCCESS ? "success"
+                : outcome == Outcome.CANCELLED ? "cancelled" : errorCode);
+        services.registry().remove(this);
+        services.log().finished(logLine(outcome));
         onEnd.run();
+    }
+
+    private String logLine(Outcome outcome) {
+        long now = System.nanoTime();
+        return "stream_end conversation=" + tag.conversationId() + " tenant=" + tag.tenant() + " model=" + tag.model()
+                + " provider=" + tag.provider() + " status=" + outcome.name().toLowerCase(java.util.Locale.ROOT)
+                + " error_code=" + errorCode + " finish_reason=" + finishReason
+                + " ttft_ms=" + (firstTokenNanos < 0 ? "-" : millis(firstTokenNanos - acceptedNanos))
+                + " elapsed_ms=" + millis(now - acceptedNanos)
+                + " completion_tokens=" + completionTokens + " prompt_tokens=" + promptTokens
+                + " chunks=" + coalescer.chunksEmitted() + " events=" + sequence;
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e6);
     }
 
     private void emit(StreamEvent event) {
@@ -223,8 +246,14 @@ public final class StreamBridge {
             firstEventWritten = true;
             metrics.firstByte(System.nanoTime() - acceptedNanos);
         }
-        if (event instanceof StreamEvent.MessageChunk) {
+        if (event instanceof StreamEvent.MessageChunk chunk) {
             metrics.chunkWritten();
+            if (firstTokenNanos < 0 && !chunk.content().isEmpty()) {
+                firstTokenNanos = System.nanoTime();
+                metrics.firstToken(firstTokenNanos - acceptedNanos);
+                // The first content is encoded now and flushed at the end of this same drain.
+                metrics.gatewayAdded(firstTokenNanos - ring.firstPublishNanos());
+            }
         }
     }
 

@@ -3,7 +3,6 @@ package io.streamgate.gateway.stream;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
-import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.llm.LlmProvider;
 import java.util.concurrent.Executor;
 
@@ -13,17 +12,12 @@ import java.util.concurrent.Executor;
 public final class StreamLauncher {
 
     private final LlmProvider provider;
-    private final StreamSettings settings;
-    private final GatewayMetrics metrics;
-    private final StreamRegistry registry;
+    private final StreamServices services;
     private final Executor starter;
 
-    public StreamLauncher(
-            LlmProvider provider, StreamSettings settings, GatewayMetrics metrics, StreamRegistry registry, Executor starter) {
+    public StreamLauncher(LlmProvider provider, StreamServices services, Executor starter) {
         this.provider = requireNonNull(provider, "provider");
-        this.settings = requireNonNull(settings, "settings");
-        this.metrics = requireNonNull(metrics, "metrics");
-        this.registry = requireNonNull(registry, "registry");
+        this.services = requireNonNull(services, "services");
         this.starter = requireNonNull(starter, "starter");
     }
 
@@ -44,8 +38,8 @@ public final class StreamLauncher {
         EventOutput output = delivery == Delivery.SSE
                 ? new SseOutput(channel)
                 : new JsonAnswerOutput(channel, conversationId);
-        StreamBridge bridge =
-                new StreamBridge(channel.eventLoop(), output, settings, metrics, registry, acceptedNanos, onEnd);
+        StreamTag tag = new StreamTag(conversationId, "-", request.model() == null ? "-" : request.model(), provider.name());
+        StreamBridge bridge = new StreamBridge(channel.eventLoop(), output, tag, services, acceptedNanos, onEnd);
         bridge.start(provider, request.toChatRequest(), starter);
         return bridge;
     }

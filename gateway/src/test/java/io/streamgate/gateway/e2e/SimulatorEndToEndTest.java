@@ -44,7 +44,8 @@ class SimulatorEndToEndTest {
                     HttpResponse.BodyHandlers.ofString());
             for (String name : List.of("streaming_first_byte_latency_ms_bucket", "streaming_chunks_total",
                     "streaming_active_connections", "streaming_completions_total{status=\"success\"} 1",
-                    "streaming_memory_mb")) {
+                    "streaming_memory_mb", "streaming_first_token_latency_ms_bucket{le=\"0.05\"}",
+                    "streaming_gateway_added_latency_ms_bucket{le=\"0.25\"}", "upstream_requests_total")) {
                 assertTrue(metrics.body().contains(name), name + " in\n" + metrics.body());
             }
         }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.llm.ChatRequest;
@@ -47,6 +48,14 @@ class StreamBridgeTest {
     private boolean sawLast;
     private StreamBridge bridge;
 
+    private static final StreamTag TAG = new StreamTag("c1", "-", "-", "fake");
+
+    private static final StreamLog LOG = new StreamLog();
+
+    private StreamServices services(StreamSettings settings) {
+        return new StreamServices(settings, metrics, registry, LOG);
+    }
+
     @AfterEach
     void close() {
         channel.finishAndReleaseAll();
@@ -54,7 +63,7 @@ class StreamBridgeTest {
 
     private void start(Duration maxDelay, int maxTokens) {
         var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20);
-        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), settings, metrics, registry,
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
         // What ApiRouter does for a live stream: forward writability to the bridge.
         channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
@@ -208,7 +217,7 @@ class StreamBridgeTest {
     void disconnectBeforeTheUpstreamCallExistsStillCancelsIt() {
         var deferred = new ArrayList<Runnable>();
         var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20);
-        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), settings, metrics, registry,
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(provider, new ChatRequest(null, List.of(), null, null), deferred::add);
         bridge.onChannelClosed();
@@ -220,7 +229,7 @@ class StreamBridgeTest {
     @Test
     void pingIsSentAfterSilence() {
         var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20);
-        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), settings, metrics, registry,
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(provider, new ChatRequest(null, List.of(), null, null), Runnable::run);
         written();
