@@ -135,10 +135,14 @@ public final class StreamBridge {
             return;
         }
         if (coalescer.hasPending()) {
-            if (catchUp || settings.coalesceMaxDelay().isZero()) {
+            // Wait only if we flushed less than max-delay ago: a slow stream's tokens leave at once, a fast
+            // stream's merge, and no client sees more than one flush per max-delay from this stream.
+            long sinceFlush = loop.ticker().nanoTime() - output.lastWriteNanos();
+            long maxDelay = settings.coalesceMaxDelay().toNanos();
+            if (catchUp || sinceFlush >= maxDelay) {
                 coalescer.flush();
             } else {
-                armFlushTimer();
+                armFlushTimer(maxDelay - sinceFlush);
             }
         }
         output.flush();
@@ -262,10 +266,10 @@ public final class StreamBridge {
         ring.suppressWakeups(); // onWritabilityChanged() resumes us; producers need not wake us meanwhile
     }
 
-    private void armFlushTimer() {
+    private void armFlushTimer(long delayNanos) {
         if (!flushTimerArmed) {
             flushTimerArmed = true;
-            loop.schedule(flushTimerTask, settings.coalesceMaxDelay().toNanos(), TimeUnit.NANOSECONDS);
+            loop.schedule(flushTimerTask, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -134,6 +134,18 @@ class StreamBridgeTest {
     }
 
     @Test
+    void deltaAfterMaxDelayOfSilenceIsNotHeldBack() {
+        start(Duration.ofMillis(5), 16);
+        publish(text("a"));
+        assertEquals(1, written().size());
+        channel.advanceTimeBy(20, TimeUnit.MILLISECONDS);
+        publish(text("b"));
+        var events = written();
+        assertEquals(1, events.size(), "a slow stream's token leaves without waiting for the timer");
+        assertEquals("b", Json.string(events.get(0).data(), "content"));
+    }
+
+    @Test
     void maxTokensFlushesWithoutWaitingForTheTimer() {
         start(Duration.ofSeconds(10), 2);
         publish(text("a"), text("b"), text("c"));
