@@ -1,0 +1,132 @@
+package io.streamgate.llm;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+
+/**
+ * Builds the one {@link OkHttpClient} the gateway shares across all upstream streams.
+ *
+ * <p>OkHttp's defaults are tuned for short request/response calls and fail a streaming gateway in three ways:
+ * the dispatcher runs at most 5 calls per host, so the 6th concurrent stream would silently queue; the pool keeps
+ * only 5 idle connections, so bursts reconnect (and re-handshake TLS); and a silent retry on connection failure
+ * would replay a prompt the gateway may already have billed. Streams also park their thread while the client is
+ * slow (backpressure), so the dispatcher runs on virtual threads: a parked stream costs a few hundred bytes, not a
+ * platform thread.
+ */
+public final class UpstreamClients {
+
+    /**
+     * @param connectTimeout TCP (and TLS) connect limit
+     * @param readTimeout the longest silence between two reads, i.e. the idle limit of a stream, not its total length
+     * @param maxRequests concurrent calls over all hosts
+     * @param maxRequestsPerHost concurrent calls to one host; a provider is usually one host, so this is the real cap
+     * @param maxIdleConnections idle keep-alive connections kept for reuse
+     * @param keepAlive how long an idle connection is kept
+     */
+    public record Settings(
+            Duration connectTimeout,
+            Duration readTimeout,
+            int maxRequests,
+            int maxRequestsPerHost,
+            int maxIdleConnections,
+            Duration keepAlive) {
+
+        public static final int DEFAULT_MAX_REQUESTS = 1 << 16;
+
+        public Settings {
+            requireNonNull(connectTimeout, "connectTimeout");
+            requireNonNull(readTimeout, "readTimeout");
+            requireNonNull(keepAlive, "keepAlive");
+            if (maxRequests < 1 || maxRequestsPerHost < 1 || maxIdleConnections < 0) {
+                throw new IllegalArgumentException("limits must be positive");
+            }
+        }
+
+        /** 5 s connect, 60 s idle read, 65 536 concurrent streams, 1 024 idle connections kept 5 min. */
+        public static Settings defaults() {
+            return new Settings(
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(60),
+                    DEFAULT_MAX_REQUESTS,
+                    DEFAULT_MAX_REQUESTS,
+                    1024,
+                    Duration.ofMinutes(5));
+        }
+
+        public Settings withReadTimeout(Duration readTimeout) {
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive);
+        }
+
+        public Settings withConnectTimeout(Duration connectTimeout) {
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive);
+        }
+
+        public Settings withMaxRequests(int maxRequests, int maxRequestsPerHost) {
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive);
+        }
+    }
+
+    private UpstreamClients() {}
+
+    /** A client with {@link Settings#defaults()}. */
+    public static OkHttpClient create() {
+        return create(Settings.defaults());
+    }
+
+    public static OkHttpClient create(Settings settings) {
+        requireNonNull(settings, "settings");
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        Dispatcher dispatcher = new Dispatcher(executor);
+        dispatcher.setMaxRequests(settings.maxRequests());
+        dispatcher.setMaxRequestsPerHost(settings.maxRequestsPerHost());
+        return new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(
+                        settings.maxIdleConnections(), settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS))
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .writeTimeout(settings.connectTimeout().plus(settings.readTimeout()))
+                // A stream lasts as long as the model writes; only silence (readTimeout) is an error.
+                .callTimeout(Duration.ZERO)
+                // The gateway decides about retries: a replayed prompt costs money and may duplicate output.
+                .retryOnConnectionFailure(false)
+                .addInterceptor(SseEofGuard.INSTANCE)
+                .build();
+    }
+
+    /**
+     * Returns {@code client} if it already carries the {@link SseEofGuard}, else a client sharing its dispatcher,
+     * pool and settings with the guard added. Adapters call this on whatever client they are given.
+     */
+    public static OkHttpClient withSseGuard(OkHttpClient client) {
+        requireNonNull(client, "client");
+        if (client.interceptors().contains(SseEofGuard.INSTANCE)) {
+            return client;
+        }
+        return client.newBuilder().addInterceptor(SseEofGuard.INSTANCE).build();
+    }
+
+    /**
+     * Starts a POST for an SSE stream. {@code Accept-Encoding: identity} stops OkHttp from asking for gzip, whose
+     * decoder buffers: a compressed token would reach the client only when the next compressed block completes.
+     */
+    public static Request.Builder streamingPost(HttpUrl url, RequestBody body) {
+        requireNonNull(url, "url");
+        requireNonNull(body, "body");
+        return new Request.Builder()
+                .url(url)
+                .header("Accept", "text/event-stream")
+                .header("Accept-Encoding", "identity")
+                .post(body);
+    }
+}
