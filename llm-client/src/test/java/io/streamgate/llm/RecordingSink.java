@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +23,7 @@ public final class RecordingSink implements TokenSink {
 
     private final List<UpstreamEvent> events = new ArrayList<>();
     private final CountDownLatch terminal = new CountDownLatch(1);
+    private final Semaphore recorded = new Semaphore(0);
     private final AtomicInteger publishCalls = new AtomicInteger();
     private final int accepted;
 
@@ -46,6 +48,7 @@ public final class RecordingSink implements TokenSink {
         synchronized (events) {
             events.add(event);
         }
+        recorded.release();
         if (event.isTerminal()) {
             terminal.countDown();
         }
@@ -63,6 +66,18 @@ public final class RecordingSink implements TokenSink {
             fail(e);
         }
         return events().stream().filter(UpstreamEvent::isTerminal).findFirst().orElseThrow();
+    }
+
+    /** Waits until {@code count} events have been recorded; use once per sink, it consumes what it waits for. */
+    public void awaitEvents(int count) {
+        try {
+            if (!recorded.tryAcquire(count, GUARD_SECONDS, TimeUnit.SECONDS)) {
+                fail("expected " + count + " events; got " + events());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(e);
+        }
     }
 
     /** Waits for the terminal event and asserts it is a {@link UpstreamEvent.Failed}; returns its error. */
