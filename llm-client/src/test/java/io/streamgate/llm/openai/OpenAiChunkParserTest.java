@@ -40,7 +40,7 @@ class OpenAiChunkParserTest {
     @Test
     void reasoningAndReasoningContentBecomeThinking() throws IOException {
         feed(delta("{\"reasoning\":\"Let me think\"}"),
-                delta("{\"reasoning_content\":\" harder\",\"content\":null}"),
+                delta("{\"reasoning_content\":\" harder\",\"reasoning\":\" harder\",\"content\":null}"),
                 delta("{\"content\":\"Answer\"}"));
         assertFalse(parser.onData("[DONE]"));
 
@@ -69,6 +69,20 @@ class OpenAiChunkParserTest {
         assertEquals(List.of(
                 new ToolCall("call_a", "get_weather", "{\"city\":\"Paris\"}"),
                 new ToolCall("call_b", "get_time", "{\"tz\":\"CET\",\"n\":[1,2]}")), sink.events());
+    }
+
+    @Test
+    void olderOllamaWholeToolCallsAllAtIndexZeroStaySeparate() throws IOException {
+        feed(delta("{\"tool_calls\":[{\"id\":\"call_x1\",\"index\":0,\"type\":\"function\","
+                        + "\"function\":{\"name\":\"a\",\"arguments\":\"{\\\"n\\\":1}\"}},"
+                        + "{\"id\":\"call_x2\",\"index\":0,\"type\":\"function\","
+                        + "\"function\":{\"name\":\"b\",\"arguments\":\"{\\\"n\\\":2}\"}}]}"));
+        assertFalse(parser.onData("[DONE]"));
+
+        assertEquals(List.of(
+                new ToolCall("call_x1", "a", "{\"n\":1}"),
+                new ToolCall("call_x2", "b", "{\"n\":2}"),
+                new Completed("stop", Usage.NONE)), sink.events());
     }
 
     @Test
