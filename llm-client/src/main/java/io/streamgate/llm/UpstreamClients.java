@@ -78,7 +78,10 @@ public final class UpstreamClients {
 
     private UpstreamClients() {}
 
-    /** A client with {@link Settings#defaults()}. */
+    /**
+     * A client with {@link Settings#defaults()}. Share one per process; on shutdown, shut down
+     * {@code client.dispatcher().executorService()} and evict {@code client.connectionPool()}.
+     */
     public static OkHttpClient create() {
         return create(Settings.defaults());
     }

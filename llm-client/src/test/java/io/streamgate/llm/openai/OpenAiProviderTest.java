@@ -53,9 +53,13 @@ class OpenAiProviderTest {
     @AfterEach
     void stop() {
         server.close();
-        client.dispatcher().cancelAll();
-        client.dispatcher().executorService().shutdownNow();
-        client.connectionPool().evictAll();
+        release(client);
+    }
+
+    private static void release(OkHttpClient c) {
+        c.dispatcher().cancelAll();
+        c.dispatcher().executorService().shutdownNow();
+        c.connectionPool().evictAll();
     }
 
     /** The dispatcher goes idle only after okhttp-sse's last callback has returned, so nothing can follow it. */
@@ -275,6 +279,7 @@ class OpenAiProviderTest {
 
     @Test
     void silentUpstreamTimesOut() throws Exception {
+        release(client);
         client = newClient(UpstreamClients.Settings.defaults().withReadTimeout(Duration.ofMillis(200)));
         try (ScriptedServer silent = ScriptedServer.stallingAfter("")) {
             RecordingSink sink = streamToEnd(OpenAiProvider.create(client, silent.baseUrl(), null, "m"), HELLO);
