@@ -74,12 +74,19 @@ public final class TokenRing implements TokenSink {
 
     // ---- producer side ----
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Also returns {@code false} when the producing thread is interrupted while the ring is full, keeping its
+     * interrupt status: {@code LockSupport.park} returns at once for an interrupted thread, so waiting on would
+     * spin a core until the consumer caught up, and an interrupt (executor shutdown) means "stop" anyway.
+     */
     @Override
     public boolean publish(UpstreamEvent event) {
         requireNonNull(event, "event");
         long t = tail;
         while (t - head >= slots.length) {
-            if (closed) {
+            if (closed || Thread.currentThread().isInterrupted()) {
                 return false;
             }
             parkedProducer = Thread.currentThread();
@@ -130,7 +137,7 @@ public final class TokenRing implements TokenSink {
         int index = (int) h & mask;
         UpstreamEvent event = slots[index];
         slots[index] = null;
-        CONSUMED_BYTES.setOpaque(this, consumedBytes + event.retainedBytes());
+        CONSUMED_BYTES.setRelease(this, consumedBytes + event.retainedBytes());
         head = h + 1;
         Thread producer = parkedProducer;
         if (producer != null) {
@@ -178,7 +185,10 @@ public final class TokenRing implements TokenSink {
 
     /** Approximate heap bytes held by the ring: its slot array plus the events queued in it. Any thread. */
     public long retainedBytes() {
-        long queued = (long) PRODUCED_BYTES.getOpaque(this) - (long) CONSUMED_BYTES.getOpaque(this);
+        // Consumed first (acquire, paired with poll's release): whatever it counts was produced earlier, so the
+        // later read of produced includes it. The reverse order could count an event as consumed but not produced.
+        long consumed = (long) CONSUMED_BYTES.getAcquire(this);
+        long queued = (long) PRODUCED_BYTES.getOpaque(this) - consumed;
         return 16L + 4L * slots.length + Math.max(0, queued);
     }
 }

@@ -78,7 +78,10 @@ public final class UpstreamClients {
 
     private UpstreamClients() {}
 
-    /** A client with {@link Settings#defaults()}. */
+    /**
+     * A client with {@link Settings#defaults()}. Share one per process; on shutdown, shut down
+     * {@code client.dispatcher().executorService()} and evict {@code client.connectionPool()}.
+     */
     public static OkHttpClient create() {
         return create(Settings.defaults());
     }
@@ -100,7 +103,20 @@ public final class UpstreamClients {
                 .callTimeout(Duration.ZERO)
                 // The gateway decides about retries: a replayed prompt costs money and may duplicate output.
                 .retryOnConnectionFailure(false)
+                .addInterceptor(SseEofGuard.INSTANCE)
                 .build();
+    }
+
+    /**
+     * Returns {@code client} if it already carries the {@link SseEofGuard}, else a client sharing its dispatcher,
+     * pool and settings with the guard added. Adapters call this on whatever client they are given.
+     */
+    public static OkHttpClient withSseGuard(OkHttpClient client) {
+        requireNonNull(client, "client");
+        if (client.interceptors().contains(SseEofGuard.INSTANCE)) {
+            return client;
+        }
+        return client.newBuilder().addInterceptor(SseEofGuard.INSTANCE).build();
     }
 
     /**

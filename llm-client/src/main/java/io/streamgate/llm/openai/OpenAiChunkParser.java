@@ -160,9 +160,10 @@ final class OpenAiChunkParser {
             switch (field) {
                 case "content" -> text = stringOrNull(p, token);
                 case "reasoning", "reasoning_content" -> {
+                    // Some servers fill both names with the same text for compatibility; take the first only.
                     String piece = stringOrNull(p, token);
-                    if (piece != null) {
-                        thinking = thinking == null ? piece : thinking + piece;
+                    if (thinking == null) {
+                        thinking = piece;
                     }
                 }
                 case "tool_calls" -> readToolCalls(p, token);

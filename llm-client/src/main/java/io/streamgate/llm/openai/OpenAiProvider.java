@@ -35,7 +35,7 @@ public final class OpenAiProvider implements LlmProvider {
     private final String defaultModel;
 
     private OpenAiProvider(OkHttpClient client, HttpUrl endpoint, String apiKey, String defaultModel) {
-        this.eventSources = EventSources.createFactory(client);
+        this.eventSources = EventSources.createFactory(UpstreamClients.withSseGuard(client));
         this.endpoint = endpoint;
         this.authorization = apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey.strip();
         this.defaultModel = defaultModel == null || defaultModel.isBlank() ? null : defaultModel;

@@ -10,8 +10,9 @@ import java.util.TreeMap;
  *
  * <p>OpenAI and vLLM send a call's {@code id} and {@code function.name} in its first fragment and the arguments in
  * pieces, with parallel calls told apart by {@code index}. Ollama sends each call whole, and older versions leave
- * out {@code index}; a fragment without one starts a new call if it carries an id, and continues the last call
- * otherwise. Calls come out in index order, because that is the order the model wrote them in.
+ * out {@code index} or send 0 for every call; a fragment without an index starts a new call if it carries an id,
+ * and continues the last call otherwise, and a new id under an index already taken starts a new call. Calls come
+ * out in index order, because that is the order the model wrote them in.
  */
 final class ToolCallAssembler {
 
@@ -32,6 +33,10 @@ final class ToolCallAssembler {
      */
     void add(int index, String id, String name, String arguments) {
         int slot = index >= 0 ? index : (id != null || pending.isEmpty() ? nextIndex : pending.lastKey());
+        Partial existing = pending.get(slot);
+        if (existing != null && existing.id != null && id != null && !id.isEmpty() && !id.equals(existing.id)) {
+            slot = nextIndex; // a second id under one index is a second call (older Ollama sends index 0 for all)
+        }
         nextIndex = Math.max(nextIndex, slot + 1);
         Partial call = pending.computeIfAbsent(slot, k -> new Partial());
         if (call.id == null && id != null && !id.isEmpty()) {
