@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.streamgate.gateway.testing.Fixtures;
+import io.streamgate.llm.Fixtures;
 import io.streamgate.gateway.testing.GatewayUnderTest;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
@@ -35,7 +35,7 @@ class StreamingEndToEndTest {
 
     @Test
     void recordedOpenAiStreamArrivesAsTheEventContract() throws Exception {
-        upstream.always(new Reply.Sse(Fixtures.recorded("openai-chat-text.sse"), false));
+        upstream.always(new Reply.Sse(Fixtures.bytes("openai-chat-text.sse"), false));
         try (RawHttpClient client = gateway.stream("c1", message("weather in SF?"))) {
             assertEquals(200, client.status());
             assertEquals("text/event-stream", client.header("content-type"));
@@ -62,7 +62,7 @@ class StreamingEndToEndTest {
 
     @Test
     void streamSplitIntoSingleByteReadsGivesTheSameAnswer() throws Exception {
-        upstream.always(new Reply.Sse(Fixtures.recorded("openai-chat-text.sse"), true));
+        upstream.always(new Reply.Sse(Fixtures.bytes("openai-chat-text.sse"), true));
         try (RawHttpClient client = gateway.stream("c1", message("hi"))) {
             List<SseParser.Event> events = client.readAllEvents();
             assertContract(events);
@@ -89,7 +89,7 @@ class StreamingEndToEndTest {
 
     @Test
     void messagesEndpointAnswersWithOneJsonDocument() throws Exception {
-        upstream.always(new Reply.Sse(Fixtures.recorded("openai-chat-text.sse"), false));
+        upstream.always(new Reply.Sse(Fixtures.bytes("openai-chat-text.sse"), false));
         try (RawHttpClient client = RawHttpClient.connect(gateway.port())
                 .send("POST", "/api/v1/conversations/c9/messages", message("hi"))
                 .readHead()) {
@@ -105,7 +105,7 @@ class StreamingEndToEndTest {
 
     @Test
     void keepAliveConnectionServesStreamsOneAfterAnother() throws Exception {
-        upstream.always(new Reply.Sse(Fixtures.recorded("openai-chat-text.sse"), false));
+        upstream.always(new Reply.Sse(Fixtures.bytes("openai-chat-text.sse"), false));
         try (RawHttpClient client = RawHttpClient.connect(gateway.port())) {
             for (int i = 0; i < 3; i++) {
                 client.send("POST", "/api/v1/conversations/c1/stream", message("again")).readHead();

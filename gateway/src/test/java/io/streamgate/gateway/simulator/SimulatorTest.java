@@ -1,5 +1,7 @@
 package io.streamgate.gateway.simulator;
 
+import io.streamgate.gateway.testing.SseParser;
+
 import static io.streamgate.gateway.simulator.TestJson.list;
 import static io.streamgate.gateway.simulator.TestJson.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;

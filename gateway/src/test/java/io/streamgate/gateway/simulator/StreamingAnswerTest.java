@@ -1,5 +1,7 @@
 package io.streamgate.gateway.simulator;
 
+import io.streamgate.gateway.testing.SseParser;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A spec-exact Server-Sent Events parser (WHATWG HTML, "Parsing an event stream"), fed bytes in arbitrary pieces.
- * Lines end at CRLF, LF or a lone CR; a blank line dispatches; {@code data} lines join with LF; comments are kept
+ * Lines end at CRLF, LF or a lone CR; a leading BOM is dropped; a blank line dispatches; {@code data} lines join with LF; comments are kept
  * so tests can see pings.
  */
 public final class SseParser {
@@ -23,9 +23,23 @@ public final class SseParser {
     private String lastEventId = "";
     private boolean afterCr;
     private boolean sawData;
+    private boolean started;
+
+    /** Parses a whole body; an event without its closing blank line is not dispatched. */
+    public static List<Event> parse(String body) {
+        SseParser parser = new SseParser();
+        parser.feed(body.getBytes(StandardCharsets.UTF_8));
+        return parser.drainEvents();
+    }
 
     public void feed(byte[] bytes, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
+        int i = offset;
+        if (!started && length >= 3 && (bytes[i] & 0xff) == 0xEF && (bytes[i + 1] & 0xff) == 0xBB
+                && (bytes[i + 2] & 0xff) == 0xBF) {
+            i += 3; // a leading byte-order mark is dropped
+        }
+        started |= length > 0;
+        for (; i < offset + length; i++) {
             byte b = bytes[i];
             if (afterCr && b == '\n') {
                 afterCr = false;
