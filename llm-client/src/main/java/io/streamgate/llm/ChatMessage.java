@@ -2,11 +2,34 @@ package io.streamgate.llm;
 
 import static java.util.Objects.requireNonNull;
 
-/** One message of the conversation sent to the provider. Role is {@code system}, {@code user} or {@code assistant}. */
-public record ChatMessage(String role, String content) {
+import java.util.List;
+
+/**
+ * One message of the conversation sent to the provider.
+ *
+ * <ul>
+ *   <li>{@code system}, {@code user}: {@code content} only;
+ *   <li>{@code assistant}: {@code content} (may be empty) and the {@code toolCalls} it made, if any;
+ *   <li>{@code tool}: the result of one tool call: {@code toolCallId}, {@code toolName}, and {@code content}
+ *       holding the result as JSON text.
+ * </ul>
+ * Adapters map these onto their wire formats (OpenAI {@code tool} messages, Anthropic {@code tool_result} blocks).
+ */
+public record ChatMessage(
+        String role, String content, List<UpstreamEvent.ToolCall> toolCalls, String toolCallId, String toolName) {
+
     public ChatMessage {
         requireNonNull(role, "role");
         requireNonNull(content, "content");
+        toolCalls = List.copyOf(requireNonNull(toolCalls, "toolCalls"));
+        if (role.equals("tool") && (toolCallId == null || toolName == null)) {
+            throw new IllegalArgumentException("a tool message needs toolCallId and toolName");
+        }
+    }
+
+    /** A plain message with text only. */
+    public ChatMessage(String role, String content) {
+        this(role, content, List.of(), null, null);
     }
 
     public static ChatMessage user(String content) {
@@ -19,5 +42,19 @@ public record ChatMessage(String role, String content) {
 
     public static ChatMessage assistant(String content) {
         return new ChatMessage("assistant", content);
+    }
+
+    /** An assistant turn that asked for tools (its text may be empty). */
+    public static ChatMessage assistant(String content, List<UpstreamEvent.ToolCall> toolCalls) {
+        return new ChatMessage("assistant", content, toolCalls, null, null);
+    }
+
+    /** The result of one tool call, as JSON text. */
+    public static ChatMessage toolResult(String toolCallId, String toolName, String resultJson) {
+        return new ChatMessage("tool", resultJson, List.of(), toolCallId, toolName);
+    }
+
+    public boolean hasToolCalls() {
+        return !toolCalls.isEmpty();
     }
 }
