@@ -6,16 +6,20 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.metrics.GatewayMetrics.Outcome;
+import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.ErrorCode;
-import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.TokenRing;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
-import java.util.concurrent.Executor;
+import io.streamgate.llm.Usage;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One stream's path from the upstream thread to the client: the consumer side of its {@link TokenRing}.
@@ -33,6 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class StreamBridge {
 
+    private static final Logger log = LoggerFactory.getLogger(StreamBridge.class);
+
     private static final UpstreamCall CANCELLED = () -> {};
 
     private final EventLoop loop;
@@ -46,6 +52,9 @@ public final class StreamBridge {
     private final ChunkCoalescer coalescer;
     private final StringBuilder answer = new StringBuilder();
     private final AtomicReference<UpstreamCall> call = new AtomicReference<>();
+    private final AgentSteps steps;
+    private StreamPlan plan;
+    private CompletableFuture<?> toolsInFlight;
     private final Runnable drainTask = this::drain;
     private final Runnable flushTimerTask = this::onFlushTimer;
     private final long acceptedNanos;
@@ -53,8 +62,6 @@ public final class StreamBridge {
     private long sequence;
     private long textDeltas;
     private long firstTokenNanos = -1;
-    private long completionTokens = -1;
-    private long promptTokens = -1;
     private String finishReason = "-";
     private String errorCode = "-";
     private boolean firstEventWritten;
@@ -75,35 +82,55 @@ public final class StreamBridge {
         this.acceptedNanos = acceptedNanos;
         this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask));
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
+        this.steps = new AgentSteps(settings.maxSteps());
     }
 
     /**
-     * Sends the response head at once, then opens the upstream call on {@code starter} (a virtual thread): the
-     * provider adapter may resolve DNS or load state, which must never happen on the event loop.
+     * Sends the response head at once, then, on {@code plan}'s starter (a virtual thread), opens the conversation
+     * turn and the first upstream call: loading history, resolving DNS and connecting must never happen on the
+     * event loop.
      */
-    void start(LlmProvider provider, ChatRequest request, Executor starter) {
+    void start(StreamPlan plan) {
         assert loop.inEventLoop();
+        this.plan = requireNonNull(plan, "plan");
         services.registry().add(this);
         metrics.streamStarted();
         output.start();
         long ping = settings.pingInterval().toNanos();
         pingTask = loop.scheduleAtFixedRate(this::pingIfIdle, ping, ping, TimeUnit.NANOSECONDS);
-        starter.execute(() -> openUpstream(provider, request));
+        plan.starter().execute(this::openFirstStep);
     }
 
-    private void openUpstream(LlmProvider provider, ChatRequest request) {
+    private void openFirstStep() {
+        List<ChatMessage> opening;
+        try {
+            opening = plan.turn().open();
+        } catch (RuntimeException e) {
+            log.warn("conversation {}: cannot open the turn: {}", tag.conversationId(), e.toString());
+            ring.publish(new UpstreamEvent.Failed(
+                    UpstreamError.of(ErrorCode.INTERNAL, "the conversation store is unavailable", true)));
+            return;
+        }
+        steps.begin(opening);
+        openUpstream(plan.request().withMessages(opening));
+    }
+
+    /** Opens one step's upstream call; runs on a virtual thread. Events from every step share the one ring. */
+    private void openUpstream(ChatRequest request) {
         if (ring.isClosed()) {
             return;
         }
+        UpstreamCall previous = call.get();
         UpstreamCall opened;
         try {
-            opened = provider.stream(request, ring);
+            opened = plan.provider().stream(request, ring);
         } catch (RuntimeException e) {
+            log.warn("conversation {}: cannot start the upstream call: {}", tag.conversationId(), e.toString());
             ring.publish(new UpstreamEvent.Failed(
                     UpstreamError.of(ErrorCode.INTERNAL, "could not start the upstream call", true)));
             return;
         }
-        if (!call.compareAndSet(null, opened)) {
+        if (previous == CANCELLED || !call.compareAndSet(previous, opened)) {
             opened.cancel(); // the client left while we were starting
         }
     }
@@ -156,34 +183,72 @@ public final class StreamBridge {
                     return;
                 }
                 answer.append(t.text());
+                steps.text(t.text());
                 textDeltas++;
                 coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), catchUp);
             }
             case UpstreamEvent.ThinkingDelta t -> coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), catchUp);
             case UpstreamEvent.ToolCall c -> {
                 coalescer.flush();
+                steps.toolCall(c);
                 emit(new StreamEvent.ToolCall(c.id(), c.name(), c.argumentsJson()));
             }
-            case UpstreamEvent.Completed c -> complete(c);
+            case UpstreamEvent.Completed c -> stepCompleted(c);
             case UpstreamEvent.Failed f -> fail(f.error());
         }
     }
 
-    private void complete(UpstreamEvent.Completed completed) {
+    /** One upstream call ended well: run the tools it asked for and continue, or finish the answer. */
+    private void stepCompleted(UpstreamEvent.Completed completed) {
+        steps.addUsage(completed.usage());
+        if (!steps.wantsTools()) {
+            complete(completed.finishReason());
+        } else if (steps.mayContinue()) {
+            runTools(steps.endToolStep());
+        } else {
+            complete("max_steps"); // the model still wanted tools, but the turn's step budget is spent
+        }
+    }
+
+    private void runTools(List<UpstreamEvent.ToolCall> calls) {
+        coalescer.flush();
+        output.flush();
+        CompletableFuture<List<ToolExecutor.Outcome>> running = plan.tools().run(calls);
+        toolsInFlight = running;
+        running.whenComplete((outcomes, failure) -> loop.execute(() -> toolsDone(outcomes, failure)));
+    }
+
+    private void toolsDone(List<ToolExecutor.Outcome> outcomes, Throwable failure) {
+        toolsInFlight = null;
+        if (done) {
+            return;
+        }
+        if (failure != null) {
+            fail(UpstreamError.of(ErrorCode.INTERNAL, "the tools could not be run", true));
+            return;
+        }
+        for (ToolExecutor.Outcome o : outcomes) {
+            steps.toolResult(o);
+            emit(new StreamEvent.ToolResult(o.toolCallId(), o.toolName(), o.resultJson(), o.isError()));
+        }
+        output.flush();
+        List<ChatMessage> next = steps.nextStep();
+        plan.starter().execute(() -> openUpstream(plan.request().withMessages(next)));
+    }
+
+    private void complete(String reason) {
         coalescer.finish();
-        var usage = completed.usage();
-        completionTokens = usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas;
-        promptTokens = usage.promptTokens();
-        finishReason = completed.finishReason();
+        Usage usage = steps.usage();
+        finishReason = reason;
         emit(new StreamEvent.CompleteState(
                 answer.toString(),
-                completionTokens,
-                promptTokens,
+                usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas,
+                usage.promptTokens(),
                 usage.cacheCreationInputTokens(),
                 usage.cacheReadInputTokens(),
                 coalescer.chunksEmitted(),
                 (System.nanoTime() - acceptedNanos) / 1e9,
-                completed.finishReason(),
+                reason,
                 false));
         end(Outcome.SUCCESS);
         output.finish();
@@ -218,6 +283,10 @@ public final class StreamBridge {
         ring.close();
         cancelUpstream();
         ring.clear();
+        if (toolsInFlight != null) {
+            toolsInFlight.cancel(true);
+        }
+        storeTurn(outcome);
         if (pingTask != null) {
             pingTask.cancel(false);
         }
@@ -229,6 +298,27 @@ public final class StreamBridge {
         onEnd.run();
     }
 
+    /** Hands what this turn produced to the store, on a virtual thread; a partial answer is kept as such. */
+    private void storeTurn(Outcome outcome) {
+        if (plan == null) {
+            return;
+        }
+        List<ChatMessage> produced = steps.produced();
+        ConversationTurn.Status status = switch (outcome) {
+            case SUCCESS -> ConversationTurn.Status.COMPLETE;
+            case CANCELLED -> ConversationTurn.Status.CANCELLED;
+            case ERROR, TIMEOUT -> ConversationTurn.Status.ERROR;
+        };
+        String reason = outcome == Outcome.SUCCESS ? finishReason : errorCode;
+        plan.starter().execute(() -> {
+            try {
+                plan.turn().close(produced, status, reason);
+            } catch (RuntimeException e) {
+                log.error("conversation {}: the answer could not be stored: {}", tag.conversationId(), e.toString());
+            }
+        });
+    }
+
     private String logLine(Outcome outcome) {
         long now = System.nanoTime();
         return "stream_end conversation=" + tag.conversationId() + " tenant=" + tag.tenant() + " model=" + tag.model()
@@ -236,7 +326,8 @@ public final class StreamBridge {
                 + " error_code=" + errorCode + " finish_reason=" + finishReason
                 + " ttft_ms=" + (firstTokenNanos < 0 ? "-" : millis(firstTokenNanos - acceptedNanos))
                 + " elapsed_ms=" + millis(now - acceptedNanos)
-                + " completion_tokens=" + completionTokens + " prompt_tokens=" + promptTokens
+                + " completion_tokens=" + steps.usage().completionTokens()
+                + " prompt_tokens=" + steps.usage().promptTokens() + " steps=" + steps.step()
                 + " chunks=" + coalescer.chunksEmitted() + " events=" + sequence;
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
 import io.streamgate.llm.LlmProvider;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -40,7 +41,8 @@ public final class StreamLauncher {
                 : new JsonAnswerOutput(channel, conversationId);
         StreamTag tag = new StreamTag(conversationId, "-", request.model() == null ? "-" : request.model(), provider.name());
         StreamBridge bridge = new StreamBridge(channel.eventLoop(), output, tag, services, acceptedNanos, onEnd);
-        bridge.start(provider, request.toChatRequest(), starter);
+        bridge.start(new StreamPlan(provider, request.toChatRequest(List.of()), new EphemeralTurn(request),
+                ToolExecutor.NONE, starter));
         return bridge;
     }
 

@@ -2,9 +2,8 @@ package io.streamgate.gateway.stream;
 
 import static java.util.Objects.requireNonNull;
 
-import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
-import java.util.ArrayList;
+import io.streamgate.llm.ToolSpec;
 import java.util.List;
 
 /**
@@ -25,13 +24,8 @@ public record StreamRequest(
         tools = List.copyOf(tools);
     }
 
-    /** The provider request for this message on its own (no stored history yet). */
-    public ChatRequest toChatRequest() {
-        List<ChatMessage> messages = new ArrayList<>(2);
-        if (system != null) {
-            messages.add(ChatMessage.system(system));
-        }
-        messages.add(ChatMessage.user(message));
-        return new ChatRequest(model, messages, maxTokens, temperature);
+    /** The provider settings of this request; the turn supplies the messages. */
+    public ChatRequest toChatRequest(List<ToolSpec> toolSpecs) {
+        return new ChatRequest(model, List.of(), maxTokens, temperature, toolSpecs);
     }
 }

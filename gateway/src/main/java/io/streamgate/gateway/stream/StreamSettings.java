@@ -5,7 +5,12 @@ import java.time.Duration;
 
 /** The per-stream knobs, taken from {@link GatewayConfig}. */
 public record StreamSettings(
-        int ringCapacity, Duration coalesceMaxDelay, int coalesceMaxTokens, Duration pingInterval, int maxAnswerChars) {
+        int ringCapacity,
+        Duration coalesceMaxDelay,
+        int coalesceMaxTokens,
+        Duration pingInterval,
+        int maxAnswerChars,
+        int maxSteps) {
 
     public static StreamSettings from(GatewayConfig config) {
         return new StreamSettings(
@@ -13,6 +18,7 @@ public record StreamSettings(
                 config.coalesceMaxDelay(),
                 config.coalesceMaxTokens(),
                 config.pingInterval(),
-                config.maxAnswerChars());
+                config.maxAnswerChars(),
+                config.maxSteps());
     }
 }

@@ -47,6 +47,13 @@ class StreamBridgeTest {
     private boolean sawHead;
     private boolean sawLast;
     private StreamBridge bridge;
+    private int maxSteps = 4;
+    private final RecordingTurn turn = new RecordingTurn();
+    private ToolExecutor tools = ToolExecutor.NONE;
+
+    private StreamPlan plan(java.util.concurrent.Executor starter) {
+        return new StreamPlan(provider, new ChatRequest(null, List.of(), null, null), turn, tools, starter);
+    }
 
     private static final StreamTag TAG = new StreamTag("c1", "-", "-", "fake");
 
@@ -62,7 +69,7 @@ class StreamBridgeTest {
     }
 
     private void start(Duration maxDelay, int maxTokens) {
-        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20);
+        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
         // What ApiRouter does for a live stream: forward writability to the bridge.
@@ -72,7 +79,7 @@ class StreamBridgeTest {
                 bridge.onWritabilityChanged();
             }
         });
-        bridge.start(provider, new ChatRequest(null, List.of(), null, null), Runnable::run);
+        bridge.start(plan(Runnable::run));
     }
 
     private List<SseParser.Event> written() {
@@ -228,10 +235,10 @@ class StreamBridgeTest {
     @Test
     void disconnectBeforeTheUpstreamCallExistsStillCancelsIt() {
         var deferred = new ArrayList<Runnable>();
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20);
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20, 4);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> {});
-        bridge.start(provider, new ChatRequest(null, List.of(), null, null), deferred::add);
+        bridge.start(plan(deferred::add));
         bridge.onChannelClosed();
         deferred.forEach(Runnable::run);
         assertNull(provider.sink, "a closed stream does not open the upstream call at all");
@@ -240,10 +247,10 @@ class StreamBridgeTest {
 
     @Test
     void pingIsSentAfterSilence() {
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20);
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20, 4);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> {});
-        bridge.start(provider, new ChatRequest(null, List.of(), null, null), Runnable::run);
+        bridge.start(plan(Runnable::run));
         written();
         channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
@@ -252,8 +259,127 @@ class StreamBridgeTest {
         bridge.onChannelClosed();
     }
 
+    // ---- the agent loop ----
+
+    private static UpstreamEvent.ToolCall toolCall(String id) {
+        return new UpstreamEvent.ToolCall(id, "calculator", "{\"expression\":\"1+2\"}");
+    }
+
+    private static UpstreamEvent.Completed completed(String reason, long completionTokens) {
+        return new UpstreamEvent.Completed(reason, new Usage(10, completionTokens, -1, -1));
+    }
+
+    @Test
+    void toolCallsAreRunAndTheirResultsSentBackUntilTheModelAnswers() {
+        var toolRuns = new ArrayList<List<UpstreamEvent.ToolCall>>();
+        tools = calls -> {
+            toolRuns.add(calls);
+            return java.util.concurrent.CompletableFuture.completedFuture(calls.stream()
+                    .map(c -> new ToolExecutor.Outcome(c.id(), c.name(), "{\"result\":3}", false))
+                    .toList());
+        };
+        start(Duration.ZERO, 16);
+        publish(text("Let me compute. "), toolCall("call_1"), toolCall("call_2"), completed("tool_calls", 5));
+        var events = new ArrayList<>(written());
+        assertEquals(1, toolRuns.size());
+        assertEquals(2, toolRuns.getFirst().size(), "parallel calls of one step run together");
+        assertEquals(2, provider.requests.size(), "the results go back to the model in a second call");
+        var second = provider.requests.get(1).messages();
+        assertEquals("assistant", second.get(second.size() - 3).role());
+        assertEquals(2, second.get(second.size() - 3).toolCalls().size());
+        assertEquals("tool", second.getLast().role());
+        assertEquals("call_2", second.getLast().toolCallId());
+
+        publish(text("It is 3."), completed("stop", 4));
+        events.addAll(written());
+        var types = events.stream().map(e -> Json.string(e.data(), "type")).toList();
+        assertEquals(List.of("message_chunk", "tool_call", "tool_call", "tool_result", "tool_result",
+                "message_chunk", "complete_state"), types);
+        for (int i = 0; i < events.size(); i++) {
+            assertEquals(i, Json.number(events.get(i).data(), "sequence"));
+        }
+        String complete = events.getLast().data();
+        assertEquals("Let me compute. It is 3.", Json.string(complete, "final_message"));
+        assertEquals(9, Json.number(complete, "total_tokens"), "usage is summed over steps");
+        assertEquals("stop", Json.string(complete, "finish_reason"));
+        assertEquals(ConversationTurn.Status.COMPLETE, turn.status);
+        assertEquals(List.of("assistant", "tool", "tool", "assistant"), turn.produced.stream().map(m -> m.role()).toList());
+        assertEquals("It is 3.", turn.produced.getLast().content());
+    }
+
+    @Test
+    void reachingMaxStepsEndsTheTurnWithoutRunningMoreTools() {
+        maxSteps = 1;
+        var ran = new AtomicBoolean();
+        tools = calls -> {
+            ran.set(true);
+            return new java.util.concurrent.CompletableFuture<>();
+        };
+        start(Duration.ZERO, 16);
+        publish(toolCall("call_1"), completed("tool_calls", 3));
+        var events = written();
+        assertFalse(ran.get());
+        assertEquals(1, provider.requests.size());
+        assertEquals("max_steps", Json.string(events.getLast().data(), "finish_reason"));
+        assertEquals("complete_state", Json.string(events.getLast().data(), "type"));
+    }
+
+    @Test
+    void failingToolIsReportedAndTheLoopContinues() {
+        tools = calls -> java.util.concurrent.CompletableFuture.completedFuture(List.of(
+                new ToolExecutor.Outcome("call_1", "calculator", "{\"error\":\"division by zero\"}", true)));
+        start(Duration.ZERO, 16);
+        publish(toolCall("call_1"), completed("tool_calls", 3));
+        var result = written().getLast().data();
+        assertEquals("tool_result", Json.string(result, "type"));
+        assertEquals(Boolean.TRUE, Json.bool(result, "is_error"));
+        assertEquals(2, provider.requests.size(), "the model is told and may answer");
+    }
+
+    @Test
+    void disconnectWhileToolsRunCancelsThemAndStoresTheTurnAsCancelled() {
+        var pending = new java.util.concurrent.CompletableFuture<List<ToolExecutor.Outcome>>();
+        tools = calls -> pending;
+        start(Duration.ZERO, 16);
+        publish(text("partial "), toolCall("call_1"), completed("tool_calls", 3));
+        written();
+        bridge.onChannelClosed();
+        assertTrue(pending.isCancelled());
+        assertEquals(1, provider.requests.size(), "no further step starts");
+        assertEquals(ConversationTurn.Status.CANCELLED, turn.status);
+    }
+
+    @Test
+    void failureStoresThePartialAnswerWithErrorStatus() {
+        start(Duration.ZERO, 16);
+        publish(text("half an"), new UpstreamEvent.Failed(new UpstreamError(ErrorCode.UPSTREAM_ERROR, "cut", true, 0)));
+        written();
+        assertEquals(ConversationTurn.Status.ERROR, turn.status);
+        assertEquals("half an", turn.produced.getLast().content());
+        assertEquals("upstream_error", turn.finishReason);
+    }
+
+    private static final class RecordingTurn implements ConversationTurn {
+        List<io.streamgate.llm.ChatMessage> produced;
+        Status status;
+        String finishReason;
+
+        @Override
+        public List<io.streamgate.llm.ChatMessage> open() {
+            return List.of(io.streamgate.llm.ChatMessage.user("hi"));
+        }
+
+        @Override
+        public void close(List<io.streamgate.llm.ChatMessage> produced, Status status, String finishReason) {
+            this.produced = produced;
+            this.status = status;
+            this.finishReason = finishReason;
+        }
+    }
+
     private static final class FakeProvider implements LlmProvider {
         TokenSink sink;
+        final List<ChatRequest> requests = new ArrayList<>();
         final AtomicBoolean cancelled = new AtomicBoolean();
 
         @Override
@@ -264,6 +390,7 @@ class StreamBridgeTest {
         @Override
         public UpstreamCall stream(ChatRequest request, TokenSink sink) {
             this.sink = sink;
+            requests.add(request);
             return () -> cancelled.set(true);
         }
     }

@@ -1,0 +1,24 @@
+package io.streamgate.gateway.stream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.LlmProvider;
+import java.util.concurrent.Executor;
+
+/**
+ * What one stream will do: which provider it calls with which request settings and tools, the conversation turn
+ * it reads and writes, and the executor (virtual threads) for everything that may block.
+ *
+ * @param request model, limits and tool specs; its messages are replaced by the turn's
+ */
+public record StreamPlan(
+        LlmProvider provider, ChatRequest request, ConversationTurn turn, ToolExecutor tools, Executor starter) {
+    public StreamPlan {
+        requireNonNull(provider, "provider");
+        requireNonNull(request, "request");
+        requireNonNull(turn, "turn");
+        requireNonNull(tools, "tools");
+        requireNonNull(starter, "starter");
+    }
+}
