@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.http.GatewayChannelInitializer;
 import io.streamgate.gateway.http.HealthResponder;
@@ -53,6 +54,9 @@ public final class StreamGate implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final StreamRegistry streams;
     private final Transport transport;
+    private final String bindAddress;
+    private final boolean authenticates;
+    private static final String LOOPBACK = "127.0.0.1";
 
     private StreamGate(GatewayConfig config) throws InterruptedException {
         simulator = config.usesSimulator()
@@ -74,6 +78,9 @@ public final class StreamGate implements AutoCloseable {
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
                 : new HealthResponder(provider.name(), false, config.model());
 
+        ApiKeys keys = ApiKeys.parse(config.apiKeys());
+        authenticates = keys.enabled();
+        bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
         transport = Transport.best();
         bossGroup = transport.newGroup(1, "streamgate-accept");
         ioGroup = transport.newGroup(config.ioThreads(), "streamgate-io");
@@ -86,11 +93,11 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
-                .childHandler(new GatewayChannelInitializer(config, launcher, StaticPage.load(), health));
-        serverChannel = bootstrap.bind(config.bindAddress(), config.port()).sync().channel();
+                .childHandler(new GatewayChannelInitializer(config, launcher, StaticPage.load(), health, keys));
+        serverChannel = bootstrap.bind(bindAddress, config.port()).sync().channel();
         try {
             metricsServer = HTTPServer.builder()
-                    .hostname(config.bindAddress())
+                    .hostname(bindAddress)
                     .port(config.metricsPort())
                     .registry(metrics.registry())
                     .buildAndStart();
@@ -104,8 +111,12 @@ public final class StreamGate implements AutoCloseable {
         requireNonNull(config, "config");
         try {
             StreamGate gate = new StreamGate(config);
+            if (!gate.authenticates) {
+                log.warn("no API keys are configured (STREAMGATE_API_KEYS): authentication is off, so the gateway "
+                        + "listens on loopback only");
+            }
             log.info("streamgate listening on http://{}:{} ({}), metrics on :{}, upstream {}",
-                    config.bindAddress(), gate.port(), gate.transport, gate.metricsPort(),
+                    gate.bindAddress, gate.port(), gate.transport, gate.metricsPort(),
                     gate.simulator != null ? "SIMULATED (built-in simulator, answers are synthetic)" : "configured");
             return gate;
         } catch (InterruptedException e) {

@@ -41,7 +41,12 @@ public record GatewayConfig(
         Duration upstreamReadTimeout,
         Duration simulatorFirstTokenDelay,
         Duration simulatorTokenInterval,
-        int simulatorTokens) {
+        int simulatorTokens,
+        String apiKeys,
+        int tenantMaxStreams,
+        int tenantRequestsPerMinute,
+        Duration headerTimeout,
+        Duration idleTimeout) {
 
     /** Reads the process environment (and the {@code STREAMGATE_CONFIG} file, if named). */
     public static GatewayConfig fromEnvironment() {
@@ -63,7 +68,7 @@ public record GatewayConfig(
         Settings s = new Settings(merged);
         int cores = Runtime.getRuntime().availableProcessors();
         GatewayConfig config = new GatewayConfig(
-                s.string("STREAMGATE_BIND_ADDRESS", "127.0.0.1"),
+                s.string("STREAMGATE_BIND_ADDRESS", "0.0.0.0"),
                 s.integer("STREAMGATE_PORT", 8080, 0, 65535),
                 s.integer("STREAMGATE_METRICS_PORT", 9464, 0, 65535),
                 s.string("STREAMGATE_UPSTREAM_URL", null),
@@ -86,7 +91,12 @@ public record GatewayConfig(
                 s.millis("STREAMGATE_UPSTREAM_READ_TIMEOUT_MS", 60_000, 1, 3_600_000),
                 s.millis("STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", 50, 0, 600_000),
                 s.millis("STREAMGATE_SIM_TOKEN_INTERVAL_MS", 20, 0, 600_000),
-                s.integer("STREAMGATE_SIM_TOKENS", 60, 1, 100_000));
+                s.integer("STREAMGATE_SIM_TOKENS", 60, 1, 100_000),
+                s.string("STREAMGATE_API_KEYS", null),
+                s.integer("STREAMGATE_TENANT_MAX_STREAMS", 64, 1, 1_000_000),
+                s.integer("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", 600, 1, 100_000_000),
+                s.millis("STREAMGATE_HEADER_TIMEOUT_MS", 10_000, 1, 600_000),
+                s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000));
         if (config.writeBufferLowWaterMark > config.writeBufferHighWaterMark) {
             throw new ConfigException("STREAMGATE_WRITE_BUFFER_LOW_BYTES must not exceed STREAMGATE_WRITE_BUFFER_HIGH_BYTES");
         }

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.streamgate.gateway.auth.AuthHandler;
+import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.gateway.stream.StreamBridge;
 import io.streamgate.gateway.stream.StreamLauncher;
@@ -42,13 +44,20 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private final StreamRequestParser parser;
     private final StaticPage page;
     private final HealthResponder health;
+    private final TenantLimits limits;
     private StreamBridge active;
 
-    public ApiRouter(StreamLauncher launcher, StreamRequestParser parser, StaticPage page, HealthResponder health) {
+    public ApiRouter(
+            StreamLauncher launcher,
+            StreamRequestParser parser,
+            StaticPage page,
+            HealthResponder health,
+            TenantLimits limits) {
         this.launcher = requireNonNull(launcher, "launcher");
         this.parser = requireNonNull(parser, "parser");
         this.page = requireNonNull(page, "page");
         this.health = requireNonNull(health, "health");
+        this.limits = requireNonNull(limits, "limits");
     }
 
     @Override
@@ -112,7 +121,19 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
                     e.getMessage()));
             return;
         }
-        active = launcher.launch(ctx.channel(), conversationId, parsed, delivery, accepted, () -> active = null);
+        String tenant = tenant(ctx);
+        var refusal = limits.tryAcquire(tenant);
+        if (refusal.isPresent()) {
+            FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+                    "rate_limited", refusal.get().reason());
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.get().retryAfterSeconds());
+            send(ctx, request, r);
+            return;
+        }
+        active = launcher.launch(ctx.channel(), conversationId, tenant, parsed, delivery, accepted, () -> {
+            active = null;
+            limits.release(tenant);
+        });
     }
 
     @Override
@@ -136,6 +157,11 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         // Mostly resets by clients that went away; the stream (if any) ends in channelInactive.
         log.debug("closing connection after {}", cause.toString());
         ctx.close();
+    }
+
+    private static String tenant(ChannelHandlerContext ctx) {
+        String tenant = ctx.channel().attr(AuthHandler.TENANT).get();
+        return tenant != null ? tenant : AuthHandler.ANONYMOUS;
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {

@@ -5,12 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
+import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.auth.AuthHandler;
+import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
@@ -19,10 +23,12 @@ import io.streamgate.gateway.stream.StreamRequestParser;
  * Assembles each connection's pipeline, in the order bytes flow:
  *
  * <ol>
- *   <li>{@code http-codec}: HTTP/1.1 parsing with bounded request line and headers, and chunked encoding out;
+ *   <li>{@code http-codec}: strict HTTP/1.1 parsing with bounded request line and headers, chunked encoding out;
+ *   <li>{@code timeouts}: header-read (slowloris) and idle keep-alive timeouts;
  *   <li>{@code keep-alive}: honours {@code Connection: close} once a response has ended;
  *   <li>{@code body-limit}: aggregates the request body up to the configured size, 413 beyond;
  *   <li>{@code cors}: preflight and response headers for the configured origins;
+ *   <li>{@code auth}: bearer keys to tenants, 401 otherwise;
  *   <li>{@code router}: maps the request to a stream, the page or a health check.
  * </ol>
  *
@@ -36,24 +42,46 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final StaticPage page;
     private final HealthResponder health;
     private final CorsConfig cors;
+    private final AuthHandler auth;
+    private final TenantLimits limits;
 
-    public GatewayChannelInitializer(GatewayConfig config, StreamLauncher launcher, StaticPage page, HealthResponder health) {
+    public GatewayChannelInitializer(
+            GatewayConfig config, StreamLauncher launcher, StaticPage page, HealthResponder health, ApiKeys keys) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
         this.page = requireNonNull(page, "page");
         this.health = requireNonNull(health, "health");
         this.parser = new StreamRequestParser(config.maxMessageChars());
         this.cors = corsConfig(config);
+        this.auth = new AuthHandler(keys);
+        this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute());
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
-        p.addLast("http-codec", new HttpServerCodec(4096, config.maxHeaderBytes(), 8192));
+        p.addLast("http-codec", new HttpServerCodec(decoderConfig(config)));
+        p.addLast("timeouts", new RequestTimeouts(config.headerTimeout(), config.idleTimeout()));
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("cors", new CorsHandler(cors));
-        p.addLast("router", new ApiRouter(launcher, parser, page, health));
+        p.addLast("auth", auth);
+        p.addLast("router", new ApiRouter(launcher, parser, page, health, limits));
+    }
+
+    /**
+     * Strict framing: RFC 9112 Transfer-Encoding rules, no duplicate Content-Length, strict line endings. These
+     * are the request-smuggling shapes; a request that breaks them fails to decode and gets 400 and a close.
+     */
+    private static HttpDecoderConfig decoderConfig(GatewayConfig config) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(4096)
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxChunkSize(8192)
+                .setValidateHeaders(true)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true)
+                .setStrictLineParsing(true);
     }
 
     private static CorsConfig corsConfig(GatewayConfig config) {

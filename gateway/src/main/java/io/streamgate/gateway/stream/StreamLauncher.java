@@ -32,6 +32,7 @@ public final class StreamLauncher {
     public StreamBridge launch(
             Channel channel,
             String conversationId,
+            String tenant,
             StreamRequest request,
             Delivery delivery,
             long acceptedNanos,
@@ -39,7 +40,7 @@ public final class StreamLauncher {
         EventOutput output = delivery == Delivery.SSE
                 ? new SseOutput(channel)
                 : new JsonAnswerOutput(channel, conversationId);
-        StreamTag tag = new StreamTag(conversationId, "-", request.model() == null ? "-" : request.model(), provider.name());
+        StreamTag tag = new StreamTag(conversationId, tenant, request.model() == null ? "-" : request.model(), provider.name());
         StreamBridge bridge = new StreamBridge(channel.eventLoop(), output, tag, services, acceptedNanos, onEnd);
         bridge.start(new StreamPlan(provider, request.toChatRequest(List.of()), new EphemeralTurn(request),
                 ToolExecutor.NONE, starter));

@@ -1,0 +1,117 @@
+package io.streamgate.gateway.auth;
+
+import io.streamgate.gateway.config.ConfigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Client API keys, mapped to tenants. Only SHA-256 hashes are kept in memory, and a presented key is compared
+ * against every known hash in constant time, so neither a heap dump nor response timing gives a key away.
+ *
+ * <p>{@code STREAMGATE_API_KEYS} holds either {@code tenant:key} pairs separated by commas, or the path of a file
+ * of {@code tenant:sha256hex} lines ({@code #} comments and blank lines allowed).
+ */
+public final class ApiKeys {
+
+    private record Entry(String tenant, byte[] hash) {}
+
+    private final List<Entry> entries;
+
+    private ApiKeys(List<Entry> entries) {
+        this.entries = List.copyOf(entries);
+    }
+
+    /** No keys: authentication is off. */
+    public static ApiKeys none() {
+        return new ApiKeys(List.of());
+    }
+
+    /** Parses the {@code STREAMGATE_API_KEYS} value; {@code null} or blank means none. */
+    public static ApiKeys parse(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return none();
+        }
+        String value = setting.strip();
+        Path file = Path.of(value);
+        if (!value.contains(":") || Files.isRegularFile(file)) {
+            return fromFile(file);
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (String pair : value.split(",")) {
+            String[] parts = split(pair.strip(), "STREAMGATE_API_KEYS");
+            entries.add(new Entry(parts[0], sha256(parts[1])));
+        }
+        return new ApiKeys(entries);
+    }
+
+    private static ApiKeys fromFile(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("STREAMGATE_API_KEYS: cannot read the key file " + file + ": " + e.getMessage());
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (String raw : lines) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = split(line, "API key file " + file);
+            if (!parts[1].matches("[0-9a-fA-F]{64}")) {
+                throw new ConfigException("API key file " + file + ": expected tenant:sha256hex, got a "
+                        + parts[1].length() + "-character value for tenant " + parts[0]);
+            }
+            entries.add(new Entry(parts[0], HexFormat.of().parseHex(parts[1])));
+        }
+        return new ApiKeys(entries);
+    }
+
+    private static String[] split(String pair, String where) {
+        int colon = pair.indexOf(':');
+        if (colon <= 0 || colon == pair.length() - 1) {
+            throw new ConfigException(where + ": expected tenant:key pairs");
+        }
+        String tenant = pair.substring(0, colon).strip();
+        if (!tenant.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new ConfigException(where + ": a tenant is 1-64 characters of A-Z a-z 0-9 _ . -");
+        }
+        return new String[] {tenant, pair.substring(colon + 1).strip()};
+    }
+
+    public boolean enabled() {
+        return !entries.isEmpty();
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** The tenant whose key this is. Compares against every entry, so the time taken does not depend on which. */
+    public Optional<String> tenantOf(String presentedKey) {
+        byte[] hash = sha256(presentedKey);
+        String match = null;
+        for (Entry e : entries) {
+            if (MessageDigest.isEqual(e.hash, hash) && match == null) {
+                match = e.tenant;
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

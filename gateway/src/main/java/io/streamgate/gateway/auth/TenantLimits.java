@@ -1,0 +1,84 @@
+package io.streamgate.gateway.auth;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Per-tenant admission: at most {@code maxStreams} streams at once, and {@code requestsPerMinute} stream starts
+ * per minute (a token bucket refilled continuously, holding a minute's worth at most).
+ *
+ * <p>Lock-free (compare-and-set), so the event loop can call it. State per tenant is two small objects; tenants
+ * come from the configured keys, so the map is bounded by them.
+ */
+public final class TenantLimits {
+
+    /** A refusal: how long until trying again is worthwhile, in whole seconds (at least 1). */
+    public record Refusal(String reason, long retryAfterSeconds) {}
+
+    private record Bucket(double tokens, long refilledAtNanos) {}
+
+    private final class Tenant {
+        final AtomicInteger streams = new AtomicInteger();
+        final AtomicReference<Bucket> bucket = new AtomicReference<>(new Bucket(requestsPerMinute, System.nanoTime()));
+    }
+
+    private final int maxStreams;
+    private final int requestsPerMinute;
+    private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
+
+    public TenantLimits(int maxStreams, int requestsPerMinute) {
+        if (maxStreams < 1 || requestsPerMinute < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+        this.maxStreams = maxStreams;
+        this.requestsPerMinute = requestsPerMinute;
+    }
+
+    /**
+     * Admits one stream for {@code tenant}, or says why not. An admitted stream must be {@link #release}d when it
+     * ends.
+     */
+    public java.util.Optional<Refusal> tryAcquire(String tenant) {
+        Tenant t = tenants.computeIfAbsent(tenant, k -> new Tenant());
+        if (t.streams.incrementAndGet() > maxStreams) {
+            t.streams.decrementAndGet();
+            return java.util.Optional.of(new Refusal("at most " + maxStreams + " concurrent streams per tenant", 1));
+        }
+        long waitNanos = takeToken(t.bucket);
+        if (waitNanos > 0) {
+            t.streams.decrementAndGet();
+            return java.util.Optional.of(new Refusal("at most " + requestsPerMinute + " requests per minute per tenant",
+                    Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)));
+        }
+        return java.util.Optional.empty();
+    }
+
+    public void release(String tenant) {
+        Tenant t = tenants.get(tenant);
+        if (t != null) {
+            t.streams.decrementAndGet();
+        }
+    }
+
+    public int activeStreams(String tenant) {
+        Tenant t = tenants.get(tenant);
+        return t == null ? 0 : t.streams.get();
+    }
+
+    /** Takes one token; returns 0 on success, else the nanos until one will be there. */
+    private long takeToken(AtomicReference<Bucket> ref) {
+        double perNano = requestsPerMinute / 60e9;
+        while (true) {
+            Bucket b = ref.get();
+            long now = System.nanoTime();
+            double tokens = Math.min(requestsPerMinute, b.tokens + (now - b.refilledAtNanos) * perNano);
+            if (tokens < 1) {
+                return (long) Math.ceil((1 - tokens) / perNano);
+            }
+            if (ref.compareAndSet(b, new Bucket(tokens - 1, now))) {
+                return 0;
+            }
+        }
+    }
+}
