@@ -1,0 +1,163 @@
+package io.streamgate.llm.resilience;
+
+import static java.util.Objects.requireNonNull;
+
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.TokenSink;
+import io.streamgate.llm.UpstreamCall;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.UpstreamEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fallback chain of upstreams with retries and a circuit breaker per upstream.
+ *
+ * <p>An attempt that fails <em>before its first event</em> with a retryable error (connect error, 429, 5xx) is
+ * invisible to the client: the next upstream in the chain is tried at once, and after a whole pass over the chain
+ * the next pass waits a jittered, capped backoff (or the provider's {@code Retry-After}). Once an attempt has
+ * published anything, its failure goes to the client as it is: retrying then would duplicate text.
+ *
+ * <p>Waiting happens on a virtual thread of its own; nothing here blocks a caller.
+ */
+public final class ResilientProvider implements LlmProvider {
+
+    private final List<LlmProvider> chain;
+    private final List<CircuitBreaker> breakers;
+    private final RetryPolicy policy;
+
+    private ResilientProvider(List<LlmProvider> chain, RetryPolicy policy, int breakerThreshold, Duration openFor) {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("the chain needs at least one upstream");
+        }
+        this.chain = List.copyOf(chain);
+        this.policy = requireNonNull(policy, "policy");
+        List<CircuitBreaker> list = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            list.add(new CircuitBreaker(breakerThreshold, openFor));
+        }
+        this.breakers = List.copyOf(list);
+    }
+
+    /**
+     * @param chain upstreams in the order they are tried
+     * @param breakerThreshold consecutive failures that open an upstream's breaker
+     * @param openFor how long an open breaker refuses calls
+     */
+    public static ResilientProvider create(
+            List<LlmProvider> chain, RetryPolicy policy, int breakerThreshold, Duration openFor) {
+        return new ResilientProvider(requireNonNull(chain, "chain"), policy, breakerThreshold, openFor);
+    }
+
+    @Override
+    public String name() {
+        return chain.getFirst().name();
+    }
+
+    public CircuitBreaker breaker(int index) {
+        return breakers.get(index);
+    }
+
+    @Override
+    public UpstreamCall stream(ChatRequest request, TokenSink sink) {
+        Attempts attempts = new Attempts(requireNonNull(request, "request"), requireNonNull(sink, "sink"));
+        attempts.next(0, 1, null);
+        return attempts;
+    }
+
+    /** One client request's attempts. {@code current} is the call in flight; a cancel stops it and any retry. */
+    private final class Attempts implements UpstreamCall {
+        private final ChatRequest request;
+        private final TokenSink sink;
+        private volatile boolean cancelled;
+        private volatile UpstreamCall current;
+
+        Attempts(ChatRequest request, TokenSink sink) {
+            this.request = request;
+            this.sink = sink;
+        }
+
+        /** Opens an attempt on the first upstream from {@code from} whose breaker lets us, in pass {@code pass}. */
+        void next(int from, int pass, UpstreamError last) {
+            for (int i = from; i < chain.size(); i++) {
+                if (cancelled) {
+                    return;
+                }
+                if (breakers.get(i).tryAcquire()) {
+                    Attempt attempt = new Attempt(this, i, pass);
+                    current = chain.get(i).stream(request, attempt);
+                    if (cancelled) {
+                        current.cancel();
+                    }
+                    return;
+                }
+            }
+            endOfPass(pass, last);
+        }
+
+        /** Every upstream of this pass failed or was skipped: wait and go again, or give up. */
+        void endOfPass(int pass, UpstreamError last) {
+            Duration wait = pass < policy.maxAttempts()
+                    ? policy.backoff(pass + 1, last == null ? null : last.retryAfter())
+                    : null;
+            if (wait == null) {
+                sink.publish(new UpstreamEvent.Failed(last != null ? last
+                        : UpstreamError.of(ErrorCode.UPSTREAM_UNAVAILABLE,
+                                "every upstream is unavailable (circuit open)", true)));
+                return;
+            }
+            Thread.ofVirtual().name("upstream-retry").start(() -> {
+                LockSupport.parkNanos(wait.toNanos()); // on its own virtual thread: nobody else waits
+                if (!cancelled) {
+                    next(0, pass + 1, last);
+                }
+            });
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            UpstreamCall c = current;
+            if (c != null) {
+                c.cancel();
+            }
+        }
+    }
+
+    /** The sink one attempt publishes into: swallows a retryable failure before the first event. */
+    private final class Attempt implements TokenSink {
+        private final Attempts attempts;
+        private final int upstream;
+        private final int pass;
+        private boolean delivered;
+
+        Attempt(Attempts attempts, int upstream, int pass) {
+            this.attempts = attempts;
+            this.upstream = upstream;
+            this.pass = pass;
+        }
+
+        @Override
+        public boolean publish(UpstreamEvent event) {
+            CircuitBreaker breaker = breakers.get(upstream);
+            if (event instanceof UpstreamEvent.Failed failed) {
+                UpstreamError error = failed.error();
+                if (error.code() != ErrorCode.BAD_REQUEST) {
+                    breaker.onFailure();
+                }
+                if (!delivered && policy.isRetryable(error)) {
+                    attempts.next(upstream + 1, pass, error);
+                    return false;
+                }
+            } else if (!delivered) {
+                breaker.onSuccess(); // it answered: whatever happens next is not an outage
+            }
+            delivered = true;
+            return attempts.sink.publish(event);
+        }
+    }
+}
