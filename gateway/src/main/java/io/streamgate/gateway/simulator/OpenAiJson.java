@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,18 +41,58 @@ final class OpenAiJson {
         void write(JsonGenerator g) throws IOException;
     }
 
-    /** The first stream event: the assistant role with empty content, as OpenAI sends it. */
+    /**
+     * The first stream event: the assistant role with empty content, as OpenAI sends it; the
+     * content is null instead when the answer goes on to call tools (see
+     * {@code fixtures/recorded/openai-chat-parallel-tools.sse}).
+     */
     ByteBuf roleEvent(ByteBufAllocator alloc, SimAnswer a) {
         return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> {
             d.writeStringField("role", "assistant");
-            d.writeStringField("content", "");
+            if (a.callsTools()) {
+                d.writeNullField("content");
+            } else {
+                d.writeStringField("content", "");
+            }
             d.writeNullField("refusal");
         }, null)));
     }
 
-    /** One content token as a stream event. */
-    ByteBuf tokenEvent(ByteBufAllocator alloc, SimAnswer a, String content) {
-        return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> d.writeStringField("content", content), null)));
+    /** One streamed piece (text, reasoning or a tool-call fragment) as a stream event. */
+    ByteBuf deltaEvent(ByteBufAllocator alloc, SimAnswer a, SimDelta delta) {
+        return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> delta(d, delta), null)));
+    }
+
+    private static void delta(JsonGenerator g, SimDelta delta) throws IOException {
+        switch (delta) {
+            case SimDelta.Content c -> g.writeStringField("content", c.text());
+            case SimDelta.Reasoning r -> g.writeStringField("reasoning_content", r.text());
+            case SimDelta.ToolCallStart s -> toolCallDelta(g, s.index(), s.id(), s.name(), "");
+            case SimDelta.ToolCallArguments f -> toolCallDelta(g, f.index(), null, null, f.fragment());
+        }
+    }
+
+    /**
+     * {@code tool_calls: [{index, id?, type?, function: {name?, arguments}}]}: the first delta of a
+     * call carries its id, type and name, the later ones only the next arguments fragment.
+     */
+    private static void toolCallDelta(JsonGenerator g, int index, String id, String name, String arguments)
+            throws IOException {
+        g.writeArrayFieldStart("tool_calls");
+        g.writeStartObject();
+        g.writeNumberField("index", index);
+        if (id != null) {
+            g.writeStringField("id", id);
+            g.writeStringField("type", "function");
+        }
+        g.writeObjectFieldStart("function");
+        if (name != null) {
+            g.writeStringField("name", name);
+        }
+        g.writeStringField("arguments", arguments);
+        g.writeEndObject();
+        g.writeEndObject();
+        g.writeEndArray();
     }
 
     /**
@@ -86,7 +127,31 @@ final class OpenAiJson {
             g.writeNumberField("index", 0);
             g.writeObjectFieldStart("message");
             g.writeStringField("role", "assistant");
-            g.writeStringField("content", a.text());
+            String text = a.text();
+            if (text.isEmpty() && a.callsTools()) {
+                g.writeNullField("content");
+            } else {
+                g.writeStringField("content", text);
+            }
+            String reasoning = a.reasoning();
+            if (!reasoning.isEmpty()) {
+                g.writeStringField("reasoning_content", reasoning);
+            }
+            List<SimAnswer.ToolCall> calls = a.toolCalls();
+            if (!calls.isEmpty()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (SimAnswer.ToolCall call : calls) {
+                    g.writeStartObject();
+                    g.writeStringField("id", call.id());
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", call.name());
+                    g.writeStringField("arguments", call.arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
             g.writeNullField("refusal");
             g.writeEndObject();
             g.writeNullField("logprobs");
@@ -144,7 +209,7 @@ final class OpenAiJson {
     private static void usage(JsonGenerator g, SimAnswer a) throws IOException {
         g.writeObjectFieldStart("usage");
         g.writeNumberField("prompt_tokens", a.promptTokens());
-        g.writeNumberField("completion_tokens", a.tokenCount());
+        g.writeNumberField("completion_tokens", a.completionTokens());
         g.writeNumberField("total_tokens", a.totalTokens());
         g.writeEndObject();
     }

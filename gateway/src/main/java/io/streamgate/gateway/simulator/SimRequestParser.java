@@ -6,8 +6,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Reads a Chat Completions request body with jackson-core's streaming parser.
@@ -36,6 +42,7 @@ final class SimRequestParser {
             }
             String model = SimRequest.DEFAULT_MODEL;
             Messages messages = null;
+            Set<String> tools = Set.of();
             boolean stream = false;
             OptionalInt maxTokens = OptionalInt.empty();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -44,6 +51,7 @@ final class SimRequestParser {
                 switch (field) {
                     case "model" -> model = requireString(p, value, "model");
                     case "messages" -> messages = readMessages(p, value);
+                    case "tools" -> tools = readToolNames(p, value);
                     case "stream" -> stream = readStream(value);
                     case "max_tokens", "max_completion_tokens" -> maxTokens = readMaxTokens(p, value, field);
                     default -> p.skipChildren();
@@ -55,7 +63,8 @@ final class SimRequestParser {
             if (messages == null) {
                 throw new InvalidRequestException("'messages' is required");
             }
-            return new SimRequest(model, messages.lastUser, messages.words, stream, maxTokens);
+            return new SimRequest(model, messages.lastRole, messages.lastUser, messages.trailingToolResults,
+                    tools, messages.words, stream, maxTokens);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("request body is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -64,35 +73,148 @@ final class SimRequestParser {
     }
 
     /** What the simulator keeps of the message list. */
-    private record Messages(String lastUser, int words) {}
+    private record Messages(String lastRole, String lastUser, List<SimRequest.ToolResult> trailingToolResults, int words) {}
+
+    /** One message, as far as the simulator reads it. */
+    private record Message(String role, String content, String toolCallId, String name,
+                           Map<String, String> toolCallNames) {}
 
     private static Messages readMessages(JsonParser p, JsonToken value) throws IOException {
         if (value != JsonToken.START_ARRAY) {
             throw new InvalidRequestException("'messages' must be an array");
         }
+        String lastRole = "";
         String lastUser = "";
         int words = 0;
+        Map<String, String> callNames = new HashMap<>();
+        List<SimRequest.ToolResult> trailing = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() != JsonToken.START_OBJECT) {
-                throw new InvalidRequestException("each message must be an object");
+            Message m = readMessage(p);
+            words += SimulatedText.countWords(m.content());
+            callNames.putAll(m.toolCallNames());
+            lastRole = m.role();
+            if (!"tool".equals(m.role())) {
+                trailing.clear();
             }
-            String role = null;
-            String content = "";
+            switch (m.role()) {
+                case "user" -> lastUser = m.content();
+                case "tool" -> trailing.add(new SimRequest.ToolResult(m.toolCallId(),
+                        callNames.getOrDefault(m.toolCallId(), m.name()), m.content()));
+                default -> { }
+            }
+        }
+        return new Messages(lastRole, lastUser, trailing, words);
+    }
+
+    private static Message readMessage(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new InvalidRequestException("each message must be an object");
+        }
+        String role = "";
+        String content = "";
+        String toolCallId = "";
+        String name = "";
+        Map<String, String> toolCallNames = Map.of();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "role" -> role = requireString(p, v, "role");
+                case "content" -> content = readContent(p, v);
+                case "tool_call_id" -> toolCallId = requireString(p, v, "tool_call_id");
+                case "name" -> name = Objects.requireNonNullElse(stringOrNull(p, v), "");
+                case "tool_calls" -> toolCallNames = readToolCallNames(p, v);
+                default -> p.skipChildren();
+            }
+        }
+        return new Message(role, content, toolCallId, name, toolCallNames);
+    }
+
+    /** An assistant message's {@code tool_calls}: call id to function name, so results can be named. */
+    private static Map<String, String> readToolCallNames(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        if (v != JsonToken.START_ARRAY) {
+            throw new InvalidRequestException("'tool_calls' must be an array");
+        }
+        Map<String, String> names = new HashMap<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            String id = null;
+            String name = null;
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new InvalidRequestException("each tool call must be an object");
+            }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
-                JsonToken v = p.nextToken();
+                JsonToken t = p.nextToken();
                 switch (field) {
-                    case "role" -> role = requireString(p, v, "role");
-                    case "content" -> content = readContent(p, v);
+                    case "id" -> id = requireString(p, t, "tool_calls[].id");
+                    case "function" -> name = readFunctionName(p, t);
                     default -> p.skipChildren();
                 }
             }
-            words += SimulatedText.countWords(content);
-            if ("user".equals(role)) {
-                lastUser = content;
+            if (id != null && name != null) {
+                names.put(id, name);
             }
         }
-        return new Messages(lastUser, words);
+        return names;
+    }
+
+    /**
+     * The function names of the request's {@code tools}. Entries without a name are skipped rather
+     * than refused: the simulator only needs to know which of its demo tools it may call.
+     */
+    private static Set<String> readToolNames(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return Set.of();
+        }
+        if (v != JsonToken.START_ARRAY) {
+            throw new InvalidRequestException("'tools' must be an array");
+        }
+        Set<String> names = new HashSet<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new InvalidRequestException("each tool must be an object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken t = p.nextToken();
+                String name = "function".equals(field) ? readFunctionName(p, t) : skip(p);
+                if (name != null) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** A string value, or null (skipping the value) when it is anything else: for optional names. */
+    private static String stringOrNull(JsonParser p, JsonToken v) throws IOException {
+        return v == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+    }
+
+    /** {@code function.name} of a tool or a tool call; null when absent. */
+    private static String readFunctionName(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            return skip(p);
+        }
+        String name = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            String value = "name".equals(field) ? stringOrNull(p, t) : skip(p);
+            if (value != null) {
+                name = value;
+            }
+        }
+        return name;
+    }
+
+    /** Skips the current value; returns null so that it can stand where an absent name is meant. */
+    private static String skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
     }
 
     /** Content is a string, null (assistant tool calls), or an array of parts whose text parts count. */

@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  */
 final class SimulatedText {
 
-    private static final String PARAGRAPH = "(simulated) This answer comes from the built-in simulator, not from a"
+    /** How every simulated answer opens, so nobody mistakes it for a model's output. */
+    static final String MARKER = "(simulated)";
+
+    private static final String PARAGRAPH = MARKER + " This answer comes from the built-in simulator, not from a"
             + " real model. A streaming gateway relays tokens as they arrive: the provider writes a word, the"
             + " gateway frames it as a Server-Sent Event, and the browser paints it at once. Latency matters"
             + " more than throughput here; the \"time to first token\" is what a reader feels. A naïve"
@@ -26,7 +29,7 @@ final class SimulatedText {
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /** The paragraph's words, each but the first with its leading space, as a model would stream them. */
-    private static final List<String> WORDS = split(PARAGRAPH);
+    private static final List<String> WORDS = tokens(PARAGRAPH);
 
     private SimulatedText() {}
 
@@ -59,8 +62,16 @@ final class SimulatedText {
         return trimmed.isEmpty() ? 0 : WHITESPACE.split(trimmed).length;
     }
 
-    private static List<String> split(String paragraph) {
-        String[] words = WHITESPACE.split(paragraph.strip());
+    /**
+     * Cuts a sentence into word tokens, each but the first with its leading space, so that any
+     * simulated text (tool answers too) streams like the paragraph does; empty for blank text.
+     */
+    static List<String> tokens(String paragraph) {
+        String stripped = paragraph.strip();
+        if (stripped.isEmpty()) {
+            return List.of();
+        }
+        String[] words = WHITESPACE.split(stripped);
         String[] tokens = new String[words.length];
         for (int i = 0; i < words.length; i++) {
             tokens[i] = i == 0 ? words[i] : " " + words[i];

@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>It exists so that the gateway runs, demos and tests end to end with no provider and no key:
  * the gateway points its ordinary OpenAI-compatible client at {@link #baseUrl()} and cannot tell
  * the difference, so the whole real path (HTTP client, SSE parsing, ring, coalescing) is exercised.
+ * What it says is decided by {@link AnswerPlanner}: deterministic text, demo calls of the
+ * gateway's built-in tools ({@code current_time}, {@code calculator}) when a question calls for
+ * them and they are offered, answers built from the tool results it is handed back, and a
+ * reasoning stream when asked to "think".
  * It has its own one-thread event loop so that its pacing never competes with, or blocks, the
  * gateway's loops; one thread is plenty, since every answer is scheduled, never slept.
  *
@@ -63,7 +66,7 @@ public final class Simulator implements AutoCloseable {
             JsonFactory jsonFactory = new JsonFactory();
             SimRequestParser parser = new SimRequestParser(jsonFactory);
             OpenAiJson json = new OpenAiJson(jsonFactory);
-            AtomicLong ids = new AtomicLong();
+            AnswerPlanner planner = new AnswerPlanner(settings, jsonFactory);
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(transport.serverChannel())
@@ -74,7 +77,7 @@ public final class Simulator implements AutoCloseable {
                             ch.pipeline().addLast(
                                     new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                    new SimulatorHandler(settings, parser, json, ids));
+                                    new SimulatorHandler(settings, parser, planner, json));
                         }
                     })
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()))

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,15 +31,15 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final SimulatorSettings settings;
     private final SimRequestParser parser;
     private final OpenAiJson json;
-    private final AtomicLong ids;
+    private final AnswerPlanner planner;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private InFlight current;
 
-    SimulatorHandler(SimulatorSettings settings, SimRequestParser parser, OpenAiJson json, AtomicLong ids) {
+    SimulatorHandler(SimulatorSettings settings, SimRequestParser parser, AnswerPlanner planner, OpenAiJson json) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parser = Objects.requireNonNull(parser, "parser");
+        this.planner = Objects.requireNonNull(planner, "planner");
         this.json = Objects.requireNonNull(json, "json");
-        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
     @Override
@@ -74,8 +73,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
             sendError(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage(), keepAlive);
             return;
         }
-        SimAnswer answer = SimAnswer.plan(request, settings, "chatcmpl-sim-" + ids.incrementAndGet(),
-                System.currentTimeMillis() / 1000);
+        SimAnswer answer = planner.plan(request, System.currentTimeMillis() / 1000);
         // HTTP/1.0 has no chunked framing: a stream's end is then the connection's end.
         boolean chunked = req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0;
         boolean stayOpen = keepAlive && (chunked || !request.stream());

@@ -12,13 +12,15 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The answer to a {@code stream: true} request, paced like a model: headers and the role chunk at
- * once, the first token after the first-token delay, then one token per interval, then the finish,
- * usage and {@code [DONE]} events.
+ * once, the first delta after the first-token delay, then one delta per interval, then the finish,
+ * usage and {@code [DONE]} events. A delta is a text token, a reasoning piece or a tool-call
+ * fragment ({@link SimDelta}); all are paced alike, as a model generates each of them as tokens.
  *
  * <p>Everything runs on the channel's event loop, so no field needs synchronisation. Pacing uses
  * the loop's {@code schedule}, never a sleep. Before each token the channel's writability is
@@ -92,7 +94,8 @@ final class StreamingAnswer implements InFlight {
         if (cancelled) {
             return;
         }
-        for (int budget = BATCH; next < answer.tokenCount(); budget--) {
+        List<SimDelta> deltas = answer.deltas();
+        for (int budget = BATCH; next < deltas.size(); budget--) {
             if (!ctx.channel().isWritable()) {
                 paused = true;
                 ctx.flush();
@@ -103,8 +106,8 @@ final class StreamingAnswer implements InFlight {
                 ctx.executor().execute(this::step);
                 return;
             }
-            ctx.write(new DefaultHttpContent(json.tokenEvent(ctx.alloc(), answer, answer.token(next++))));
-            if (intervalNanos > 0 && next < answer.tokenCount()) {
+            ctx.write(new DefaultHttpContent(json.deltaEvent(ctx.alloc(), answer, deltas.get(next++))));
+            if (intervalNanos > 0 && next < deltas.size()) {
                 ctx.flush();
                 after(intervalNanos);
                 return;

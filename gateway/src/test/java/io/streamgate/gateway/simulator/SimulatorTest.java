@@ -251,11 +251,6 @@ class SimulatorTest {
 
     private static HttpResponse<String> send(Simulator target, String path, String json)
             throws IOException, InterruptedException {
-        URI uri = URI.create(target.baseUrl().replaceFirst("/v1$", "") + path);
-        HttpRequest req = HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        return http.send(req, HttpResponse.BodyHandlers.ofString());
+        return SimulatorHttp.post(http, target, path, json);
     }
 }

@@ -21,7 +21,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +44,8 @@ class StreamingAnswerTest {
 
     private EmbeddedChannel channel(SimulatorSettings settings) {
         JsonFactory f = new JsonFactory();
-        channel = new EmbeddedChannel(new SimulatorHandler(settings, new SimRequestParser(f), new OpenAiJson(f), new AtomicLong()));
+        channel = new EmbeddedChannel(new SimulatorHandler(settings, new SimRequestParser(f), new AnswerPlanner(settings, f),
+                new OpenAiJson(f)));
         return channel;
     }
 
