@@ -46,7 +46,9 @@ public record GatewayConfig(
         int tenantMaxStreams,
         int tenantRequestsPerMinute,
         Duration headerTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        Duration upstreamFirstTokenTimeout,
+        Duration upstreamIdleTimeout) {
 
     /** Reads the process environment (and the {@code STREAMGATE_CONFIG} file, if named). */
     public static GatewayConfig fromEnvironment() {
@@ -88,7 +90,7 @@ public record GatewayConfig(
                 s.integer("STREAMGATE_WRITE_BUFFER_HIGH_BYTES", 64 * 1024, 1, 64 << 20),
                 s.integer("STREAMGATE_IO_THREADS", cores, 1, 1024),
                 s.millis("STREAMGATE_UPSTREAM_CONNECT_TIMEOUT_MS", 5_000, 1, 600_000),
-                s.millis("STREAMGATE_UPSTREAM_READ_TIMEOUT_MS", 60_000, 1, 3_600_000),
+                s.millis("STREAMGATE_UPSTREAM_READ_TIMEOUT_MS", 120_000, 1, 3_600_000),
                 s.millis("STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", 50, 0, 600_000),
                 s.millis("STREAMGATE_SIM_TOKEN_INTERVAL_MS", 20, 0, 600_000),
                 s.integer("STREAMGATE_SIM_TOKENS", 60, 1, 100_000),
@@ -96,7 +98,9 @@ public record GatewayConfig(
                 s.integer("STREAMGATE_TENANT_MAX_STREAMS", 64, 1, 1_000_000),
                 s.integer("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", 600, 1, 100_000_000),
                 s.millis("STREAMGATE_HEADER_TIMEOUT_MS", 10_000, 1, 600_000),
-                s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000));
+                s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
+                s.millis("STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 60_000, 1, 3_600_000),
+                s.millis("STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000));
         if (config.writeBufferLowWaterMark > config.writeBufferHighWaterMark) {
             throw new ConfigException("STREAMGATE_WRITE_BUFFER_LOW_BYTES must not exceed STREAMGATE_WRITE_BUFFER_HIGH_BYTES");
         }

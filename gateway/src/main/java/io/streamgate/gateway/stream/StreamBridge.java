@@ -66,6 +66,9 @@ public final class StreamBridge {
     private String errorCode = "-";
     private boolean firstEventWritten;
     private boolean paused;
+    private long stepStartNanos;
+    private long lastUpstreamNanos;
+    private boolean stepHeardFrom;
     private boolean done;
     private boolean flushTimerArmed;
     private ScheduledFuture<?> pingTask;
@@ -98,6 +101,7 @@ public final class StreamBridge {
         output.start();
         long ping = settings.pingInterval().toNanos();
         pingTask = loop.scheduleAtFixedRate(this::pingIfIdle, ping, ping, TimeUnit.NANOSECONDS);
+        startStepClock();
         plan.starter().execute(this::openFirstStep);
     }
 
@@ -147,6 +151,10 @@ public final class StreamBridge {
         }
         boolean catchUp = paused;
         paused = false;
+        if (!ring.isEmpty()) {
+            lastUpstreamNanos = loop.ticker().nanoTime();
+            stepHeardFrom = true;
+        }
         int budget = ring.capacity();
         UpstreamEvent event;
         while (!done && (event = ring.poll()) != null) {
@@ -232,6 +240,7 @@ public final class StreamBridge {
             emit(new StreamEvent.ToolResult(o.toolCallId(), o.toolName(), o.resultJson(), o.isError()));
         }
         output.flush();
+        startStepClock();
         List<ChatMessage> next = steps.nextStep();
         plan.starter().execute(() -> openUpstream(plan.request().withMessages(next)));
     }
@@ -370,6 +379,34 @@ public final class StreamBridge {
             coalescer.flush();
             output.flush();
         }
+    }
+
+    /** A new upstream call starts: it must send its first event within the first-token timeout. */
+    private void startStepClock() {
+        stepStartNanos = loop.ticker().nanoTime();
+        stepHeardFrom = false;
+        loop.schedule(this::checkUpstreamSilence, settings.firstTokenTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Ends the stream with {@code upstream_timeout} when the provider was silent too long: no first event within
+     * the first-token timeout, or no event within the idle timeout since the last. Never while the client is the
+     * slow one (paused) or tools are running; then it looks again later.
+     */
+    private void checkUpstreamSilence() {
+        if (done) {
+            return;
+        }
+        long limit = (stepHeardFrom ? settings.upstreamIdleTimeout() : settings.firstTokenTimeout()).toNanos();
+        long silent = loop.ticker().nanoTime() - (stepHeardFrom ? lastUpstreamNanos : stepStartNanos);
+        if (paused || toolsInFlight != null || silent < limit) {
+            loop.schedule(this::checkUpstreamSilence, Math.max(limit - silent, limit / 4), TimeUnit.NANOSECONDS);
+            return;
+        }
+        fail(new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, stepHeardFrom
+                ? "the provider sent nothing for " + settings.upstreamIdleTimeout().toMillis() + " ms"
+                : "the provider sent no first token within " + settings.firstTokenTimeout().toMillis() + " ms",
+                true, 0));
     }
 
     private void pingIfIdle() {

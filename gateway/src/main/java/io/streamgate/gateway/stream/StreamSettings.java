@@ -10,7 +10,9 @@ public record StreamSettings(
         int coalesceMaxTokens,
         Duration pingInterval,
         int maxAnswerChars,
-        int maxSteps) {
+        int maxSteps,
+        Duration firstTokenTimeout,
+        Duration upstreamIdleTimeout) {
 
     public static StreamSettings from(GatewayConfig config) {
         return new StreamSettings(
@@ -19,6 +21,8 @@ public record StreamSettings(
                 config.coalesceMaxTokens(),
                 config.pingInterval(),
                 config.maxAnswerChars(),
-                config.maxSteps());
+                config.maxSteps(),
+                config.upstreamFirstTokenTimeout(),
+                config.upstreamIdleTimeout());
     }
 }

@@ -69,7 +69,7 @@ class StreamBridgeTest {
     }
 
     private void start(Duration maxDelay, int maxTokens) {
-        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps);
+        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20));
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
         // What ApiRouter does for a live stream: forward writability to the bridge.
@@ -235,7 +235,7 @@ class StreamBridgeTest {
     @Test
     void disconnectBeforeTheUpstreamCallExistsStillCancelsIt() {
         var deferred = new ArrayList<Runnable>();
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20, 4);
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20));
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(plan(deferred::add));
@@ -247,7 +247,7 @@ class StreamBridgeTest {
 
     @Test
     void pingIsSentAfterSilence() {
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20, 4);
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20));
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(plan(Runnable::run));
