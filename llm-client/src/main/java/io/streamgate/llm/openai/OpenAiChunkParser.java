@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.llm.Json;
 import io.streamgate.llm.ProviderError;
+import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
@@ -25,7 +26,7 @@ import java.io.StringWriter;
  * <p>Within a chunk, fields are gathered first and published afterwards, so a server that writes
  * {@code finish_reason} before {@code delta} still has its last tool fragment joined before the calls go out.
  */
-final class OpenAiChunkParser {
+final class OpenAiChunkParser implements StreamParser {
 
     static final String DONE = "[DONE]";
 
@@ -43,6 +44,22 @@ final class OpenAiChunkParser {
 
     OpenAiChunkParser(TokenSink out) {
         this.out = out;
+    }
+
+    /** Chat Completions events have no {@code event:} name; only the data matters. */
+    @Override
+    public boolean onEvent(String type, String data) throws IOException {
+        return onData(data);
+    }
+
+    @Override
+    public boolean reachedEnd() {
+        return done;
+    }
+
+    @Override
+    public String endMarker() {
+        return DONE;
     }
 
     /**
@@ -82,11 +99,6 @@ final class OpenAiChunkParser {
             return flushToolCalls();
         }
         return true;
-    }
-
-    /** Whether {@code [DONE]} has arrived: the body is complete and its connection can be reused. */
-    boolean sawDone() {
-        return done;
     }
 
     private boolean flushToolCalls() {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.SseUpstreamCall;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
@@ -76,9 +77,7 @@ public final class OpenAiProvider implements LlmProvider {
         if (authorization != null) {
             http.header("Authorization", authorization);
         }
-        OpenAiStreamListener call = new OpenAiStreamListener(sink);
-        call.attach(eventSources.newEventSource(http.build(), call));
-        return call;
+        return SseUpstreamCall.start(eventSources, http.build(), sink, OpenAiChunkParser::new);
     }
 
     /** Names the endpoint only: the key must never reach a log line. */
