@@ -68,6 +68,11 @@ public final class OpenAiProvider implements LlmProvider {
         return endpoint;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if a tool's {@code parametersSchema} is not one JSON object
+     */
     @Override
     public UpstreamCall stream(ChatRequest request, TokenSink sink) {
         requireNonNull(request, "request");
