@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
@@ -79,5 +80,32 @@ public final class Json {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The string the parser is on, or {@code null} for any other value, which is skipped. */
+    public static String stringOrNull(JsonParser p, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
+    }
+
+    /** The integer the parser is on, or {@code fallback} for any other value, which is skipped. */
+    public static long longOr(JsonParser p, JsonToken token, long fallback) throws IOException {
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            return p.getLongValue();
+        }
+        p.skipChildren();
+        return fallback;
+    }
+
+    /** Copies the value the parser is on, with everything inside it, to compact JSON text. */
+    public static String copyToString(JsonParser p) throws IOException {
+        StringWriter json = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(json)) {
+            g.copyCurrentStructure(p);
+        }
+        return json.toString();
     }
 }

@@ -1,6 +1,5 @@
 package io.streamgate.llm.openai;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -13,7 +12,6 @@ import io.streamgate.llm.UpstreamEvent.ToolCall;
 import io.streamgate.llm.UpstreamFailures;
 import io.streamgate.llm.Usage;
 import java.io.IOException;
-import java.io.StringWriter;
 
 /**
  * Turns the {@code data:} payloads of one Chat Completions stream into {@link UpstreamEvent}s.
@@ -231,14 +229,7 @@ final class OpenAiChunkParser implements StreamParser {
 
     /** Arguments are JSON text in a string; some servers send the object itself, which is re-serialised as text. */
     private static String argumentsText(JsonParser p, JsonToken token) throws IOException {
-        if (token == JsonToken.START_OBJECT) {
-            StringWriter json = new StringWriter();
-            try (JsonGenerator g = Json.FACTORY.createGenerator(json)) {
-                g.copyCurrentStructure(p);
-            }
-            return json.toString();
-        }
-        return stringOrNull(p, token);
+        return token == JsonToken.START_OBJECT ? Json.copyToString(p) : stringOrNull(p, token);
     }
 
     private void readUsage(JsonParser p, JsonToken value) throws IOException {
@@ -281,18 +272,10 @@ final class OpenAiChunkParser implements StreamParser {
     }
 
     private static long longOrUnknown(JsonParser p, JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_NUMBER_INT) {
-            return p.getLongValue();
-        }
-        p.skipChildren();
-        return Usage.UNKNOWN;
+        return Json.longOr(p, token, Usage.UNKNOWN);
     }
 
     private static String stringOrNull(JsonParser p, JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        p.skipChildren();
-        return null;
+        return Json.stringOrNull(p, token);
     }
 }

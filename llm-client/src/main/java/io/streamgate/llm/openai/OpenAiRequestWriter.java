@@ -25,7 +25,7 @@ final class OpenAiRequestWriter {
      */
     static byte[] write(ChatRequest request, String defaultModel) {
         String model = request.model() != null ? request.model() : defaultModel;
-        return Json.write(256 + estimateChars(request), g -> {
+        return Json.write(256 + request.approximateChars(), g -> {
             g.writeStartObject();
             if (model != null) {
                 g.writeStringField("model", model);
@@ -97,16 +97,5 @@ final class OpenAiRequestWriter {
             g.writeEndObject();
         }
         g.writeEndArray();
-    }
-
-    private static int estimateChars(ChatRequest request) {
-        long total = 0;
-        for (ChatMessage message : request.messages()) {
-            total += message.content().length() + 32;
-        }
-        for (ToolSpec tool : request.tools()) {
-            total += tool.description().length() + tool.parametersSchema().length() + 64;
-        }
-        return (int) Math.min(total, 1 << 20);
     }
 }
