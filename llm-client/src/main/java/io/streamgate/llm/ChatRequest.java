@@ -26,6 +26,24 @@ public record ChatRequest(
         this(model, messages, maxTokens, temperature, List.of());
     }
 
+    /**
+     * The request's text in characters, roughly: messages, tool calls and tool specs. Request writers size their
+     * buffer with it so that a long conversation is not copied several times while it is written.
+     */
+    public int approximateChars() {
+        long total = 0;
+        for (ChatMessage message : messages) {
+            total += message.content().length() + 48;
+            for (UpstreamEvent.ToolCall call : message.toolCalls()) {
+                total += call.argumentsJson().length() + 96;
+            }
+        }
+        for (ToolSpec tool : tools) {
+            total += tool.description().length() + tool.parametersSchema().length() + 64;
+        }
+        return (int) Math.min(total, 1 << 20);
+    }
+
     /** The same request with {@code messages} in place of this one's. */
     public ChatRequest withMessages(List<ChatMessage> messages) {
         return new ChatRequest(model, messages, maxTokens, temperature, tools);

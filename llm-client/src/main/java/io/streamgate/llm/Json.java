@@ -1,14 +1,111 @@
 package io.streamgate.llm;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
- * The one {@link JsonFactory} of the module. A factory is thread-safe and owns the symbol tables and buffer
- * recyclers that make each new parser cheap, so every stream shares it instead of building its own.
+ * The one {@link JsonFactory} of the module, and the few JSON chores every adapter's request writer shares.
+ *
+ * <p>A factory is thread-safe and owns the symbol tables and buffer recyclers that make each new parser cheap, so
+ * every stream shares it instead of building its own.
  */
 public final class Json {
 
     public static final JsonFactory FACTORY = JsonFactory.builder().build();
 
+    /** Writes one JSON document with a generator; the generator is positioned before the root value. */
+    @FunctionalInterface
+    public interface Document {
+        void write(JsonGenerator g) throws IOException;
+    }
+
     private Json() {}
+
+    /**
+     * Writes a document to UTF-8 bytes. Writing to memory cannot fail with an I/O error, so callers need no
+     * {@code catch}; an {@link IllegalArgumentException} from {@code document} passes through.
+     *
+     * @param sizeHint the expected size in bytes, to avoid regrowing the buffer
+     */
+    public static byte[] write(int sizeHint, Document document) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, sizeHint));
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            document.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: writing to memory", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes {@code json}, the text of one JSON object, into {@code g} as a value rather than as a string. It is
+     * copied token by token, not spliced in raw, so a malformed text can never produce a malformed request body.
+     *
+     * @param what names the value in the exception, e.g. {@code "tool get_weather: parametersSchema"}
+     * @throws IllegalArgumentException if {@code json} is not exactly one well-formed JSON object
+     */
+    public static void writeObject(JsonGenerator g, String json, String what) throws IOException {
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException(what + " is not a JSON object");
+            }
+            g.copyCurrentStructure(p);
+            if (p.nextToken() != null) {
+                throw new IllegalArgumentException(what + " has text after its JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " is malformed JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Whether {@code json} is exactly one well-formed JSON object. Never throws. */
+    public static boolean isObject(String json) {
+        if (json == null || json.isBlank()) {
+            return false;
+        }
+        try (JsonParser p = FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The string the parser is on, or {@code null} for any other value, which is skipped. */
+    public static String stringOrNull(JsonParser p, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        p.skipChildren();
+        return null;
+    }
+
+    /** The integer the parser is on, or {@code fallback} for any other value, which is skipped. */
+    public static long longOr(JsonParser p, JsonToken token, long fallback) throws IOException {
+        if (token == JsonToken.VALUE_NUMBER_INT) {
+            return p.getLongValue();
+        }
+        p.skipChildren();
+        return fallback;
+    }
+
+    /** Copies the value the parser is on, with everything inside it, to compact JSON text. */
+    public static String copyToString(JsonParser p) throws IOException {
+        StringWriter json = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(json)) {
+            g.copyCurrentStructure(p);
+        }
+        return json.toString();
+    }
 }

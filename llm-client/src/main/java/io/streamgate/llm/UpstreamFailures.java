@@ -82,27 +82,42 @@ public final class UpstreamFailures {
         return UpstreamError.of(ErrorCode.INTERNAL, "internal error while reading the upstream stream", false);
     }
 
-    /** An error the provider reported inside a 200 stream. */
+    /**
+     * An error the provider reported inside a 200 stream, classified by its {@code code} (when it is an HTTP status)
+     * or by words in its {@code type} and {@code code}: the guess that fits the many OpenAI-compatible servers.
+     */
     public static UpstreamError forProviderError(ProviderError error) {
         requireNonNull(error, "error");
-        String detail = error.message() != null ? error.message() : error.type();
-        String message = "upstream reported an error" + suffix(detail);
         int status = parseStatus(error.code());
         if (status > 0) {
-            UpstreamError byStatus = forStatus(status, detail);
-            return UpstreamError.of(byStatus.code(), message, byStatus.retryable());
+            UpstreamError byStatus = forStatus(status, detail(error));
+            return forProviderError(error, byStatus.code(), byStatus.retryable());
         }
         String kind = ((error.type() == null ? "" : error.type()) + ' ' + (error.code() == null ? "" : error.code()))
                 .toLowerCase(Locale.ROOT);
         if (kind.contains("rate_limit") || kind.contains("too_many_requests")) {
-            return UpstreamError.of(ErrorCode.RATE_LIMITED, message, true);
+            return forProviderError(error, ErrorCode.RATE_LIMITED, true);
         }
         if (kind.contains("overloaded")) {
-            return UpstreamError.of(ErrorCode.OVERLOADED, message, true);
+            return forProviderError(error, ErrorCode.OVERLOADED, true);
         }
         boolean transientFault = kind.contains("server_error") || kind.contains("api_error")
                 || kind.contains("internal") || kind.contains("unavailable") || kind.contains("timeout");
-        return UpstreamError.of(ErrorCode.UPSTREAM_ERROR, message, transientFault);
+        return forProviderError(error, ErrorCode.UPSTREAM_ERROR, transientFault);
+    }
+
+    /**
+     * An in-stream error that its adapter has already classified (a provider with a fixed set of error types).
+     * Builds the same client-safe message as {@link #forProviderError(ProviderError)}.
+     */
+    public static UpstreamError forProviderError(ProviderError error, ErrorCode code, boolean retryable) {
+        requireNonNull(error, "error");
+        requireNonNull(code, "code");
+        return UpstreamError.of(code, "upstream reported an error" + suffix(detail(error)), retryable);
+    }
+
+    private static String detail(ProviderError error) {
+        return error.message() != null ? error.message() : error.type();
     }
 
     /** Cuts a provider's message to a safe, single-line excerpt: control characters and key-like tokens removed. */

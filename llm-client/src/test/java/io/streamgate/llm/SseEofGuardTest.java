@@ -23,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The inputs that make okhttp-sse 5.5.1 spin forever without the guard. The timeout is only a failure guard:
+ * The inputs that make okhttp-sse 5.5.1 spin forever, or lose events, without the guard. The timeout is only a failure guard:
  * without {@link SseEofGuard} these tests do not fail, they hang.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -37,8 +37,11 @@ class SseEofGuardTest {
         "CRLF cut between CR and LF | data: a\\r\\n\\r\\ndata: b\\r | event a;closed",
         "comment ending in CR       | data: a\\n\\n: ping\\r       | event a;closed",
         "plain LF                   | data: a\\n\\ndata: b\\n\\n   | event a;event b;closed",
+        "lone CR after event names  | event: t\\rdata: a\\r\\revent: t\\rdata: b\\r\\r | event a;event b;closed",
+        "lone CR after an id        | id: 1\\rdata: a\\r\\rid: 2\\rdata: b\\r\\r | event a;event b;closed",
+        "mixed endings              | event: t\\r\\ndata: a\\r\\revent: t\\ndata: b\\r\\n\\r | event a;event b;closed",
     })
-    void bodiesEndingInCarriageReturnReachTheirEnd(String name, String escapedBody, String expected) {
+    void carriageReturnLineEndingsGiveEveryEventAndReachTheEnd(String name, String escapedBody, String expected) {
         String body = escapedBody.replace("\\r", "\r").replace("\\n", "\n");
 
         assertEquals(List.of(expected.split(";")), replay(body), name);

@@ -139,8 +139,10 @@ class TokenRingTest {
         AtomicBoolean stillInterrupted = new AtomicBoolean();
         Thread.ofPlatform().start(() -> {
             Thread.currentThread().interrupt(); // as executor shutdownNow() does to a dispatcher thread
-            result.complete(ring.publish(delta(4)));
+            boolean published = ring.publish(delta(4));
+            // Read the flag before completing: the test thread may check it as soon as the future completes.
             stillInterrupted.set(Thread.currentThread().isInterrupted());
+            result.complete(published);
         });
 
         assertFalse(result.get(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));

@@ -1,18 +1,17 @@
 package io.streamgate.llm.openai;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.llm.Json;
 import io.streamgate.llm.ProviderError;
+import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
 import io.streamgate.llm.UpstreamFailures;
 import io.streamgate.llm.Usage;
 import java.io.IOException;
-import java.io.StringWriter;
 
 /**
  * Turns the {@code data:} payloads of one Chat Completions stream into {@link UpstreamEvent}s.
@@ -25,7 +24,7 @@ import java.io.StringWriter;
  * <p>Within a chunk, fields are gathered first and published afterwards, so a server that writes
  * {@code finish_reason} before {@code delta} still has its last tool fragment joined before the calls go out.
  */
-final class OpenAiChunkParser {
+final class OpenAiChunkParser implements StreamParser {
 
     static final String DONE = "[DONE]";
 
@@ -43,6 +42,22 @@ final class OpenAiChunkParser {
 
     OpenAiChunkParser(TokenSink out) {
         this.out = out;
+    }
+
+    /** Chat Completions events have no {@code event:} name; only the data matters. */
+    @Override
+    public boolean onEvent(String type, String data) throws IOException {
+        return onData(data);
+    }
+
+    @Override
+    public boolean reachedEnd() {
+        return done;
+    }
+
+    @Override
+    public String endMarker() {
+        return DONE;
     }
 
     /**
@@ -82,11 +97,6 @@ final class OpenAiChunkParser {
             return flushToolCalls();
         }
         return true;
-    }
-
-    /** Whether {@code [DONE]} has arrived: the body is complete and its connection can be reused. */
-    boolean sawDone() {
-        return done;
     }
 
     private boolean flushToolCalls() {
@@ -219,14 +229,7 @@ final class OpenAiChunkParser {
 
     /** Arguments are JSON text in a string; some servers send the object itself, which is re-serialised as text. */
     private static String argumentsText(JsonParser p, JsonToken token) throws IOException {
-        if (token == JsonToken.START_OBJECT) {
-            StringWriter json = new StringWriter();
-            try (JsonGenerator g = Json.FACTORY.createGenerator(json)) {
-                g.copyCurrentStructure(p);
-            }
-            return json.toString();
-        }
-        return stringOrNull(p, token);
+        return token == JsonToken.START_OBJECT ? Json.copyToString(p) : stringOrNull(p, token);
     }
 
     private void readUsage(JsonParser p, JsonToken value) throws IOException {
@@ -269,18 +272,10 @@ final class OpenAiChunkParser {
     }
 
     private static long longOrUnknown(JsonParser p, JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_NUMBER_INT) {
-            return p.getLongValue();
-        }
-        p.skipChildren();
-        return Usage.UNKNOWN;
+        return Json.longOr(p, token, Usage.UNKNOWN);
     }
 
     private static String stringOrNull(JsonParser p, JsonToken token) throws IOException {
-        if (token == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        p.skipChildren();
-        return null;
+        return Json.stringOrNull(p, token);
     }
 }

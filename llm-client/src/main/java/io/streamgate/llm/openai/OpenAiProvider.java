@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.SseUpstreamCall;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
@@ -67,6 +68,11 @@ public final class OpenAiProvider implements LlmProvider {
         return endpoint;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if a tool's {@code parametersSchema} is not one JSON object
+     */
     @Override
     public UpstreamCall stream(ChatRequest request, TokenSink sink) {
         requireNonNull(request, "request");
@@ -76,9 +82,7 @@ public final class OpenAiProvider implements LlmProvider {
         if (authorization != null) {
             http.header("Authorization", authorization);
         }
-        OpenAiStreamListener call = new OpenAiStreamListener(sink);
-        call.attach(eventSources.newEventSource(http.build(), call));
-        return call;
+        return SseUpstreamCall.start(eventSources, http.build(), sink, OpenAiChunkParser::new);
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

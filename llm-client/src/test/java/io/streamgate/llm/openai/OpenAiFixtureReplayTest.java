@@ -2,18 +2,17 @@ package io.streamgate.llm.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.llm.Fixtures;
 import io.streamgate.llm.RecordingSink;
+import io.streamgate.llm.SseReplay;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.UpstreamEvent.Completed;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
 import io.streamgate.llm.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -26,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OpenAiFixtureReplayTest {
+
+    private static final SseReplay REPLAY = new SseReplay(OpenAiChunkParser::new);
 
     static final String TEXT_FIXTURE = "openai-chat-text.sse";
     static final String TOOLS_FIXTURE = "openai-chat-parallel-tools.sse";
@@ -42,14 +43,14 @@ class OpenAiFixtureReplayTest {
 
     @Test
     void textFixtureGivesTextFinishReasonAndUsage() {
-        RecordingSink sink = SseReplay.replay(Fixtures.bytes(TEXT_FIXTURE));
+        RecordingSink sink = REPLAY.replay(Fixtures.bytes(TEXT_FIXTURE));
 
         assertTextFixture(sink);
     }
 
     @Test
     void parallelToolsFixtureGivesBothCompleteCallsInIndexOrder() {
-        RecordingSink sink = SseReplay.replay(Fixtures.bytes(TOOLS_FIXTURE));
+        RecordingSink sink = REPLAY.replay(Fixtures.bytes(TOOLS_FIXTURE));
 
         assertToolsFixture(sink);
     }
@@ -71,60 +72,25 @@ class OpenAiFixtureReplayTest {
         assertEquals(3, events.size(), () -> "events: " + events);
     }
 
-    /** Line-ending and comment variants of a fixture; each must give exactly the events of the original. */
-    enum Variant {
-        AS_RECORDED(body -> body),
-        CRLF(body -> body.replace("\n", "\r\n")),
-        LONE_CR(body -> body.replace("\n", "\r")),
-        COMMENTS(body -> ": OPENROUTER PROCESSING\n\n" + body.replace("data: ", ": ping\ndata: ")
-                .replace("\n\n", "\n\n: keep-alive\n\n")),
-        CRLF_WITH_COMMENTS(body -> COMMENTS.apply(body).replace("\n", "\r\n"));
-
-        private final UnaryOperator<String> transform;
-
-        Variant(UnaryOperator<String> transform) {
-            this.transform = transform;
-        }
-
-        String apply(String body) {
-            return transform.apply(body);
-        }
-
-        byte[] apply(byte[] body) {
-            return apply(new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {TEXT_FIXTURE, TOOLS_FIXTURE})
     void everyVariantSplitAtEveryOffsetGivesTheSameEvents(String fixture) {
         byte[] original = Fixtures.bytes(fixture);
-        List<UpstreamEvent> expected = SseReplay.replay(original).events();
+        List<UpstreamEvent> expected = REPLAY.replay(original).events();
         if (fixture.equals(TEXT_FIXTURE)) {
-            assertTextFixture(SseReplay.replay(original));
+            assertTextFixture(REPLAY.replay(original));
         } else {
-            assertToolsFixture(SseReplay.replay(original));
+            assertToolsFixture(REPLAY.replay(original));
         }
 
-        for (Variant variant : Variant.values()) {
-            byte[] body = variant.apply(original);
-            if (variant != Variant.AS_RECORDED) {
-                assertNotEquals(new String(original, StandardCharsets.UTF_8), new String(body, StandardCharsets.UTF_8));
-            }
-            for (int split = 1; split < body.length; split++) {
-                List<UpstreamEvent> actual = SseReplay.replay(body, split).events();
-                if (!expected.equals(actual)) {
-                    assertEquals(expected, actual, variant + " split at byte " + split);
-                }
-            }
-        }
+        REPLAY.assertEveryVariantAndSplitGives(expected, original);
     }
 
     @Test
     void bodyWithoutDoneFailsAsRetryableUpstreamError() {
         String body = new String(Fixtures.bytes(TEXT_FIXTURE), StandardCharsets.UTF_8).replace("data: [DONE]\n\n", "");
 
-        RecordingSink sink = SseReplay.replay(body.getBytes(StandardCharsets.UTF_8));
+        RecordingSink sink = REPLAY.replay(body.getBytes(StandardCharsets.UTF_8));
 
         sink.assertSingleTerminalLast();
         UpstreamEvent.Failed failed = assertInstanceOf(UpstreamEvent.Failed.class, sink.events().getLast());

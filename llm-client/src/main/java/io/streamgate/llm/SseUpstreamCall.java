@@ -1,13 +1,10 @@
-package io.streamgate.llm.openai;
+package io.streamgate.llm;
 
-import io.streamgate.llm.ErrorCode;
-import io.streamgate.llm.GuardedSink;
-import io.streamgate.llm.TokenSink;
-import io.streamgate.llm.UpstreamCall;
-import io.streamgate.llm.UpstreamError;
-import io.streamgate.llm.UpstreamEvent;
-import io.streamgate.llm.UpstreamFailures;
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
+import java.util.function.Function;
+import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.sse.EventSource;
 import okhttp3.sse.EventSourceListener;
@@ -15,32 +12,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Chat Completions stream: receives okhttp-sse callbacks on the upstream thread and publishes events, and is
- * the {@link UpstreamCall} handed to the gateway.
+ * One upstream SSE stream, whatever the provider: receives okhttp-sse callbacks on the upstream thread, hands each
+ * event to the provider's {@link StreamParser}, and is the {@link UpstreamCall} handed to the gateway.
  *
  * <p>okhttp-sse ends every call with exactly one of {@code onClosed} or {@code onFailure}, also after a cancel and
- * also after {@code [DONE]} has been seen. Each of those maps to a terminal event here, and the {@link GuardedSink}
- * drops all but the first, so the stream ends with one terminal event whatever the order, and with none once
- * cancelled. When the sink refuses an event (the client is gone), the call is cancelled so the thread stops
- * reading; after {@code [DONE]} it is not, so the body is read to its end and the connection goes back to the pool.
+ * also after the provider's end marker has been seen. Each of those maps to a terminal event here, and the
+ * {@link GuardedSink} drops all but the first, so the stream ends with one terminal event whatever the order, and
+ * with none once cancelled. When the sink refuses an event (the client is gone), the call is cancelled so the thread
+ * stops reading; after the end marker it is not, so the body is read to its end and the connection goes back to the
+ * pool. Kept in one class so that every adapter gets these guarantees from the same tested code.
  */
-final class OpenAiStreamListener extends EventSourceListener implements UpstreamCall {
+public final class SseUpstreamCall extends EventSourceListener implements UpstreamCall {
 
-    private static final Logger log = LoggerFactory.getLogger(OpenAiStreamListener.class);
+    private static final Logger log = LoggerFactory.getLogger(SseUpstreamCall.class);
 
     private final GuardedSink sink;
-    private final OpenAiChunkParser parser;
+    private final StreamParser parser;
     private volatile EventSource source;
     private volatile boolean cancelled;
     private boolean opened; // upstream thread only
 
-    OpenAiStreamListener(TokenSink sink) {
+    /**
+     * @param sink where events go; wrapped in a {@link GuardedSink}
+     * @param parser builds the provider's parser around the guarded sink, so it can publish directly
+     */
+    public SseUpstreamCall(TokenSink sink, Function<? super TokenSink, ? extends StreamParser> parser) {
+        requireNonNull(sink, "sink");
+        requireNonNull(parser, "parser");
         this.sink = new GuardedSink(sink);
-        this.parser = new OpenAiChunkParser(this.sink);
+        this.parser = requireNonNull(parser.apply(this.sink), "parser");
+    }
+
+    /**
+     * Enqueues {@code request} on {@code eventSources} with a new call as its listener, and returns the call.
+     * Does no I/O on the caller's thread.
+     */
+    public static UpstreamCall start(
+            EventSource.Factory eventSources,
+            Request request,
+            TokenSink sink,
+            Function<? super TokenSink, ? extends StreamParser> parser) {
+        requireNonNull(eventSources, "eventSources");
+        requireNonNull(request, "request");
+        SseUpstreamCall call = new SseUpstreamCall(sink, parser);
+        call.attach(eventSources.newEventSource(request, call));
+        return call;
     }
 
     /** Binds the event source that {@link #cancel()} stops; callbacks may already be running. */
-    void attach(EventSource eventSource) {
+    public void attach(EventSource eventSource) {
+        requireNonNull(eventSource, "eventSource");
         source = eventSource;
         if (cancelled) {
             eventSource.cancel();
@@ -67,19 +88,20 @@ final class OpenAiStreamListener extends EventSourceListener implements Upstream
         boolean more = false;
         if (sink.isOpen()) {
             try {
-                more = parser.onData(data);
+                more = parser.onEvent(type, data);
             } catch (IOException e) {
                 fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent malformed JSON", false));
             }
         }
-        if (!more && !parser.sawDone()) {
+        if (!more && !parser.reachedEnd()) {
             eventSource.cancel(); // refused, failed or cancelled: stop reading the socket now
         }
     }
 
     @Override
     public void onClosed(EventSource eventSource) {
-        fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream stream ended before [DONE]", true));
+        fail(UpstreamError.of(
+                ErrorCode.UPSTREAM_ERROR, "upstream stream ended before " + parser.endMarker(), true));
     }
 
     @Override

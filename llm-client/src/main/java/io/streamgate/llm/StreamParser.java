@@ -1,0 +1,33 @@
+package io.streamgate.llm;
+
+import java.io.IOException;
+
+/**
+ * Turns one provider's SSE events into {@link UpstreamEvent}s published to a sink. This is the only part of a
+ * streaming adapter that differs between providers; {@link SseUpstreamCall} owns everything else (the one
+ * terminal event, cancel, failure mapping, connection reuse).
+ *
+ * <p>One parser per call, used by the upstream thread only, so implementations may keep plain mutable state.
+ */
+public interface StreamParser {
+
+    /**
+     * Handles one SSE event.
+     *
+     * @param type the SSE {@code event:} field, or {@code null} when the event had none
+     * @param data the event's data (its {@code data:} lines joined)
+     * @return {@code true} to keep reading; {@code false} once the stream has ended (normally or with an in-stream
+     *     error) or the sink refused an event
+     * @throws IOException if the data is not the well-formed JSON the provider promises
+     */
+    boolean onEvent(String type, String data) throws IOException;
+
+    /**
+     * Whether the provider's end-of-stream marker has arrived. After it the body is complete: it is read to its end
+     * so the connection can go back to the pool, and the body's end is no longer an error.
+     */
+    boolean reachedEnd();
+
+    /** How the end-of-stream marker is named in errors, e.g. {@code [DONE]} or {@code message_stop}. */
+    String endMarker();
+}

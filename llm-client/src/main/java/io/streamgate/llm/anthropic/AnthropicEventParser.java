@@ -1,0 +1,330 @@
+package io.streamgate.llm.anthropic;
+
+import static io.streamgate.llm.Json.longOr;
+import static io.streamgate.llm.Json.stringOrNull;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.Json;
+import io.streamgate.llm.ProviderError;
+import io.streamgate.llm.StreamParser;
+import io.streamgate.llm.TokenSink;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.UpstreamFailures;
+import io.streamgate.llm.Usage;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns the events of one Messages API stream into {@link UpstreamEvent}s.
+ *
+ * <p>Each event's JSON is read with a streaming {@link JsonParser}, gathering the few fields any event type needs
+ * and acting once the object is read, so the order of fields inside an event does not matter. The event type comes
+ * from the JSON's {@code type}, which Anthropic always sends; the SSE {@code event:} name is the fallback.
+ *
+ * <p>Text and thinking go out as they arrive. A {@code tool_use} block's input arrives as {@code partial_json}
+ * pieces that are not JSON on their own, so they are joined per block index and the call goes out whole at
+ * {@code content_block_stop}. Usage is spread over {@code message_start} (input and cache counts) and
+ * {@code message_delta} (output so far, cumulative); the last value of each wins. Stateful, so one per call, used
+ * by one thread.
+ */
+final class AnthropicEventParser implements StreamParser {
+
+    static final String MESSAGE_STOP = "message_stop";
+
+    private final TokenSink out;
+    private final Map<Integer, ToolUse> toolUses = new HashMap<>();
+    private long inputTokens = Usage.UNKNOWN;
+    private long outputTokens = Usage.UNKNOWN;
+    private long cacheCreationInputTokens = Usage.UNKNOWN;
+    private long cacheReadInputTokens = Usage.UNKNOWN;
+    private String stopReason;
+    private boolean ended;
+
+    // The event being read; reset by each onEvent.
+    private String type;
+    private int index;
+    private String blockType;
+    private String blockId;
+    private String blockName;
+    private String blockText;
+    private String blockInput;
+    private String deltaType;
+    private String deltaText;
+    private String deltaStopReason;
+    private ProviderError error;
+
+    /** A {@code tool_use} block whose input is still arriving. */
+    private static final class ToolUse {
+        final String id;
+        final String name;
+        final String startInput;
+        final StringBuilder json = new StringBuilder();
+
+        ToolUse(String id, String name, String startInput) {
+            this.id = id;
+            this.name = name;
+            this.startInput = startInput;
+        }
+
+        UpstreamEvent.ToolCall toCall() {
+            String arguments = json.toString();
+            if (arguments.isBlank()) {
+                arguments = startInput != null ? startInput : "{}";
+            }
+            return new UpstreamEvent.ToolCall(id, name, arguments);
+        }
+    }
+
+    AnthropicEventParser(TokenSink out) {
+        this.out = out;
+    }
+
+    @Override
+    public boolean onEvent(String sseType, String data) throws IOException {
+        resetEvent();
+        try (JsonParser p = Json.FACTORY.createParser(data)) {
+            readEvent(p);
+        }
+        String eventType = type != null ? type : sseType;
+        if (eventType == null) {
+            return true;
+        }
+        return switch (eventType) {
+            case "content_block_start" -> onBlockStart();
+            case "content_block_delta" -> onBlockDelta();
+            case "content_block_stop" -> onBlockStop();
+            case "message_delta" -> {
+                if (deltaStopReason != null) {
+                    stopReason = deltaStopReason;
+                }
+                yield true;
+            }
+            case MESSAGE_STOP -> {
+                ended = true;
+                out.publish(new UpstreamEvent.Completed(finishReason(stopReason), usage()));
+                yield false;
+            }
+            case "error" -> {
+                out.publish(new UpstreamEvent.Failed(classify(error != null ? error : new ProviderError(null, null, null))));
+                yield false;
+            }
+            // message_start carries only usage (already read); ping, and event types added later, carry nothing.
+            default -> true;
+        };
+    }
+
+    @Override
+    public boolean reachedEnd() {
+        return ended;
+    }
+
+    @Override
+    public String endMarker() {
+        return MESSAGE_STOP;
+    }
+
+    /**
+     * Maps Anthropic's {@code stop_reason} onto the names OpenAI made common and the gateway reports:
+     * {@code end_turn} and {@code stop_sequence} → {@code stop}, {@code tool_use} → {@code tool_calls},
+     * {@code max_tokens} → {@code length}; anything else (e.g. {@code pause_turn}, {@code refusal}) passes through.
+     */
+    static String finishReason(String stopReason) {
+        if (stopReason == null) {
+            return "stop";
+        }
+        return switch (stopReason) {
+            case "end_turn", "stop_sequence" -> "stop";
+            case "tool_use" -> "tool_calls";
+            case "max_tokens" -> "length";
+            default -> stopReason;
+        };
+    }
+
+    /**
+     * Anthropic's error types are a fixed set, so they map exactly: {@code invalid_request_error} is the client's
+     * fault ({@code bad_request}); overload, rate limits and {@code api_error} are transient; the rest (authentication,
+     * permission) are not. Only {@code invalid_request_error} differs from the shared guess, which cannot know that
+     * OpenAI-compatible servers use the name loosely.
+     */
+    static UpstreamError classify(ProviderError error) {
+        if ("invalid_request_error".equals(error.type())) {
+            return UpstreamFailures.forProviderError(error, ErrorCode.BAD_REQUEST, false);
+        }
+        return UpstreamFailures.forProviderError(error);
+    }
+
+    private Usage usage() {
+        return new Usage(inputTokens, outputTokens, cacheCreationInputTokens, cacheReadInputTokens);
+    }
+
+    private boolean onBlockStart() {
+        if (blockType == null) {
+            return true;
+        }
+        return switch (blockType) {
+            case "tool_use" -> {
+                toolUses.put(index, new ToolUse(
+                        blockId != null ? blockId : "toolu_" + index, blockName != null ? blockName : "", blockInput));
+                yield true;
+            }
+            // The start block's text is "" in practice; should it ever carry some, it is part of the answer.
+            case "text" -> publishIfAny(blockText, false);
+            case "thinking" -> publishIfAny(blockText, true);
+            default -> true; // redacted_thinking, server tool blocks: nothing for the client
+        };
+    }
+
+    private boolean onBlockDelta() {
+        if (deltaType == null) {
+            return true;
+        }
+        return switch (deltaType) {
+            case "text_delta" -> publishIfAny(deltaText, false);
+            case "thinking_delta" -> publishIfAny(deltaText, true);
+            case "input_json_delta" -> {
+                ToolUse toolUse = toolUses.get(index);
+                if (toolUse != null && deltaText != null) {
+                    toolUse.json.append(deltaText);
+                }
+                yield true;
+            }
+            default -> true; // signature_delta, citations_delta
+        };
+    }
+
+    private boolean onBlockStop() {
+        ToolUse toolUse = toolUses.remove(index);
+        return toolUse == null || out.publish(toolUse.toCall());
+    }
+
+    private boolean publishIfAny(String text, boolean thinking) {
+        if (text == null || text.isEmpty()) {
+            return true;
+        }
+        return out.publish(thinking ? new UpstreamEvent.ThinkingDelta(text) : new UpstreamEvent.TextDelta(text));
+    }
+
+    private void resetEvent() {
+        type = null;
+        index = -1;
+        blockType = null;
+        blockId = null;
+        blockName = null;
+        blockText = null;
+        blockInput = null;
+        deltaType = null;
+        deltaText = null;
+        deltaStopReason = null;
+        error = null;
+    }
+
+    private void readEvent(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new JsonParseException(p, "event data is not a JSON object");
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "type" -> type = stringOrNull(p, value);
+                case "index" -> index = (int) longOr(p, value, -1);
+                case "message" -> readMessage(p, value);
+                case "content_block" -> readBlock(p, value);
+                case "delta" -> readDelta(p, value);
+                case "usage" -> readUsage(p, value);
+                case "error" -> error = ProviderError.read(p);
+                default -> p.skipChildren();
+            }
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+            throw new JsonParseException(p, "event data is not one complete JSON object");
+        }
+    }
+
+    /** {@code message_start}'s message: only its usage matters, the content is always empty at the start. */
+    private void readMessage(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken token = p.nextToken();
+            if (field.equals("usage")) {
+                readUsage(p, token);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private void readBlock(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken token = p.nextToken();
+            switch (field) {
+                case "type" -> blockType = stringOrNull(p, token);
+                case "id" -> blockId = stringOrNull(p, token);
+                case "name" -> blockName = stringOrNull(p, token);
+                case "text", "thinking" -> blockText = stringOrNull(p, token);
+                case "input" -> blockInput = nonEmptyObjectText(p, token);
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    /** The start block's {@code input} as text when it is a non-empty object ({@code {}} is the usual placeholder). */
+    private static String nonEmptyObjectText(JsonParser p, JsonToken token) throws IOException {
+        if (token != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String json = Json.copyToString(p);
+        return json.equals("{}") ? null : json;
+    }
+
+    private void readDelta(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken token = p.nextToken();
+            switch (field) {
+                case "type" -> deltaType = stringOrNull(p, token);
+                case "text", "thinking", "partial_json" -> deltaText = stringOrNull(p, token);
+                case "stop_reason" -> deltaStopReason = stringOrNull(p, token);
+                default -> p.skipChildren(); // signature, stop_sequence, citation
+            }
+        }
+    }
+
+    /** Counts present in this event replace earlier ones; absent or null counts leave them as they were. */
+    private void readUsage(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken token = p.nextToken();
+            switch (field) {
+                case "input_tokens" -> inputTokens = longOr(p, token, inputTokens);
+                case "output_tokens" -> outputTokens = longOr(p, token, outputTokens);
+                case "cache_creation_input_tokens" -> cacheCreationInputTokens = longOr(p, token, cacheCreationInputTokens);
+                case "cache_read_input_tokens" -> cacheReadInputTokens = longOr(p, token, cacheReadInputTokens);
+                default -> p.skipChildren();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.streamgate.llm.anthropic;
+
+import static java.util.Objects.requireNonNull;
+
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.SseUpstreamCall;
+import io.streamgate.llm.TokenSink;
+import io.streamgate.llm.UpstreamCall;
+import io.streamgate.llm.UpstreamClients;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.sse.EventSource;
+import okhttp3.sse.EventSources;
+
+/**
+ * Streams from the Anthropic Messages API ({@code POST /v1/messages} with {@code stream: true}).
+ *
+ * <p>Like the OpenAI adapter, {@link #stream} only builds the request and enqueues it; the connect, the reading and
+ * the parsing run on the client's dispatcher thread, which parks in {@link TokenSink#publish} when the client is
+ * slow. Both adapters share {@link SseUpstreamCall}, so the stream contract (one terminal event, cancel, failure
+ * mapping) is the same code for both; only the request body and the event parsing are Anthropic's own.
+ */
+public final class AnthropicProvider implements LlmProvider {
+
+    public static final String NAME = "anthropic";
+
+    /** Anthropic's own spelling; it is byte-for-byte what the API documents. */
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final EventSource.Factory eventSources;
+    private final HttpUrl endpoint;
+    private final String apiKey;
+    private final String defaultModel;
+    private final AnthropicOptions options;
+
+    private AnthropicProvider(
+            OkHttpClient client, HttpUrl endpoint, String apiKey, String defaultModel, AnthropicOptions options) {
+        this.eventSources = EventSources.createFactory(UpstreamClients.withSseGuard(client));
+        this.endpoint = endpoint;
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+        this.defaultModel = defaultModel;
+        this.options = options;
+    }
+
+    /**
+     * @param client the shared client, normally from {@link UpstreamClients#create}
+     * @param baseUrl the API root that {@code /messages} is appended to, e.g. {@code https://api.anthropic.com/v1}
+     * @param apiKey sent as {@code x-api-key}; {@code null} or blank sends no header (a proxy that adds it)
+     * @param defaultModel used when a request names no model; required, since the API has no default model
+     * @param options what the neutral request cannot say: default {@code max_tokens}, caching, thinking, version
+     * @throws IllegalArgumentException if {@code baseUrl} is not an http(s) URL or {@code defaultModel} is blank
+     */
+    public static AnthropicProvider create(
+            OkHttpClient client, String baseUrl, String apiKey, String defaultModel, AnthropicOptions options) {
+        requireNonNull(client, "client");
+        requireNonNull(baseUrl, "baseUrl");
+        requireNonNull(defaultModel, "defaultModel");
+        requireNonNull(options, "options");
+        if (defaultModel.isBlank()) {
+            throw new IllegalArgumentException("defaultModel is blank: the Messages API has no default model");
+        }
+        HttpUrl endpoint = HttpUrl.get(baseUrl).newBuilder().addPathSegments("messages").build();
+        return new AnthropicProvider(client, endpoint, apiKey, defaultModel, options);
+    }
+
+    /** {@link #create(OkHttpClient, String, String, String, AnthropicOptions)} with {@link AnthropicOptions#defaults()}. */
+    public static AnthropicProvider create(OkHttpClient client, String baseUrl, String apiKey, String defaultModel) {
+        return create(client, baseUrl, apiKey, defaultModel, AnthropicOptions.defaults());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The URL streams are posted to. */
+    public HttpUrl endpoint() {
+        return endpoint;
+    }
+
+    public AnthropicOptions options() {
+        return options;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if a tool's {@code parametersSchema} is not one JSON object
+     */
+    @Override
+    public UpstreamCall stream(ChatRequest request, TokenSink sink) {
+        requireNonNull(request, "request");
+        requireNonNull(sink, "sink");
+        RequestBody body = RequestBody.create(AnthropicRequestWriter.write(request, defaultModel, options), JSON);
+        Request.Builder http = UpstreamClients.streamingPost(endpoint, body)
+                .header("anthropic-version", options.anthropicVersion());
+        if (apiKey != null) {
+            http.header("x-api-key", apiKey);
+        }
+        return SseUpstreamCall.start(eventSources, http.build(), sink, AnthropicEventParser::new);
+    }
+
+    /** Names the endpoint only: the key must never reach a log line. */
+    @Override
+    public String toString() {
+        return "AnthropicProvider[" + endpoint + "]";
+    }
+}

@@ -1,0 +1,297 @@
+package io.streamgate.llm.anthropic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.llm.ChatMessage;
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.Fixtures;
+import io.streamgate.llm.RecordingSink;
+import io.streamgate.llm.ToolSpec;
+import io.streamgate.llm.UpstreamClients;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.UpstreamEvent.Completed;
+import io.streamgate.llm.UpstreamEvent.TextDelta;
+import io.streamgate.llm.UpstreamEvent.ThinkingDelta;
+import io.streamgate.llm.UpstreamEvent.ToolCall;
+import io.streamgate.llm.Usage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** End to end through a real OkHttpClient and sockets against MockWebServer playing the Messages API. */
+class AnthropicProviderTest {
+
+    private static final ChatRequest HELLO = new ChatRequest(null, List.of(ChatMessage.user("hello")), null, null);
+    private static final String TEXT_EVENT =
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n";
+
+    private MockWebServer server;
+    private OkHttpClient client;
+    private final Semaphore callsFinished = new Semaphore(0);
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new MockWebServer();
+        server.start();
+        client = UpstreamClients.create();
+        client.dispatcher().setIdleCallback(callsFinished::release);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        client.dispatcher().cancelAll();
+        client.dispatcher().executorService().shutdownNow();
+        client.connectionPool().evictAll();
+    }
+
+    private AnthropicProvider provider(String apiKey, AnthropicOptions options) {
+        return AnthropicProvider.create(client, server.url("/v1").toString(), apiKey, "claude-test", options);
+    }
+
+    private static MockResponse sse(String body) {
+        return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(body).build();
+    }
+
+    private static String fixture(String name) {
+        return new String(Fixtures.bytes(name), StandardCharsets.UTF_8);
+    }
+
+    /** Streams, waits for the terminal event and for the call to finish, so nothing more can be published. */
+    private RecordingSink streamToEnd(AnthropicProvider provider, ChatRequest request) throws InterruptedException {
+        RecordingSink sink = new RecordingSink();
+        provider.stream(request, sink);
+        sink.awaitTerminal();
+        assertTrue(callsFinished.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "call did not finish");
+        sink.assertSingleTerminalLast();
+        return sink;
+    }
+
+    @Test
+    void replaysBothFixtures() throws Exception {
+        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
+        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TOOL_USE_FIXTURE)));
+        AnthropicProvider provider = provider("k", AnthropicOptions.defaults());
+
+        AnthropicFixtureReplayTest.assertTextFixture(streamToEnd(provider, HELLO));
+        AnthropicFixtureReplayTest.assertToolUseFixture(streamToEnd(provider, HELLO));
+    }
+
+    @Test
+    void sendsMessagesRequestWithCachingToolsAndToolResults() throws Exception {
+        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
+        ToolSpec weather = new ToolSpec("get_weather", "Weather for a city",
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
+        ToolSpec time = new ToolSpec("get_time", "Local time", "{\"type\":\"object\"}");
+        ChatRequest request = new ChatRequest(
+                null,
+                List.of(
+                        ChatMessage.system("be brief"),
+                        ChatMessage.user("weather and time in Paris?"),
+                        ChatMessage.system("answer in English"),
+                        ChatMessage.assistant("Checking.", List.of(
+                                new ToolCall("toolu_1", "get_weather", "{\"city\": \"Paris\"}"),
+                                new ToolCall("toolu_2", "get_time", ""))),
+                        ChatMessage.toolResult("toolu_1", "get_weather", "{\"temp_c\":21}"),
+                        ChatMessage.toolResult("toolu_2", "get_time", "\"12:00\""),
+                        ChatMessage.user("thanks")),
+                null,
+                0.5,
+                List.of(weather, time));
+
+        streamToEnd(provider("sk-ant-test", AnthropicOptions.defaults()), request);
+
+        RecordedRequest recorded = server.takeRequest();
+        assertEquals("POST", recorded.getMethod());
+        assertEquals("/v1/messages", recorded.getUrl().encodedPath());
+        assertEquals("sk-ant-test", recorded.getHeaders().get("x-api-key"));
+        assertEquals("2023-06-01", recorded.getHeaders().get("anthropic-version"));
+        assertEquals("application/json", recorded.getHeaders().get("Content-Type"));
+        assertEquals("text/event-stream", recorded.getHeaders().get("Accept"));
+        assertEquals("identity", recorded.getHeaders().get("Accept-Encoding"));
+        assertNull(recorded.getHeaders().get("Authorization"));
+        String cache = "\"cache_control\":{\"type\":\"ephemeral\"}";
+        assertEquals(
+                "{\"model\":\"claude-test\",\"max_tokens\":4096,\"stream\":true,\"temperature\":0.5,"
+                        + "\"system\":[{\"type\":\"text\",\"text\":\"be brief\\n\\nanswer in English\"," + cache + "}],"
+                        + "\"tools\":[{\"name\":\"get_weather\",\"description\":\"Weather for a city\","
+                        + "\"input_schema\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}},"
+                        + "{\"name\":\"get_time\",\"description\":\"Local time\",\"input_schema\":{\"type\":\"object\"},"
+                        + cache + "}],"
+                        + "\"messages\":["
+                        + "{\"role\":\"user\",\"content\":\"weather and time in Paris?\"},"
+                        + "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Checking.\"},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{\"city\":\"Paris\"}},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"get_time\",\"input\":{}}]},"
+                        + "{\"role\":\"user\",\"content\":["
+                        + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"{\\\"temp_c\\\":21}\"},"
+                        + "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_2\",\"content\":\"\\\"12:00\\\"\"}]},"
+                        + "{\"role\":\"user\",\"content\":\"thanks\"}]}",
+                recorded.getBody().utf8());
+    }
+
+    @Test
+    void withoutKeyCachingOrSystemTheRequestIsMinimalAndThinkingIsAskedFor() throws Exception {
+        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
+        AnthropicOptions options = AnthropicOptions.defaults().withPromptCaching(false).withThinkingBudgetTokens(1024);
+        ChatRequest request = new ChatRequest("claude-other", List.of(ChatMessage.user("hi")), 2048, null,
+                List.of(new ToolSpec("t", "d", "{}")));
+
+        streamToEnd(provider(null, options), request);
+
+        RecordedRequest recorded = server.takeRequest();
+        assertNull(recorded.getHeaders().get("x-api-key"));
+        assertEquals(
+                "{\"model\":\"claude-other\",\"max_tokens\":2048,\"stream\":true,"
+                        + "\"tools\":[{\"name\":\"t\",\"description\":\"d\",\"input_schema\":{}}],"
+                        + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                recorded.getBody().utf8());
+    }
+
+    @Test
+    void thinkingStreamGivesThinkingThenTextAndIgnoresTheSignature() throws Exception {
+        server.enqueue(sse("""
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"usage":{"input_tokens":20,"cache_creation_input_tokens":5,"cache_read_input_tokens":100,"output_tokens":1}}}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Two plus two "}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"is four."}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":0}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"EmwKAhgBEgy3va3p"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":1}
+
+                event: content_block_start
+                data: {"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}}
+
+                event: content_block_delta
+                data: {"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"4"}}
+
+                event: content_block_stop
+                data: {"type":"content_block_stop","index":2}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"max_tokens","stop_sequence":null},"usage":{"output_tokens":30}}
+
+                event: message_stop
+                data: {"type":"message_stop"}
+
+                """));
+
+        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults().withThinkingBudgetTokens(2000)), HELLO);
+
+        assertEquals(
+                List.of(new ThinkingDelta("Two plus two "), new ThinkingDelta("is four."), new TextDelta("4"),
+                        new Completed("length", new Usage(20, 30, 5, 100))),
+                sink.events());
+    }
+
+    @Test
+    void inStreamOverloadedErrorFailsOnceRetryably() throws Exception {
+        server.enqueue(sse(TEXT_EVENT
+                + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"
+                + TEXT_EVENT
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+
+        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.OVERLOADED, error.code());
+        assertTrue(error.retryable());
+        assertEquals("upstream reported an error: Overloaded", error.message());
+        assertEquals(0, error.httpStatus());
+        assertEquals(2, sink.events().size(), () -> "events: " + sink.events());
+        assertEquals("Hel", sink.text());
+    }
+
+    @Test
+    void status529IsOverloaded() throws Exception {
+        server.enqueue(new MockResponse.Builder()
+                .code(529)
+                .setHeader("Content-Type", "application/json")
+                .body("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")
+                .build());
+
+        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.OVERLOADED, error.code());
+        assertTrue(error.retryable());
+        assertEquals(529, error.httpStatus());
+        assertEquals("upstream returned HTTP 529: Overloaded", error.message());
+        assertEquals(1, sink.events().size());
+    }
+
+    @Test
+    void bodyEndingBeforeMessageStopFailsOnceRetryably() throws Exception {
+        String body = fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE);
+        server.enqueue(sse(body.substring(0, body.indexOf("event: message_stop"))));
+
+        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
+        assertEquals("upstream stream ended before message_stop", error.message());
+        assertTrue(error.retryable());
+        assertEquals("Hello there!", sink.text());
+    }
+
+    @Test
+    void connectionCutMidBodyFailsOnceRetryably() throws Exception {
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .setHeader("Content-Type", "text/event-stream")
+                .body(fixture(AnthropicFixtureReplayTest.TOOL_USE_FIXTURE))
+                .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
+                .build());
+
+        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
+        assertTrue(error.retryable());
+        assertTrue(sink.toolCalls().isEmpty(), () -> "events: " + sink.events());
+    }
+
+    @Test
+    void createRejectsWhatTheApiWouldRejectOnEveryCall() {
+        assertThrows(IllegalArgumentException.class,
+                () -> AnthropicProvider.create(client, "https://api.anthropic.com/v1", "k", " ", AnthropicOptions.defaults()));
+        assertThrows(IllegalArgumentException.class, () -> AnthropicOptions.defaults().withThinkingBudgetTokens(4096));
+        assertThrows(IllegalArgumentException.class, () -> AnthropicOptions.defaults().withMaxTokens(0));
+        AnthropicProvider provider = AnthropicProvider.create(client, "https://api.anthropic.com/v1", "sk-ant-secret", "m");
+        assertEquals("https://api.anthropic.com/v1/messages", provider.endpoint().toString());
+        assertEquals("anthropic", provider.name());
+        assertTrue(!provider.toString().contains("secret"), provider.toString());
+    }
+}
