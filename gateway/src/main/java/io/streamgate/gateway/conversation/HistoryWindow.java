@@ -2,6 +2,7 @@ package io.streamgate.gateway.conversation;
 
 import static java.util.Objects.requireNonNull;
 
+import io.streamgate.llm.ChatMessage;
 import java.util.List;
 
 /**
@@ -26,5 +27,18 @@ public final class HistoryWindow {
             }
         }
         return List.of();
+    }
+
+    /**
+     * The window as provider messages. Assistant answers that carry neither text nor tool calls (a stream
+     * cancelled or failed before its first token) are left out: they tell the model nothing, and some providers
+     * reject empty assistant content. Every tool result still follows its call, so the result stays valid.
+     */
+    public static List<ChatMessage> toChatMessages(List<StoredMessage> window) {
+        requireNonNull(window, "window");
+        return window.stream()
+                .filter(m -> !(m.role().equals(NewMessage.ASSISTANT) && m.content().isEmpty() && !m.hasToolCalls()))
+                .map(StoredMessage::toChatMessage)
+                .toList();
     }
 }

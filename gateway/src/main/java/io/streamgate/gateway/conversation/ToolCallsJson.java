@@ -64,9 +64,12 @@ final class ToolCallsJson {
                         default -> p.skipChildren();
                     }
                 }
+                if (id == null || name == null || arguments == null) {
+                    throw new IOException("a tool call lacks its id, name or arguments");
+                }
                 calls.add(new ToolCall(id, name, arguments));
             }
-        } catch (IOException | NullPointerException e) {
+        } catch (IOException e) {
             throw new ConversationStoreException("a stored tool_calls_json value is malformed", e);
         }
         return calls;

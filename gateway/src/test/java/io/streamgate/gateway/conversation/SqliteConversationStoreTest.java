@@ -205,6 +205,26 @@ class SqliteConversationStoreTest {
     }
 
     @Test
+    void aWindowWithoutAUserMessageIsEmpty() {
+        store.appendUser("c1", "acme", "q1");
+        store.appendAssistant("c1", toolTurn());
+        assertEquals(List.of(), store.recent("c1", 4));
+        assertEquals(5, store.recent("c1", 5).size());
+    }
+
+    @Test
+    void theWindowMapsToProviderMessagesWithoutEmptyAnswers() {
+        store.appendUser("c1", "acme", "q1");
+        store.appendAssistant("c1", AssistantTurn.builder()
+                .step("", List.of(TIME_CALL))
+                .finish("", MessageStatus.CANCELLED, null));
+        store.appendUser("c1", "acme", "q2");
+        List<ChatMessage> messages = HistoryWindow.toChatMessages(store.recent("c1", 10));
+        assertEquals(List.of("user", "assistant", "tool", "user"), messages.stream().map(ChatMessage::role).toList());
+        assertEquals(List.of(TIME_CALL), messages.get(1).toolCalls());
+    }
+
+    @Test
     void recentRejectsANonPositiveLimit() {
         assertThrows(IllegalArgumentException.class, () -> store.recent("c1", 0));
     }
