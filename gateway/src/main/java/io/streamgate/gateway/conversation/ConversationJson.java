@@ -1,0 +1,74 @@
+package io.streamgate.gateway.conversation;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamgate.gateway.tools.JsonText;
+import io.streamgate.llm.UpstreamEvent.ToolCall;
+import java.io.IOException;
+
+/**
+ * The body of {@code GET /api/v1/conversations/{id}}:
+ * <pre>
+ * {"conversation_id": "...", "created_at": "2026-05-01T12:00:00Z",
+ *  "messages": [{"role": "assistant", "content": "...",
+ *                "tool_calls": [{"id": "...", "name": "...", "input": {...}}],
+ *                "tool_call_id": "...", "tool_name": "...", "is_error": false,
+ *                "status": "complete", "finish_reason": "stop", "created_at": "..."}]}
+ * </pre>
+ * Fields that are null or empty are left out; {@code is_error} appears on tool messages only. Times are
+ * ISO-8601 UTC. {@code content} is always a string (a tool message's content is its result as JSON text);
+ * {@code input} is the arguments object, or the arguments as a string when the model wrote invalid JSON. The
+ * owning tenant is not shown.
+ */
+public final class ConversationJson {
+
+    private ConversationJson() {}
+
+    public static void write(Conversation c, JsonGenerator g) throws IOException {
+        requireNonNull(c, "conversation");
+        requireNonNull(g, "generator");
+        g.writeStartObject();
+        g.writeStringField("conversation_id", c.id());
+        g.writeStringField("created_at", c.createdAt().toString());
+        g.writeArrayFieldStart("messages");
+        for (StoredMessage m : c.messages()) {
+            writeMessage(m, g);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writeMessage(StoredMessage m, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("role", m.role());
+        g.writeStringField("content", m.content());
+        if (m.hasToolCalls()) {
+            g.writeArrayFieldStart("tool_calls");
+            for (ToolCall call : m.toolCalls()) {
+                g.writeStartObject();
+                g.writeStringField("id", call.id());
+                g.writeStringField("name", call.name());
+                g.writeFieldName("input");
+                if (JsonText.isObject(call.argumentsJson())) {
+                    g.writeRawValue(call.argumentsJson());
+                } else {
+                    g.writeString(call.argumentsJson());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (m.role().equals(NewMessage.TOOL)) {
+            g.writeStringField("tool_call_id", m.toolCallId());
+            g.writeStringField("tool_name", m.toolName());
+            g.writeBooleanField("is_error", m.isError());
+        }
+        g.writeStringField("status", m.status().wireName());
+        if (m.finishReason() != null) {
+            g.writeStringField("finish_reason", m.finishReason());
+        }
+        g.writeStringField("created_at", m.at().toString());
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,50 @@
+package io.streamgate.gateway.conversation;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where conversations live between requests and across restarts.
+ *
+ * <p>Every method blocks on I/O. The gateway calls them only from virtual threads, never from a Netty event loop.
+ * Implementations are thread-safe; appends to one conversation are serialised so that its messages are numbered
+ * 1, 2, 3... without gaps, and an {@link AssistantTurn} is stored all or nothing.
+ *
+ * <p>The contract is small on purpose, so that a Redis or Postgres store can implement it: identifiers are opaque
+ * strings, ownership is one tenant per conversation, and reads return immutable snapshots. Storage failures are
+ * thrown as {@link ConversationStoreException}.
+ */
+public interface ConversationStore extends AutoCloseable {
+
+    /** The most messages {@link #find} returns; older ones stay stored but are not shown. */
+    int MAX_FIND_MESSAGES = 1_000;
+
+    /** The conversation with its newest {@link #MAX_FIND_MESSAGES} messages, oldest first; empty when unknown. */
+    Optional<Conversation> find(String conversationId);
+
+    /**
+     * Appends the user's message, creating the conversation, owned by {@code tenant}, if it does not exist.
+     *
+     * @throws ForeignConversationException when the conversation exists and another tenant owns it
+     */
+    void appendUser(String conversationId, String tenant, String text);
+
+    /**
+     * Appends one stream's answer, all its messages or none.
+     *
+     * @throws IllegalStateException when the conversation does not exist (append the user's message first)
+     */
+    void appendAssistant(String conversationId, AssistantTurn turn);
+
+    /**
+     * The history to send the provider: at most the newest {@code maxMessages}, oldest first, starting at a user
+     * message (see {@link HistoryWindow}); empty when the conversation is unknown.
+     *
+     * @throws IllegalArgumentException when {@code maxMessages} is not positive
+     */
+    List<StoredMessage> recent(String conversationId, int maxMessages);
+
+    /** Releases the store; waits for calls in flight, then later calls throw {@link IllegalStateException}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,375 @@
+package io.streamgate.gateway.conversation;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded store: one SQLite file, {@code <dataDir>/streamgate.db}, so that {@code make run} keeps history
+ * across restarts with nothing else to install.
+ *
+ * <p>SQLite allows one writer at a time, so there is exactly one write connection, serialised by a
+ * {@link ReentrantLock} (which parks a waiting virtual thread instead of pinning its carrier), and every write is
+ * one {@code BEGIN IMMEDIATE} transaction. Reads use a small pool of read-only connections; in WAL mode they
+ * see the last committed state and neither wait for the writer nor hold it up. Settings: {@code journal_mode=WAL},
+ * {@code synchronous=NORMAL} (a power cut may lose the last transactions but never corrupts the file),
+ * {@code busy_timeout}, {@code foreign_keys=ON}.
+ *
+ * <p>SQLite runs in native code, which pins the calling virtual thread to its carrier while a statement runs;
+ * statements here touch one conversation through its primary key, so that time is short.
+ */
+public final class SqliteConversationStore implements ConversationStore {
+
+    public static final String FILE_NAME = "streamgate.db";
+
+    private static final int SCHEMA_VERSION = 1;
+    private static final int READERS = 4;
+    private static final int BUSY_TIMEOUT_MS = 5_000;
+    private static final String COLUMNS =
+            "seq, role, content, tool_calls_json, tool_call_id, tool_name, is_error, status, finish_reason, created_at";
+
+    private final Clock clock;
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final BlockingQueue<Connection> readers;
+    /** Calls hold the read side; {@link #close} takes the write side, so it waits for calls in flight. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private SqliteConversationStore(Clock clock, Connection writer, BlockingQueue<Connection> readers) {
+        this.clock = clock;
+        this.writer = writer;
+        this.readers = readers;
+    }
+
+    /** Opens (creating if needed) the store in {@code dataDir}, on the system clock. */
+    public static SqliteConversationStore open(Path dataDir) {
+        return open(dataDir, Clock.systemUTC());
+    }
+
+    /**
+     * Opens (creating the directory, the file and the schema if needed) the store in {@code dataDir}.
+     *
+     * @param clock stamps messages and conversations
+     * @throws ConversationStoreException when the directory or the database cannot be opened
+     */
+    public static SqliteConversationStore open(Path dataDir, Clock clock) {
+        requireNonNull(dataDir, "dataDir");
+        requireNonNull(clock, "clock");
+        List<Connection> opened = new ArrayList<>();
+        try {
+            Files.createDirectories(dataDir);
+            String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
+            Connection writer = connect(url, false);
+            opened.add(writer);
+            createSchema(writer);
+            BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+            for (int i = 0; i < READERS; i++) {
+                Connection reader = connect(url, true);
+                opened.add(reader);
+                readers.add(reader);
+            }
+            return new SqliteConversationStore(clock, writer, readers);
+        } catch (IOException | SQLException e) {
+            opened.reversed().forEach(SqliteConversationStore::closeQuietly);
+            throw new ConversationStoreException("cannot open the conversation store in " + dataDir, e);
+        }
+    }
+
+    @Override
+    public Optional<Conversation> find(String conversationId) {
+        requireNonNull(conversationId, "conversationId");
+        return read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT tenant, created_at FROM conversations WHERE id = ?")) {
+                s.setString(1, conversationId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    String tenant = r.getString(1);
+                    Instant createdAt = Instant.ofEpochMilli(r.getLong(2));
+                    return Optional.of(new Conversation(
+                            conversationId, tenant, createdAt, newest(c, conversationId, MAX_FIND_MESSAGES)));
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<StoredMessage> recent(String conversationId, int maxMessages) {
+        requireNonNull(conversationId, "conversationId");
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("maxMessages must be positive, got " + maxMessages);
+        }
+        return HistoryWindow.startAtUserMessage(read(c -> newest(c, conversationId, maxMessages)));
+    }
+
+    @Override
+    public void appendUser(String conversationId, String tenant, String text) {
+        requireNonNull(conversationId, "conversationId");
+        requireNonNull(tenant, "tenant");
+        NewMessage message = NewMessage.user(text);
+        write(c -> {
+            Instant now = clock.instant();
+            Optional<String> owner = owner(c, conversationId);
+            if (owner.isEmpty()) {
+                try (PreparedStatement s =
+                        c.prepareStatement("INSERT INTO conversations (id, tenant, created_at) VALUES (?, ?, ?)")) {
+                    s.setString(1, conversationId);
+                    s.setString(2, tenant);
+                    s.setLong(3, now.toEpochMilli());
+                    s.executeUpdate();
+                }
+            } else if (!owner.get().equals(tenant)) {
+                throw new ForeignConversationException(conversationId);
+            }
+            insert(c, conversationId, List.of(message), now);
+        });
+    }
+
+    @Override
+    public void appendAssistant(String conversationId, AssistantTurn turn) {
+        requireNonNull(conversationId, "conversationId");
+        requireNonNull(turn, "turn");
+        write(c -> {
+            if (owner(c, conversationId).isEmpty()) {
+                throw new IllegalStateException("no conversation '" + conversationId + "' to answer in");
+            }
+            insert(c, conversationId, turn.messages(), clock.instant());
+        });
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            readers.forEach(SqliteConversationStore::closeQuietly);
+            closeQuietly(writer); // last, so that SQLite checkpoints the WAL into the main file
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private static Optional<String> owner(Connection c, String conversationId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT tenant FROM conversations WHERE id = ?")) {
+            s.setString(1, conversationId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Numbers the messages after the conversation's last one; the write lock makes that read-then-write safe. */
+    private static void insert(Connection c, String conversationId, List<NewMessage> messages, Instant at)
+            throws SQLException {
+        long seq;
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation_id = ?")) {
+            s.setString(1, conversationId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                seq = r.getLong(1);
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO messages (conversation_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (NewMessage m : messages) {
+                s.setString(1, conversationId);
+                s.setLong(2, ++seq);
+                s.setString(3, m.role());
+                s.setString(4, m.content());
+                s.setString(5, ToolCallsJson.write(m.toolCalls()));
+                s.setString(6, m.toolCallId());
+                s.setString(7, m.toolName());
+                s.setInt(8, m.isError() ? 1 : 0);
+                s.setString(9, m.status().wireName());
+                s.setString(10, m.finishReason());
+                s.setLong(11, at.toEpochMilli());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** The newest {@code limit} messages, oldest first. */
+    private static List<StoredMessage> newest(Connection c, String conversationId, int limit) throws SQLException {
+        List<StoredMessage> messages = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?")) {
+            s.setString(1, conversationId);
+            s.setInt(2, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    messages.add(new StoredMessage(
+                            r.getLong(1),
+                            r.getString(2),
+                            r.getString(3),
+                            ToolCallsJson.read(r.getString(4)),
+                            r.getString(5),
+                            r.getString(6),
+                            r.getInt(7) != 0,
+                            MessageStatus.fromWireName(r.getString(8)),
+                            r.getString(9),
+                            Instant.ofEpochMilli(r.getLong(10))));
+                }
+            }
+        }
+        Collections.reverse(messages);
+        return messages;
+    }
+
+    /** Work against one connection; the caller handles the transaction. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface WriteWork {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one read transaction (one consistent snapshot) on a pooled read connection. */
+    private <T> T read(Work<T> work) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            Connection c = readers.take();
+            try {
+                return work.run(c);
+            } finally {
+                endReadTransaction(c);
+                readers.add(c);
+            }
+        } catch (SQLException e) {
+            throw new ConversationStoreException("reading the conversation store failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConversationStoreException("interrupted while waiting for a read connection", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code work} in one write transaction: committed if it returns, rolled back if it throws. */
+    private void write(WriteWork work) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            writeLock.lock();
+            try {
+                work.run(writer);
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(writer);
+                throw e;
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (SQLException e) {
+            throw new ConversationStoreException("writing to the conversation store failed", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the conversation store is closed");
+        }
+    }
+
+    private static Connection connect(String url, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        config.enforceForeignKeys(true);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        if (readOnly) {
+            config.setReadOnly(true);
+        } else {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        }
+        Connection c = config.createConnection(url);
+        c.setAutoCommit(false);
+        return c;
+    }
+
+    private static void createSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            int version;
+            try (ResultSet r = s.executeQuery("PRAGMA user_version")) {
+                version = r.next() ? r.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new SQLException("the database has schema version " + version
+                        + ", newer than this gateway's " + SCHEMA_VERSION);
+            }
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS conversations (
+                        id         TEXT    PRIMARY KEY,
+                        tenant     TEXT    NOT NULL,
+                        created_at INTEGER NOT NULL
+                    )""");
+            s.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS messages (
+                        conversation_id TEXT    NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                        seq             INTEGER NOT NULL,
+                        role            TEXT    NOT NULL CHECK (role IN ('user', 'assistant', 'tool')),
+                        content         TEXT    NOT NULL,
+                        tool_calls_json TEXT,
+                        tool_call_id    TEXT,
+                        tool_name       TEXT,
+                        is_error        INTEGER NOT NULL DEFAULT 0,
+                        status          TEXT    NOT NULL,
+                        finish_reason   TEXT,
+                        created_at      INTEGER NOT NULL,
+                        PRIMARY KEY (conversation_id, seq)
+                    ) WITHOUT ROWID""");
+            s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
+        }
+        c.commit();
+    }
+
+    private static void endReadTransaction(Connection c) {
+        rollbackQuietly(c);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is unusable either way; the original failure is what the caller needs to see
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing: nothing left to do with it
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Conversations: what the gateway remembers between requests and across restarts.
+ *
+ * <p>{@link io.streamgate.gateway.conversation.ConversationStore} is the blocking contract (called from virtual
+ * threads only); {@link io.streamgate.gateway.conversation.SqliteConversationStore} the embedded implementation.
+ * A stream's answer is stored as one {@link io.streamgate.gateway.conversation.AssistantTurn}: its agent steps,
+ * their tool results and the final text with its status, all or nothing, so that a stored history can always be
+ * replayed to a provider. {@link io.streamgate.gateway.conversation.HistoryWindow} cuts the newest messages so
+ * that a window never begins inside a turn, and {@link io.streamgate.gateway.conversation.ConversationJson}
+ * writes the {@code GET /api/v1/conversations/{id}} document.
+ */
+package io.streamgate.gateway.conversation;

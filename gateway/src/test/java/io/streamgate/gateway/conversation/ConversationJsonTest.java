@@ -1,0 +1,44 @@
+package io.streamgate.gateway.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamgate.llm.UpstreamEvent.ToolCall;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConversationJsonTest {
+
+    private static final Instant T = Instant.parse("2026-05-01T12:00:00Z");
+
+    @Test
+    void writesTheHistoryDocumentLeavingOutEmptyFields() throws Exception {
+        Conversation c = new Conversation("c1", "acme", T, List.of(
+                StoredMessage.of(1, T, NewMessage.user("hi \"there\"")),
+                StoredMessage.of(2, T, NewMessage.assistantStep("", List.of(
+                        new ToolCall("t1", "calculator", "{\"expression\":\"1+1\"}"),
+                        new ToolCall("t2", "calculator", "not json")))),
+                StoredMessage.of(3, T, NewMessage.toolResult("t1", "calculator", "{\"result\":2}", false)),
+                StoredMessage.of(4, T, NewMessage.toolResult("t2", "calculator", "{\"error\":\"x\"}", true)),
+                StoredMessage.of(5, T, NewMessage.answer("2", MessageStatus.PARTIAL, "length"))));
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            ConversationJson.write(c, g);
+        }
+        String at = "\"created_at\":\"2026-05-01T12:00:00Z\"";
+        assertEquals("{\"conversation_id\":\"c1\"," + at + ",\"messages\":["
+                + "{\"role\":\"user\",\"content\":\"hi \\\"there\\\"\",\"status\":\"complete\"," + at + "},"
+                + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
+                + "{\"id\":\"t1\",\"name\":\"calculator\",\"input\":{\"expression\":\"1+1\"}},"
+                + "{\"id\":\"t2\",\"name\":\"calculator\",\"input\":\"not json\"}],\"status\":\"complete\"," + at + "},"
+                + "{\"role\":\"tool\",\"content\":\"{\\\"result\\\":2}\",\"tool_call_id\":\"t1\","
+                + "\"tool_name\":\"calculator\",\"is_error\":false,\"status\":\"complete\"," + at + "},"
+                + "{\"role\":\"tool\",\"content\":\"{\\\"error\\\":\\\"x\\\"}\",\"tool_call_id\":\"t2\","
+                + "\"tool_name\":\"calculator\",\"is_error\":true,\"status\":\"complete\"," + at + "},"
+                + "{\"role\":\"assistant\",\"content\":\"2\",\"status\":\"partial\",\"finish_reason\":\"length\","
+                + at + "}]}", out.toString());
+    }
+}
