@@ -11,7 +11,16 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.conversation.SqliteConversationStore;
+import io.streamgate.gateway.conversation.StoredTurn;
+import io.streamgate.gateway.http.Conversations;
+import io.streamgate.gateway.tools.HttpTool;
+import io.streamgate.gateway.tools.ToolRegistry;
+import io.streamgate.gateway.tools.ToolRunner;
+import java.util.Set;
 import io.streamgate.gateway.http.GatewayChannelInitializer;
 import io.streamgate.gateway.http.HealthResponder;
 import io.streamgate.gateway.http.StaticPage;
@@ -25,7 +34,6 @@ import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
-import io.streamgate.llm.openai.OpenAiProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -45,6 +53,7 @@ public final class StreamGate implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamGate.class);
 
     private final Simulator simulator;
+    private final ConversationStore store;
     private final OkHttpClient http;
     private final ExecutorService starter;
     private final EventLoopGroup bossGroup;
@@ -63,17 +72,25 @@ public final class StreamGate implements AutoCloseable {
                 ? Simulator.start(new SimulatorSettings(config.simulatorFirstTokenDelay(),
                         config.simulatorTokenInterval(), config.simulatorTokens(), 0))
                 : null;
-        String upstreamUrl = simulator != null ? simulator.baseUrl() : config.upstreamUrl();
         http = UpstreamClients.create(UpstreamClients.Settings.defaults()
                 .withConnectTimeout(config.upstreamConnectTimeout())
                 .withReadTimeout(config.upstreamReadTimeout()));
-        LlmProvider provider = OpenAiProvider.create(http, upstreamUrl, config.upstreamApiKey(), config.model());
+        LlmProvider provider = Upstreams.create(config, http,
+                simulator != null ? simulator.baseUrl() : config.upstreamUrl());
+
+        store = SqliteConversationStore.open(config.conversations().dataDir());
+        ToolRegistry tools = toolRegistry(config);
+        ToolRunner toolRunner = new ToolRunner(tools, config.tools().timeout());
+        int historyMessages = config.conversations().historyMessages();
 
         streams = new StreamRegistry();
         metrics = new GatewayMetrics(new PrometheusRegistry(), streams::heldBytes);
         starter = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stream-start-", 0).factory());
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
-        StreamLauncher launcher = new StreamLauncher(provider, services, starter);
+        StreamLauncher launcher = new StreamLauncher(provider, services,
+                (id, tenant, request) -> new StoredTurn(store, id, tenant, request, historyMessages),
+                tools, toolRunner::runAllAsync, config.tools().defaults(), starter);
+        Conversations conversations = new Conversations(store, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
                 : new HealthResponder(provider.name(), false, config.model());
@@ -93,7 +110,8 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
-                .childHandler(new GatewayChannelInitializer(config, launcher, StaticPage.load(), health, keys));
+                .childHandler(new GatewayChannelInitializer(
+                        config, launcher, conversations, StaticPage.load(), health, keys));
         serverChannel = bootstrap.bind(bindAddress, config.port()).sync().channel();
         try {
             metricsServer = HTTPServer.builder()
@@ -147,12 +165,35 @@ public final class StreamGate implements AutoCloseable {
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metricsServer.close();
-        starter.shutdownNow();
+        starter.shutdown(); // let finished streams store their answers before the store closes
+        try {
+            if (!starter.awaitTermination(5, TimeUnit.SECONDS)) {
+                starter.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            starter.shutdownNow();
+        }
         http.dispatcher().cancelAll();
         http.dispatcher().executorService().shutdownNow();
         http.connectionPool().evictAll();
         if (simulator != null) {
             simulator.close();
+        }
+        store.close();
+    }
+
+    /** The built-in tools plus the HTTP tools declared in {@code STREAMGATE_HTTP_TOOLS_FILE}. */
+    private static ToolRegistry toolRegistry(GatewayConfig config) {
+        GatewayConfig.ToolSettings t = config.tools();
+        if (t.httpToolsFile() == null) {
+            return ToolRegistry.builtIns();
+        }
+        try {
+            String json = java.nio.file.Files.readString(t.httpToolsFile());
+            return ToolRegistry.builtIns().with(HttpTool.fromConfig(json, Set.copyOf(t.allowedHosts()), t.timeout()));
+        } catch (IOException e) {
+            throw new ConfigException("STREAMGATE_HTTP_TOOLS_FILE: cannot read " + t.httpToolsFile() + ": " + e);
         }
     }
 }

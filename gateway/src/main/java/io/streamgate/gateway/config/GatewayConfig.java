@@ -48,7 +48,44 @@ public record GatewayConfig(
         Duration headerTimeout,
         Duration idleTimeout,
         Duration upstreamFirstTokenTimeout,
-        Duration upstreamIdleTimeout) {
+        Duration upstreamIdleTimeout,
+        ProviderSettings provider,
+        ConversationSettings conversations,
+        ToolSettings tools) {
+
+    /**
+     * Which provider API the upstream speaks and how hard to try it.
+     *
+     * @param kind {@code openai} (any OpenAI-compatible server) or {@code anthropic}
+     * @param maxAttempts passes over the fallback chain before a failure reaches the client
+     * @param breakerThreshold consecutive failures that open an upstream's circuit breaker
+     * @param breakerOpen how long an open breaker keeps its upstream out
+     * @param anthropicMaxTokens Anthropic's required {@code max_tokens} when a request sets none
+     * @param anthropicPromptCaching {@code cache_control} on the system prompt and tool definitions
+     * @param anthropicThinkingBudget extended-thinking budget in tokens; 0 is off
+     */
+    public record ProviderSettings(
+            String kind,
+            int maxAttempts,
+            int breakerThreshold,
+            Duration breakerOpen,
+            int anthropicMaxTokens,
+            boolean anthropicPromptCaching,
+            int anthropicThinkingBudget) {}
+
+    /**
+     * @param dataDir where the embedded conversation store lives
+     * @param historyMessages how many stored messages (newest) go to the provider as context
+     */
+    public record ConversationSettings(Path dataDir, int historyMessages) {}
+
+    /**
+     * @param defaults the tools offered when a request names none
+     * @param httpToolsFile a JSON file of HTTP tools, or {@code null}
+     * @param allowedHosts the only hosts HTTP tools may call
+     * @param timeout the longest one tool call may take
+     */
+    public record ToolSettings(List<String> defaults, Path httpToolsFile, List<String> allowedHosts, Duration timeout) {}
 
     /** Reads the process environment (and the {@code STREAMGATE_CONFIG} file, if named). */
     public static GatewayConfig fromEnvironment() {
@@ -100,7 +137,23 @@ public record GatewayConfig(
                 s.millis("STREAMGATE_HEADER_TIMEOUT_MS", 10_000, 1, 600_000),
                 s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
                 s.millis("STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 60_000, 1, 3_600_000),
-                s.millis("STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000));
+                s.millis("STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
+                new ProviderSettings(
+                        s.choice("STREAMGATE_UPSTREAM_KIND", "openai", List.of("openai", "anthropic")),
+                        s.integer("STREAMGATE_UPSTREAM_MAX_ATTEMPTS", 3, 1, 10),
+                        s.integer("STREAMGATE_UPSTREAM_BREAKER_THRESHOLD", 5, 1, 1000),
+                        s.millis("STREAMGATE_UPSTREAM_BREAKER_OPEN_MS", 30_000, 1, 3_600_000),
+                        s.integer("STREAMGATE_ANTHROPIC_MAX_TOKENS", 4096, 1, 1_000_000),
+                        s.bool("STREAMGATE_ANTHROPIC_PROMPT_CACHING", true),
+                        s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000)),
+                new ConversationSettings(
+                        Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
+                        s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000)),
+                new ToolSettings(
+                        s.list("STREAMGATE_DEFAULT_TOOLS", "current_time,calculator"),
+                        s.path("STREAMGATE_HTTP_TOOLS_FILE"),
+                        s.list("STREAMGATE_TOOL_ALLOWED_HOSTS", ""),
+                        s.millis("STREAMGATE_TOOL_TIMEOUT_MS", 10_000, 1, 600_000)));
         if (config.writeBufferLowWaterMark > config.writeBufferHighWaterMark) {
             throw new ConfigException("STREAMGATE_WRITE_BUFFER_LOW_BYTES must not exceed STREAMGATE_WRITE_BUFFER_HIGH_BYTES");
         }
@@ -158,11 +211,37 @@ public record GatewayConfig(
         }
 
         List<String> list(String name) {
+            return list(name, "");
+        }
+
+        List<String> list(String name, String fallback) {
+            String v = values.containsKey(name) ? values.get(name) : fallback;
+            return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+        }
+
+        boolean bool(String name, boolean fallback) {
             String v = string(name, null);
             if (v == null) {
-                return List.of();
+                return fallback;
             }
-            return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+            return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> throw new ConfigException(name + " must be true or false, got '" + v + "'");
+            };
+        }
+
+        String choice(String name, String fallback, List<String> allowed) {
+            String v = string(name, fallback).toLowerCase(java.util.Locale.ROOT);
+            if (!allowed.contains(v)) {
+                throw new ConfigException(name + " must be one of " + allowed + ", got '" + v + "'");
+            }
+            return v;
+        }
+
+        Path path(String name) {
+            String v = string(name, null);
+            return v == null ? null : Path.of(v);
         }
     }
 }

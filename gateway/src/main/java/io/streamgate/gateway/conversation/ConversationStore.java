@@ -19,6 +19,9 @@ public interface ConversationStore extends AutoCloseable {
     /** The most messages {@link #find} returns; older ones stay stored but are not shown. */
     int MAX_FIND_MESSAGES = 1_000;
 
+    /** The tenant that owns the conversation; empty when unknown. Cheaper than {@link #find}. */
+    Optional<String> owner(String conversationId);
+
     /** The conversation with its newest {@link #MAX_FIND_MESSAGES} messages, oldest first; empty when unknown. */
     Optional<Conversation> find(String conversationId);
 

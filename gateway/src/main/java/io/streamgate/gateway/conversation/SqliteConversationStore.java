@@ -95,6 +95,11 @@ public final class SqliteConversationStore implements ConversationStore {
     }
 
     @Override
+    public Optional<String> owner(String conversationId) {
+        return read(c -> owner(c, conversationId));
+    }
+
+    @Override
     public Optional<Conversation> find(String conversationId) {
         requireNonNull(conversationId, "conversationId");
         return read(c -> {

@@ -17,12 +17,15 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.streamgate.gateway.auth.AuthHandler;
 import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.conversation.ConversationJson;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.gateway.stream.StreamBridge;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamLauncher.Delivery;
 import io.streamgate.gateway.stream.StreamRequest;
 import io.streamgate.gateway.stream.StreamRequestParser;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -32,32 +35,40 @@ import org.slf4j.LoggerFactory;
  * The last handler of the pipeline: maps each complete request to what answers it.
  *
  * <p>One instance per connection. While a stream is in flight on the connection this handler forwards the
- * channel's writability changes and its closing to that stream's {@link StreamBridge}.
+ * channel's writability changes and its closing to that stream's {@link StreamBridge}. Whatever must read the
+ * store runs on a virtual thread; the answer is written back on this event loop.
  */
 public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
     private static final Pattern CONVERSATION =
-            Pattern.compile("^/api/v1/conversations/([A-Za-z0-9_.:-]{1,128})/(stream|messages)$");
+            Pattern.compile("^/api/v1/conversations/([A-Za-z0-9_.:-]{1,128})(/stream|/messages)?$");
 
     private final StreamLauncher launcher;
     private final StreamRequestParser parser;
+    private final Conversations conversations;
     private final StaticPage page;
     private final HealthResponder health;
     private final TenantLimits limits;
+    private final boolean checkOwnership;
     private StreamBridge active;
+    private boolean busy; // a request is being answered (a stream, or a store read in flight)
 
     public ApiRouter(
             StreamLauncher launcher,
             StreamRequestParser parser,
+            Conversations conversations,
             StaticPage page,
             HealthResponder health,
-            TenantLimits limits) {
+            TenantLimits limits,
+            boolean checkOwnership) {
         this.launcher = requireNonNull(launcher, "launcher");
         this.parser = requireNonNull(parser, "parser");
+        this.conversations = requireNonNull(conversations, "conversations");
         this.page = requireNonNull(page, "page");
         this.health = requireNonNull(health, "health");
         this.limits = requireNonNull(limits, "limits");
+        this.checkOwnership = checkOwnership;
     }
 
     @Override
@@ -67,46 +78,60 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             rejectMalformed(ctx, request.decoderResult().cause());
             return;
         }
-        if (active != null) {
-            // HTTP/1.1 pipelining behind a live stream: answers can't interleave, so refuse and close.
-            sendAndClose(ctx, JsonResponses.error(ctx.alloc(), HttpResponseStatus.CONFLICT, "stream_in_progress",
-                    "a stream is already in progress on this connection"));
+        if (busy) {
+            // HTTP/1.1 pipelining behind an answer in progress: answers can't interleave, so refuse and close.
+            sendAndClose(ctx, JsonResponses.error(ctx.alloc(), HttpResponseStatus.CONFLICT, "request_in_progress",
+                    "a request is already being answered on this connection"));
             return;
         }
         String path = new QueryStringDecoder(request.uri()).path();
         HttpMethod method = request.method();
         Matcher m = CONVERSATION.matcher(path);
         if (m.matches()) {
-            if (!HttpMethod.POST.equals(method)) {
-                send(ctx, request, methodNotAllowed(ctx, "POST, OPTIONS"));
-                return;
-            }
-            Delivery delivery = m.group(2).equals("stream") ? Delivery.SSE : Delivery.JSON_DOCUMENT;
-            startStream(ctx, request, m.group(1), delivery, acceptedNanos);
+            routeConversation(ctx, request, m.group(1), m.group(2), acceptedNanos);
             return;
         }
         switch (path) {
-            case "/healthz", "/readyz" -> {
-                if (isGetOrHead(method)) {
-                    send(ctx, request, health.respond(ctx.alloc()));
-                } else {
-                    send(ctx, request, methodNotAllowed(ctx, "GET, HEAD"));
-                }
-            }
-            case "/", "/index.html" -> {
-                if (isGetOrHead(method)) {
-                    send(ctx, request, page.respond(ctx.alloc()));
-                } else {
-                    send(ctx, request, methodNotAllowed(ctx, "GET, HEAD"));
-                }
-            }
+            case "/healthz", "/readyz" -> getOnly(ctx, request, () -> health.respond(ctx.alloc()));
+            case "/", "/index.html" -> getOnly(ctx, request, () -> page.respond(ctx.alloc()));
             default -> send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not_found",
                     "no route for " + method + " " + truncate(path)));
         }
     }
 
+    private void routeConversation(
+            ChannelHandlerContext ctx, FullHttpRequest request, String id, String action, long acceptedNanos) {
+        HttpMethod method = request.method();
+        if (action == null) {
+            if (isGetOrHead(method)) {
+                history(ctx, request, id);
+            } else {
+                send(ctx, request, methodNotAllowed(ctx, "GET, HEAD"));
+            }
+        } else if (HttpMethod.POST.equals(method)) {
+            startStream(ctx, request, id, action.equals("/stream") ? Delivery.SSE : Delivery.JSON_DOCUMENT,
+                    acceptedNanos);
+        } else {
+            send(ctx, request, methodNotAllowed(ctx, "POST, OPTIONS"));
+        }
+    }
+
+    /** {@code GET /api/v1/conversations/{id}}: the stored history; 404 when unknown or another tenant's. */
+    private void history(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        whenDone(ctx, conversations.find(id, tenant(ctx)), found -> {
+            FullHttpResponse r = found.isPresent()
+                    ? JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
+                    : notFound(ctx, id);
+            if (head) {
+                r.content().clear();
+            }
+            ctx.writeAndFlush(r, ctx.voidPromise());
+        });
+    }
+
     private void startStream(
-            ChannelHandlerContext ctx, FullHttpRequest request, String conversationId, Delivery delivery, long accepted) {
+            ChannelHandlerContext ctx, FullHttpRequest request, String id, Delivery delivery, long acceptedNanos) {
         CharSequence type = HttpUtil.getMimeType(request);
         if (type != null && !"application/json".contentEquals(type)) {
             send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -117,23 +142,64 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         try {
             parsed = parser.parse(request.content());
         } catch (BadRequestException e) {
-            send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_request",
-                    e.getMessage()));
+            send(ctx, request, badRequest(ctx, e));
             return;
         }
         String tenant = tenant(ctx);
+        if (!checkOwnership) {
+            admit(ctx, id, tenant, parsed, delivery, acceptedNanos);
+            return;
+        }
+        whenDone(ctx, conversations.ownedByAnother(id, tenant), foreign -> {
+            if (foreign) {
+                ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
+            } else {
+                admit(ctx, id, tenant, parsed, delivery, acceptedNanos);
+            }
+        });
+    }
+
+    /** Applies the tenant's limits, then starts the stream. */
+    private void admit(
+            ChannelHandlerContext ctx, String id, String tenant, StreamRequest parsed, Delivery delivery, long accepted) {
         var refusal = limits.tryAcquire(tenant);
         if (refusal.isPresent()) {
             FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
                     "rate_limited", refusal.get().reason());
             r.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.get().retryAfterSeconds());
-            send(ctx, request, r);
+            ctx.writeAndFlush(r, ctx.voidPromise());
             return;
         }
-        active = launcher.launch(ctx.channel(), conversationId, tenant, parsed, delivery, accepted, () -> {
-            active = null;
+        try {
+            busy = true;
+            active = launcher.launch(ctx.channel(), id, tenant, parsed, delivery, accepted, () -> {
+                active = null;
+                busy = false;
+                limits.release(tenant);
+            });
+        } catch (BadRequestException e) {
+            busy = false;
             limits.release(tenant);
-        });
+            ctx.writeAndFlush(badRequest(ctx, e), ctx.voidPromise());
+        }
+    }
+
+    /** Runs {@code then} on this event loop once {@code future} completes; the connection stays busy meanwhile. */
+    private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> future, Consumer<T> then) {
+        busy = true;
+        future.whenComplete((value, failure) -> ctx.executor().execute(() -> {
+            busy = false;
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            if (failure != null) {
+                log.warn("conversation store read failed: {}", failure.toString());
+                ctx.writeAndFlush(JsonResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        "store_unavailable", "the conversation store is unavailable"), ctx.voidPromise());
+                return;
+            }
+            then.accept(value);
+        }));
     }
 
     @Override
@@ -183,11 +249,25 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         sendAndClose(ctx, JsonResponses.error(ctx.alloc(), status, code, "malformed HTTP request"));
     }
 
+    private static FullHttpResponse notFound(ChannelHandlerContext ctx, String id) {
+        return JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not_found",
+                "no conversation " + id);
+    }
+
+    private static FullHttpResponse badRequest(ChannelHandlerContext ctx, BadRequestException e) {
+        return JsonResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+    }
+
     private static FullHttpResponse methodNotAllowed(ChannelHandlerContext ctx, String allow) {
         FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                 "method_not_allowed", "allowed: " + allow);
         r.headers().set(HttpHeaderNames.ALLOW, allow);
         return r;
+    }
+
+    private static void getOnly(
+            ChannelHandlerContext ctx, FullHttpRequest request, java.util.function.Supplier<FullHttpResponse> answer) {
+        send(ctx, request, isGetOrHead(request.method()) ? answer.get() : methodNotAllowed(ctx, "GET, HEAD"));
     }
 
     private static boolean isGetOrHead(HttpMethod method) {

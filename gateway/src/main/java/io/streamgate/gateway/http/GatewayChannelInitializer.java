@@ -44,15 +44,24 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final CorsConfig cors;
     private final AuthHandler auth;
     private final TenantLimits limits;
+    private final Conversations conversations;
+    private final ApiKeys keys;
 
     public GatewayChannelInitializer(
-            GatewayConfig config, StreamLauncher launcher, StaticPage page, HealthResponder health, ApiKeys keys) {
+            GatewayConfig config,
+            StreamLauncher launcher,
+            Conversations conversations,
+            StaticPage page,
+            HealthResponder health,
+            ApiKeys keys) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
         this.page = requireNonNull(page, "page");
         this.health = requireNonNull(health, "health");
         this.parser = new StreamRequestParser(config.maxMessageChars());
         this.cors = corsConfig(config);
+        this.conversations = requireNonNull(conversations, "conversations");
+        this.keys = requireNonNull(keys, "keys");
         this.auth = new AuthHandler(keys);
         this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute());
     }
@@ -66,7 +75,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("cors", new CorsHandler(cors));
         p.addLast("auth", auth);
-        p.addLast("router", new ApiRouter(launcher, parser, page, health, limits));
+        p.addLast("router", new ApiRouter(launcher, parser, conversations, page, health, limits, keys.enabled()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.streamgate.gateway.stream;
 
+import io.streamgate.gateway.tools.ToolResult;
 import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.Usage;
@@ -7,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The agent loop's bookkeeping for one stream: the messages the provider is sent, the ones this turn produced,
+ * The agent loop's bookkeeping for one stream: the messages the provider is sent, the steps this turn produced,
  * the current step's text and tool calls, and usage summed over steps.
  *
  * <p>Event-loop confined, except {@link #begin}, which the start thread calls before it opens the first upstream
@@ -17,9 +18,10 @@ final class AgentSteps {
 
     private final int maxSteps;
     private final List<ChatMessage> conversation = new ArrayList<>();
-    private final List<ChatMessage> produced = new ArrayList<>();
+    private final List<Transcript.Step> done = new ArrayList<>();
     private final StringBuilder stepText = new StringBuilder();
     private final List<UpstreamEvent.ToolCall> stepCalls = new ArrayList<>();
+    private List<UpstreamEvent.ToolCall> running = List.of();
     private int step = 1;
     private long completionTokens = Usage.UNKNOWN;
     private long promptTokens = Usage.UNKNOWN;
@@ -35,10 +37,6 @@ final class AgentSteps {
 
     void begin(List<ChatMessage> opening) {
         conversation.addAll(opening);
-    }
-
-    List<ChatMessage> conversation() {
-        return List.copyOf(conversation);
     }
 
     void text(String delta) {
@@ -64,26 +62,23 @@ final class AgentSteps {
     }
 
     /** Closes a step that asked for tools: records the assistant's turn and returns the calls to run. */
-    List<UpstreamEvent.ToolCall> endToolStep() {
-        List<UpstreamEvent.ToolCall> calls = List.copyOf(stepCalls);
-        ChatMessage assistant = ChatMessage.assistant(stepText.toString(), calls);
-        conversation.add(assistant);
-        produced.add(assistant);
+    List<UpstreamEvent.ToolCall> startTools() {
+        running = List.copyOf(stepCalls);
+        conversation.add(ChatMessage.assistant(stepText.toString(), running));
+        return running;
+    }
+
+    /** Records the results of the running tools and starts the next step; returns what to send the provider. */
+    List<ChatMessage> toolsDone(List<ToolResult> results) {
+        for (ToolResult r : results) {
+            conversation.add(ChatMessage.toolResult(r.toolCallId(), r.toolName(), r.resultJson()));
+        }
+        done.add(new Transcript.Step(stepText.toString(), running, results));
+        running = List.of();
         stepText.setLength(0);
         stepCalls.clear();
-        return calls;
-    }
-
-    void toolResult(ToolExecutor.Outcome outcome) {
-        ChatMessage result = ChatMessage.toolResult(outcome.toolCallId(), outcome.toolName(), outcome.resultJson());
-        conversation.add(result);
-        produced.add(result);
-    }
-
-    /** Starts the next step; returns what to send the provider for it. */
-    List<ChatMessage> nextStep() {
         step++;
-        return conversation();
+        return List.copyOf(conversation);
     }
 
     void addUsage(Usage usage) {
@@ -98,13 +93,9 @@ final class AgentSteps {
         return new Usage(promptTokens, completionTokens, cacheCreationTokens, cacheReadTokens);
     }
 
-    /** What this turn produced, with the current step's text (possibly partial) as the last assistant message. */
-    List<ChatMessage> produced() {
-        List<ChatMessage> all = new ArrayList<>(produced);
-        if (!stepText.isEmpty() || !stepCalls.isEmpty()) {
-            all.add(ChatMessage.assistant(stepText.toString(), List.copyOf(stepCalls)));
-        }
-        return all;
+    /** What this turn produced; the current step's text is the final (possibly partial) text. */
+    Transcript transcript(Transcript.Status status, String finishReason) {
+        return new Transcript(done, stepText.toString(), stepCalls, status, finishReason);
     }
 
     private static long sum(long total, long more) {

@@ -11,9 +11,6 @@ import java.util.List;
  */
 public interface ConversationTurn {
 
-    /** How a turn ended, as stored with its answer. */
-    enum Status { COMPLETE, ERROR, CANCELLED }
-
     /**
      * Records the user's message and returns the messages to send: the system prompt, a bounded window of history,
      * and the new message last.
@@ -22,9 +19,6 @@ public interface ConversationTurn {
      */
     List<ChatMessage> open();
 
-    /**
-     * Stores what the turn produced, in order: assistant steps with their tool calls, tool results, and the last
-     * assistant text, which is partial unless {@code status} is {@link Status#COMPLETE}.
-     */
-    void close(List<ChatMessage> produced, Status status, String finishReason);
+    /** Stores what the turn produced; a partial answer is stored with its status. */
+    void close(Transcript transcript);
 }

@@ -18,5 +18,5 @@ record EphemeralTurn(StreamRequest request) implements ConversationTurn {
     }
 
     @Override
-    public void close(List<ChatMessage> produced, Status status, String finishReason) {}
+    public void close(Transcript transcript) {}
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.tools.ToolResult;
 import io.streamgate.gateway.metrics.GatewayMetrics.Outcome;
 import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
@@ -212,7 +213,7 @@ public final class StreamBridge {
         if (!steps.wantsTools()) {
             complete(completed.finishReason());
         } else if (steps.mayContinue()) {
-            runTools(steps.endToolStep());
+            runTools(steps.startTools());
         } else {
             complete("max_steps"); // the model still wanted tools, but the turn's step budget is spent
         }
@@ -221,12 +222,12 @@ public final class StreamBridge {
     private void runTools(List<UpstreamEvent.ToolCall> calls) {
         coalescer.flush();
         output.flush();
-        CompletableFuture<List<ToolExecutor.Outcome>> running = plan.tools().run(calls);
+        CompletableFuture<List<ToolResult>> running = plan.tools().run(calls);
         toolsInFlight = running;
-        running.whenComplete((outcomes, failure) -> loop.execute(() -> toolsDone(outcomes, failure)));
+        running.whenComplete((results, failure) -> loop.execute(() -> toolsDone(results, failure)));
     }
 
-    private void toolsDone(List<ToolExecutor.Outcome> outcomes, Throwable failure) {
+    private void toolsDone(List<ToolResult> results, Throwable failure) {
         toolsInFlight = null;
         if (done) {
             return;
@@ -235,13 +236,12 @@ public final class StreamBridge {
             fail(UpstreamError.of(ErrorCode.INTERNAL, "the tools could not be run", true));
             return;
         }
-        for (ToolExecutor.Outcome o : outcomes) {
-            steps.toolResult(o);
-            emit(new StreamEvent.ToolResult(o.toolCallId(), o.toolName(), o.resultJson(), o.isError()));
+        for (ToolResult r : results) {
+            emit(new StreamEvent.ToolResult(r.toolCallId(), r.toolName(), r.resultJson(), r.isError()));
         }
         output.flush();
         startStepClock();
-        List<ChatMessage> next = steps.nextStep();
+        List<ChatMessage> next = steps.toolsDone(results);
         plan.starter().execute(() -> openUpstream(plan.request().withMessages(next)));
     }
 
@@ -312,16 +312,20 @@ public final class StreamBridge {
         if (plan == null) {
             return;
         }
-        List<ChatMessage> produced = steps.produced();
-        ConversationTurn.Status status = switch (outcome) {
-            case SUCCESS -> ConversationTurn.Status.COMPLETE;
-            case CANCELLED -> ConversationTurn.Status.CANCELLED;
-            case ERROR, TIMEOUT -> ConversationTurn.Status.ERROR;
+        Transcript.Status status = switch (outcome) {
+            case SUCCESS -> Transcript.Status.COMPLETE;
+            case CANCELLED -> Transcript.Status.CANCELLED;
+            case ERROR, TIMEOUT -> Transcript.Status.ERROR;
         };
-        String reason = outcome == Outcome.SUCCESS ? finishReason : errorCode;
+        String reason = switch (outcome) {
+            case SUCCESS -> finishReason;
+            case CANCELLED -> "cancelled";
+            case ERROR, TIMEOUT -> errorCode;
+        };
+        Transcript transcript = steps.transcript(status, reason);
         plan.starter().execute(() -> {
             try {
-                plan.turn().close(produced, status, reason);
+                plan.turn().close(transcript);
             } catch (RuntimeException e) {
                 log.error("conversation {}: the answer could not be stored: {}", tag.conversationId(), e.toString());
             }

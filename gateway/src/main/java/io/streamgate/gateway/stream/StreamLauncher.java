@@ -3,23 +3,48 @@ package io.streamgate.gateway.stream;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
+import io.streamgate.gateway.tools.ToolRegistry;
 import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.ToolSpec;
 import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Starts streams: wires a {@link StreamBridge} to an output and the provider. One per gateway; thread-safe.
+ * Starts streams: wires a {@link StreamBridge} to an output, the provider, the conversation turn and the tools.
+ * One per gateway; thread-safe.
  */
 public final class StreamLauncher {
 
+    /** Makes the turn of one request: where its history comes from and its answer goes. */
+    @FunctionalInterface
+    public interface TurnFactory {
+        ConversationTurn open(String conversationId, String tenant, StreamRequest request);
+    }
+
     private final LlmProvider provider;
     private final StreamServices services;
+    private final TurnFactory turns;
+    private final ToolRegistry tools;
+    private final ToolExecutor toolExecutor;
+    private final List<String> defaultTools;
     private final Executor starter;
 
-    public StreamLauncher(LlmProvider provider, StreamServices services, Executor starter) {
+    public StreamLauncher(
+            LlmProvider provider,
+            StreamServices services,
+            TurnFactory turns,
+            ToolRegistry tools,
+            ToolExecutor toolExecutor,
+            List<String> defaultTools,
+            Executor starter) {
         this.provider = requireNonNull(provider, "provider");
         this.services = requireNonNull(services, "services");
+        this.turns = requireNonNull(turns, "turns");
+        this.tools = requireNonNull(tools, "tools");
+        this.toolExecutor = requireNonNull(toolExecutor, "toolExecutor");
+        this.defaultTools = List.copyOf(defaultTools);
         this.starter = requireNonNull(starter, "starter");
+        tools.specs(this.defaultTools); // fail at start on a misspelt default
     }
 
     /** How the answer is delivered. */
@@ -28,6 +53,8 @@ public final class StreamLauncher {
     /**
      * Starts a stream on {@code channel}'s event loop; the caller must be on it. {@code onEnd} runs on the event
      * loop once the stream has ended, however it ended.
+     *
+     * @throws BadRequestException when the request names a tool the gateway does not have; nothing started then
      */
     public StreamBridge launch(
             Channel channel,
@@ -37,14 +64,23 @@ public final class StreamLauncher {
             Delivery delivery,
             long acceptedNanos,
             Runnable onEnd) {
+        List<ToolSpec> offered = toolSpecs(request);
         EventOutput output = delivery == Delivery.SSE
                 ? new SseOutput(channel)
                 : new JsonAnswerOutput(channel, conversationId);
         StreamTag tag = new StreamTag(conversationId, tenant, request.model() == null ? "-" : request.model(), provider.name());
         StreamBridge bridge = new StreamBridge(channel.eventLoop(), output, tag, services, acceptedNanos, onEnd);
-        bridge.start(new StreamPlan(provider, request.toChatRequest(List.of()), new EphemeralTurn(request),
-                ToolExecutor.NONE, starter));
+        bridge.start(new StreamPlan(provider, request.toChatRequest(offered),
+                turns.open(conversationId, tenant, request), toolExecutor, starter));
         return bridge;
+    }
+
+    private List<ToolSpec> toolSpecs(StreamRequest request) {
+        try {
+            return tools.specs(request.tools() == null ? defaultTools : request.tools());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
     }
 
     public LlmProvider provider() {

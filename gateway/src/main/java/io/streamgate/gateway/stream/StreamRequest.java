@@ -12,7 +12,7 @@ import java.util.List;
  * @param message the user's message, never blank
  * @param model a model override, or {@code null}
  * @param system a system prompt, or {@code null}
- * @param tools names of the tools the model is offered
+ * @param tools names of the tools the model is offered, or {@code null} for the gateway's defaults
  * @param maxTokens an output cap, or {@code null}
  * @param temperature a sampling temperature, or {@code null}
  */
@@ -21,7 +21,7 @@ public record StreamRequest(
 
     public StreamRequest {
         requireNonNull(message, "message");
-        tools = List.copyOf(tools);
+        tools = tools == null ? null : List.copyOf(tools);
     }
 
     /** The provider settings of this request; the turn supplies the messages. */

@@ -45,7 +45,7 @@ public final class StreamRequestParser {
             String message = null, model = null, system = null;
             Integer maxTokens = null;
             Double temperature = null;
-            List<String> tools = List.of();
+            List<String> tools = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -86,7 +86,7 @@ public final class StreamRequestParser {
 
     private static List<String> names(JsonParser p, JsonToken t) throws IOException {
         if (t == JsonToken.VALUE_NULL) {
-            return List.of();
+            return null;
         }
         if (t != JsonToken.START_ARRAY) {
             throw new BadRequestException("\"tools\" must be an array of tool names");

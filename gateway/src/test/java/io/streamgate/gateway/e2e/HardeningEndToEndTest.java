@@ -4,6 +4,7 @@ import static io.streamgate.gateway.testing.GatewayUnderTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.testing.Await;
 import io.streamgate.gateway.testing.GatewayUnderTest;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
@@ -35,8 +36,18 @@ class HardeningEndToEndTest {
     }
 
     private RawHttpClient post(String key) throws Exception {
+        return post(key, "c1");
+    }
+
+    private RawHttpClient post(String key, String conversation) throws Exception {
         return RawHttpClient.connect(gateway.port())
-                .send("POST", "/api/v1/conversations/c1/stream", message("hi"), "Authorization", "Bearer " + key)
+                .send("POST", "/api/v1/conversations/" + conversation + "/stream", message("hi"),
+                        "Authorization", "Bearer " + key)
+                .readHead();
+    }
+
+    private RawHttpClient get(String key, String path) throws Exception {
+        return RawHttpClient.connect(gateway.port()).send("GET", path, null, "Authorization", "Bearer " + key)
                 .readHead();
     }
 
@@ -79,13 +90,36 @@ class HardeningEndToEndTest {
                 assertTrue(Long.parseLong(second.header("retry-after")) >= 1);
                 assertError(second, 429, "rate_limited");
             }
-            try (RawHttpClient other = post("key-globex-1")) {
+            try (RawHttpClient other = post("key-globex-1", "g1")) {
                 assertEquals(200, other.status(), "another tenant has its own budget");
             }
             stream.send(DONE);
             stream.end();
             StreamingEndToEndTest.assertContract(first.readAllEvents());
         }
+    }
+
+    @Test
+    void anotherTenantsConversationIs404ForReadsAndStreams() throws Exception {
+        upstream.always(TestUpstream.Reply.sse(DONE));
+        gateway = GatewayUnderTest.start(upstream.baseUrl(), "STREAMGATE_API_KEYS", KEYS);
+        try (RawHttpClient r = post("key-acme-1", "secret-plans")) {
+            StreamingEndToEndTest.assertContract(r.readAllEvents());
+        }
+        Await.until("acme's answer is stored", () -> {
+            try (RawHttpClient r = get("key-acme-1", "/api/v1/conversations/secret-plans")) {
+                return r.status() == 200 && r.readBody().contains("\"status\":\"complete\"");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        try (RawHttpClient r = get("key-globex-1", "/api/v1/conversations/secret-plans")) {
+            assertError(r, 404, "not_found");
+        }
+        try (RawHttpClient r = post("key-globex-1", "secret-plans")) {
+            assertError(r, 404, "not_found");
+        }
+        assertEquals(1, upstream.requests().size(), "the foreign stream never reached the provider");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.metrics.StreamLog;
+import io.streamgate.gateway.tools.ToolResult;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.llm.ChatRequest;
@@ -49,7 +50,7 @@ class StreamBridgeTest {
     private StreamBridge bridge;
     private int maxSteps = 4;
     private final RecordingTurn turn = new RecordingTurn();
-    private ToolExecutor tools = ToolExecutor.NONE;
+    private ToolExecutor tools = calls -> java.util.concurrent.CompletableFuture.completedFuture(List.of());
 
     private StreamPlan plan(java.util.concurrent.Executor starter) {
         return new StreamPlan(provider, new ChatRequest(null, List.of(), null, null), turn, tools, starter);
@@ -275,7 +276,7 @@ class StreamBridgeTest {
         tools = calls -> {
             toolRuns.add(calls);
             return java.util.concurrent.CompletableFuture.completedFuture(calls.stream()
-                    .map(c -> new ToolExecutor.Outcome(c.id(), c.name(), "{\"result\":3}", false))
+                    .map(c -> new ToolResult(c.id(), c.name(), "{\"result\":3}", false))
                     .toList());
         };
         start(Duration.ZERO, 16);
@@ -302,9 +303,13 @@ class StreamBridgeTest {
         assertEquals("Let me compute. It is 3.", Json.string(complete, "final_message"));
         assertEquals(9, Json.number(complete, "total_tokens"), "usage is summed over steps");
         assertEquals("stop", Json.string(complete, "finish_reason"));
-        assertEquals(ConversationTurn.Status.COMPLETE, turn.status);
-        assertEquals(List.of("assistant", "tool", "tool", "assistant"), turn.produced.stream().map(m -> m.role()).toList());
-        assertEquals("It is 3.", turn.produced.getLast().content());
+        Transcript stored = turn.transcript;
+        assertEquals(Transcript.Status.COMPLETE, stored.status());
+        assertEquals(1, stored.steps().size());
+        assertEquals("Let me compute. ", stored.steps().getFirst().text());
+        assertEquals(2, stored.steps().getFirst().results().size());
+        assertEquals("It is 3.", stored.finalText());
+        assertEquals("stop", stored.finishReason());
     }
 
     @Test
@@ -327,7 +332,7 @@ class StreamBridgeTest {
     @Test
     void failingToolIsReportedAndTheLoopContinues() {
         tools = calls -> java.util.concurrent.CompletableFuture.completedFuture(List.of(
-                new ToolExecutor.Outcome("call_1", "calculator", "{\"error\":\"division by zero\"}", true)));
+                new ToolResult("call_1", "calculator", "{\"error\":\"division by zero\"}", true)));
         start(Duration.ZERO, 16);
         publish(toolCall("call_1"), completed("tool_calls", 3));
         var result = written().getLast().data();
@@ -338,7 +343,7 @@ class StreamBridgeTest {
 
     @Test
     void disconnectWhileToolsRunCancelsThemAndStoresTheTurnAsCancelled() {
-        var pending = new java.util.concurrent.CompletableFuture<List<ToolExecutor.Outcome>>();
+        var pending = new java.util.concurrent.CompletableFuture<List<ToolResult>>();
         tools = calls -> pending;
         start(Duration.ZERO, 16);
         publish(text("partial "), toolCall("call_1"), completed("tool_calls", 3));
@@ -346,7 +351,8 @@ class StreamBridgeTest {
         bridge.onChannelClosed();
         assertTrue(pending.isCancelled());
         assertEquals(1, provider.requests.size(), "no further step starts");
-        assertEquals(ConversationTurn.Status.CANCELLED, turn.status);
+        assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
+        assertEquals("cancelled", turn.transcript.finishReason());
     }
 
     @Test
@@ -354,15 +360,13 @@ class StreamBridgeTest {
         start(Duration.ZERO, 16);
         publish(text("half an"), new UpstreamEvent.Failed(new UpstreamError(ErrorCode.UPSTREAM_ERROR, "cut", true, 0)));
         written();
-        assertEquals(ConversationTurn.Status.ERROR, turn.status);
-        assertEquals("half an", turn.produced.getLast().content());
-        assertEquals("upstream_error", turn.finishReason);
+        assertEquals(Transcript.Status.ERROR, turn.transcript.status());
+        assertEquals("half an", turn.transcript.finalText());
+        assertEquals("upstream_error", turn.transcript.finishReason());
     }
 
     private static final class RecordingTurn implements ConversationTurn {
-        List<io.streamgate.llm.ChatMessage> produced;
-        Status status;
-        String finishReason;
+        Transcript transcript;
 
         @Override
         public List<io.streamgate.llm.ChatMessage> open() {
@@ -370,10 +374,8 @@ class StreamBridgeTest {
         }
 
         @Override
-        public void close(List<io.streamgate.llm.ChatMessage> produced, Status status, String finishReason) {
-            this.produced = produced;
-            this.status = status;
-            this.finishReason = finishReason;
+        public void close(Transcript transcript) {
+            this.transcript = transcript;
         }
     }
 

@@ -21,6 +21,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("STREAMGATE_PORT", "0");
         env.put("STREAMGATE_METRICS_PORT", "0");
         env.put("STREAMGATE_IO_THREADS", "2");
+        env.put("STREAMGATE_DATA_DIR", freshDataDir());
         if (upstreamUrl != null) {
             env.put("STREAMGATE_UPSTREAM_URL", upstreamUrl);
         }
@@ -28,6 +29,14 @@ public final class GatewayUnderTest implements AutoCloseable {
             env.put(settings[i], settings[i + 1]);
         }
         return new GatewayUnderTest(StreamGate.start(GatewayConfig.from(env)));
+    }
+
+    private static String freshDataDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("streamgate-test-").toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public StreamGate gate() {

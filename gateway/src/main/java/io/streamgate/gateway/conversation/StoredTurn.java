@@ -1,0 +1,69 @@
+package io.streamgate.gateway.conversation;
+
+import static java.util.Objects.requireNonNull;
+
+import io.streamgate.gateway.stream.ConversationTurn;
+import io.streamgate.gateway.stream.StreamRequest;
+import io.streamgate.gateway.stream.Transcript;
+import io.streamgate.gateway.tools.ToolResult;
+import io.streamgate.llm.ChatMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A turn kept in a {@link ConversationStore}: the user's message is stored before the provider is called, the
+ * history window goes to the provider, and the answer (partial or not) is stored when the stream ends.
+ */
+public final class StoredTurn implements ConversationTurn {
+
+    private final ConversationStore store;
+    private final String conversationId;
+    private final String tenant;
+    private final StreamRequest request;
+    private final int historyMessages;
+
+    public StoredTurn(
+            ConversationStore store, String conversationId, String tenant, StreamRequest request, int historyMessages) {
+        this.store = requireNonNull(store, "store");
+        this.conversationId = requireNonNull(conversationId, "conversationId");
+        this.tenant = requireNonNull(tenant, "tenant");
+        this.request = requireNonNull(request, "request");
+        this.historyMessages = historyMessages;
+    }
+
+    @Override
+    public List<ChatMessage> open() {
+        store.appendUser(conversationId, tenant, request.message());
+        List<ChatMessage> messages = new ArrayList<>();
+        if (request.system() != null) {
+            messages.add(ChatMessage.system(request.system()));
+        }
+        messages.addAll(HistoryWindow.toChatMessages(store.recent(conversationId, historyMessages)));
+        return messages;
+    }
+
+    @Override
+    public void close(Transcript transcript) {
+        AssistantTurn.Builder turn = AssistantTurn.builder();
+        for (Transcript.Step step : transcript.steps()) {
+            turn.step(step.text(), step.calls());
+            for (ToolResult r : step.results()) {
+                turn.toolResult(r.toolCallId(), r.toolName(), r.resultJson(), r.isError());
+            }
+        }
+        if (!transcript.pendingCalls().isEmpty()) {
+            turn.step(transcript.finalText(), transcript.pendingCalls());
+        }
+        String finalText = transcript.pendingCalls().isEmpty() ? transcript.finalText() : "";
+        store.appendAssistant(conversationId, turn.finish(finalText, status(transcript), transcript.finishReason()));
+    }
+
+    /** An error that cut an answer short leaves a partial answer; one that came before any output, an error. */
+    private static MessageStatus status(Transcript t) {
+        return switch (t.status()) {
+            case COMPLETE -> MessageStatus.COMPLETE;
+            case CANCELLED -> MessageStatus.CANCELLED;
+            case ERROR -> t.steps().isEmpty() && t.finalText().isEmpty() ? MessageStatus.ERROR : MessageStatus.PARTIAL;
+        };
+    }
+}
