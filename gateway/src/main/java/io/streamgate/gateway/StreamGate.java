@@ -28,6 +28,7 @@ import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.simulator.Simulator;
 import io.streamgate.gateway.simulator.SimulatorSettings;
 import io.streamgate.gateway.stream.StreamLauncher;
+import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamRegistry;
 import io.streamgate.gateway.stream.StreamServices;
 import io.streamgate.gateway.metrics.StreamLog;
@@ -84,12 +85,14 @@ public final class StreamGate implements AutoCloseable {
         int historyMessages = config.conversations().historyMessages();
 
         streams = new StreamRegistry();
-        metrics = new GatewayMetrics(new PrometheusRegistry(), streams::heldBytes);
+        GatewayConfig.ResumeSettings resume = config.resume();
+        StreamDirectory directory = new StreamDirectory(resume.perStreamBytes(), resume.totalBytes(), resume.window());
+        metrics = new GatewayMetrics(new PrometheusRegistry(), () -> streams.heldBytes() + directory.heldBytes());
         starter = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stream-start-", 0).factory());
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
         StreamLauncher launcher = new StreamLauncher(provider, services,
                 (id, tenant, request) -> new StoredTurn(store, id, tenant, request, historyMessages),
-                tools, toolRunner::runAllAsync, config.tools().defaults(), starter);
+                tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
         Conversations conversations = new Conversations(store, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
@@ -111,7 +114,7 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, StaticPage.load(), health, keys));
+                        config, launcher, conversations, directory, StaticPage.load(), health, keys));
         serverChannel = bootstrap.bind(bindAddress, config.port()).sync().channel();
         try {
             metricsServer = HTTPServer.builder()

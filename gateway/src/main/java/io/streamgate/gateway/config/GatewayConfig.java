@@ -51,7 +51,16 @@ public record GatewayConfig(
         Duration upstreamIdleTimeout,
         ProviderSettings provider,
         ConversationSettings conversations,
-        ToolSettings tools) {
+        ToolSettings tools,
+        ResumeSettings resume) {
+
+    /**
+     * @param perStreamBytes events kept per stream for resumes
+     * @param totalBytes events kept over all streams; the oldest ended streams are forgotten first
+     * @param window how long an ended stream stays resumable
+     * @param grace how long a stream whose client left goes on, waiting for the client to resume; 0 stops it at once
+     */
+    public record ResumeSettings(int perStreamBytes, long totalBytes, Duration window, Duration grace) {}
 
     /**
      * Which provider API the upstream speaks and how hard to try it.
@@ -153,7 +162,12 @@ public record GatewayConfig(
                         s.list("STREAMGATE_DEFAULT_TOOLS", "current_time,calculator"),
                         s.path("STREAMGATE_HTTP_TOOLS_FILE"),
                         s.list("STREAMGATE_TOOL_ALLOWED_HOSTS", ""),
-                        s.millis("STREAMGATE_TOOL_TIMEOUT_MS", 10_000, 1, 600_000)));
+                        s.millis("STREAMGATE_TOOL_TIMEOUT_MS", 10_000, 1, 600_000)),
+                new ResumeSettings(
+                        s.integer("STREAMGATE_RESUME_BUFFER_BYTES", 256 * 1024, 1024, 64 << 20),
+                        s.integer("STREAMGATE_RESUME_TOTAL_MB", 64, 1, 64 * 1024) * 1024L * 1024L,
+                        s.millis("STREAMGATE_RESUME_WINDOW_MS", 300_000, 1, 86_400_000),
+                        s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000)));
         if (config.writeBufferLowWaterMark > config.writeBufferHighWaterMark) {
             throw new ConfigException("STREAMGATE_WRITE_BUFFER_LOW_BYTES must not exceed STREAMGATE_WRITE_BUFFER_HIGH_BYTES");
         }

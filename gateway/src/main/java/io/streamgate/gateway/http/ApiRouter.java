@@ -6,12 +6,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -20,6 +22,8 @@ import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.conversation.ConversationJson;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.gateway.stream.StreamBridge;
+import io.streamgate.gateway.stream.StreamDirectory;
+import io.streamgate.gateway.stream.StreamJournal;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamLauncher.Delivery;
 import io.streamgate.gateway.stream.StreamRequest;
@@ -51,6 +55,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private final HealthResponder health;
     private final TenantLimits limits;
     private final boolean checkOwnership;
+    private final StreamDirectory directory;
     private StreamBridge active;
     private boolean busy; // a request is being answered (a stream, or a store read in flight)
 
@@ -58,6 +63,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             StreamLauncher launcher,
             StreamRequestParser parser,
             Conversations conversations,
+            StreamDirectory directory,
             StaticPage page,
             HealthResponder health,
             TenantLimits limits,
@@ -65,6 +71,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         this.launcher = requireNonNull(launcher, "launcher");
         this.parser = requireNonNull(parser, "parser");
         this.conversations = requireNonNull(conversations, "conversations");
+        this.directory = requireNonNull(directory, "directory");
         this.page = requireNonNull(page, "page");
         this.health = requireNonNull(health, "health");
         this.limits = requireNonNull(limits, "limits");
@@ -111,9 +118,85 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         } else if (HttpMethod.POST.equals(method)) {
             startStream(ctx, request, id, action.equals("/stream") ? Delivery.SSE : Delivery.JSON_DOCUMENT,
                     acceptedNanos);
+        } else if (action.equals("/stream") && HttpMethod.GET.equals(method)) {
+            resume(ctx, request, id);
+        } else if (action.equals("/stream") && HttpMethod.DELETE.equals(method)) {
+            stop(ctx, id);
         } else {
-            send(ctx, request, methodNotAllowed(ctx, "POST, OPTIONS"));
+            send(ctx, request, methodNotAllowed(ctx,
+                    action.equals("/stream") ? "POST, GET, DELETE, OPTIONS" : "POST, OPTIONS"));
         }
+    }
+
+    /**
+     * {@code GET .../stream}: replays the conversation's latest stream after {@code Last-Event-ID} (or the
+     * {@code last_event_id} query parameter, for clients that can't set headers), then follows it live if it is
+     * still running. 204 when there is nothing to resume; 410 when the events after that id are no longer kept.
+     */
+    private void resume(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
+        long lastSeen;
+        try {
+            lastSeen = lastEventId(request);
+        } catch (NumberFormatException e) {
+            send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    "Last-Event-ID must be an event id (a number)"));
+            return;
+        }
+        var journal = directory.latest(id).orElse(null);
+        if (journal == null) {
+            send(ctx, request, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
+            return;
+        }
+        if (!journal.tenant().equals(tenant(ctx))) {
+            send(ctx, request, notFound(ctx, id));
+            return;
+        }
+        busy = true; // the connection closes when the resumed response ends
+        var client = ctx.channel();
+        journal.loop().execute(() -> {
+            if (journal.resume(client, lastSeen) == StreamJournal.Resume.GONE) {
+                FullHttpResponse gone = JsonResponses.error(client.alloc(), HttpResponseStatus.GONE,
+                        "resume_window_exceeded", "the events after id " + lastSeen + " are no longer kept");
+                HttpUtil.setKeepAlive(gone, false);
+                client.writeAndFlush(gone).addListener(ChannelFutureListener.CLOSE);
+            }
+        });
+    }
+
+    /** {@code DELETE .../stream}: stops the generation in flight; it ends with {@code finish_reason: cancelled}. */
+    private void stop(ChannelHandlerContext ctx, String id) {
+        var journal = directory.latest(id).filter(j -> j.tenant().equals(tenant(ctx))).orElse(null);
+        if (journal == null) {
+            ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
+            return;
+        }
+        busy = true;
+        journal.loop().execute(() -> {
+            StreamBridge live = journal.liveStream();
+            boolean stopped = live != null && live.stop();
+            ctx.executor().execute(() -> {
+                busy = false;
+                ctx.writeAndFlush(stopped
+                        ? JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> {
+                            g.writeStartObject();
+                            g.writeStringField("conversation_id", id);
+                            g.writeStringField("status", "stopped");
+                            g.writeEndObject();
+                        })
+                        : JsonResponses.error(ctx.alloc(), HttpResponseStatus.CONFLICT, "not_streaming",
+                                "no generation is in progress for conversation " + id),
+                        ctx.voidPromise());
+            });
+        });
+    }
+
+    private static long lastEventId(FullHttpRequest request) {
+        String id = request.headers().get("Last-Event-ID");
+        if (id == null) {
+            var query = new QueryStringDecoder(request.uri()).parameters().get("last_event_id");
+            id = query == null || query.isEmpty() ? null : query.getFirst();
+        }
+        return id == null || id.isBlank() ? -1 : Long.parseLong(id.strip());
     }
 
     /** {@code GET /api/v1/conversations/{id}}: the stored history; 404 when unknown or another tenant's. */

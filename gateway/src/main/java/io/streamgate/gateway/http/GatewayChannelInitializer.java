@@ -16,6 +16,7 @@ import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.AuthHandler;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
 
@@ -45,12 +46,14 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final AuthHandler auth;
     private final TenantLimits limits;
     private final Conversations conversations;
+    private final StreamDirectory directory;
     private final ApiKeys keys;
 
     public GatewayChannelInitializer(
             GatewayConfig config,
             StreamLauncher launcher,
             Conversations conversations,
+            StreamDirectory directory,
             StaticPage page,
             HealthResponder health,
             ApiKeys keys) {
@@ -61,6 +64,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.parser = new StreamRequestParser(config.maxMessageChars());
         this.cors = corsConfig(config);
         this.conversations = requireNonNull(conversations, "conversations");
+        this.directory = requireNonNull(directory, "directory");
         this.keys = requireNonNull(keys, "keys");
         this.auth = new AuthHandler(keys);
         this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute());
@@ -75,7 +79,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("cors", new CorsHandler(cors));
         p.addLast("auth", auth);
-        p.addLast("router", new ApiRouter(launcher, parser, conversations, page, health, limits, keys.enabled()));
+        p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, page, health, limits,
+                keys.enabled()));
     }
 
     /**

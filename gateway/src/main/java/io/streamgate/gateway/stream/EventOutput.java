@@ -24,6 +24,19 @@ interface EventOutput {
     /** Releases what is queued, without writing: the client is gone. */
     void discard();
 
+    /**
+     * The client is gone, but the stream may go on for followers and resumes: from now on events are kept, not
+     * written. Returns {@code false} when this output keeps nothing, so there is nothing to go on for.
+     */
+    default boolean detach() {
+        return false;
+    }
+
+    /** Whether other connections follow this stream live (resumed clients). */
+    default boolean hasFollowers() {
+        return false;
+    }
+
     /** Whether the client is keeping up. A {@code false} pauses the drain until the channel is writable again. */
     boolean isWritable();
 

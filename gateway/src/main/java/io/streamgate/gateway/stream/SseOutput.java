@@ -27,29 +27,57 @@ final class SseOutput implements EventOutput {
     private static final int INITIAL_BATCH_BYTES = 512;
 
     private final Channel channel;
+    private final StreamJournal journal;
     private ByteBuf batch;
+    private boolean detached;
     private volatile long lastWriteNanos;
 
-    SseOutput(Channel channel) {
+    /** @param journal where events are kept for resumes and followers, or {@code null} */
+    SseOutput(Channel channel, StreamJournal journal) {
         this.channel = requireNonNull(channel, "channel");
+        this.journal = journal;
         this.lastWriteNanos = channel.eventLoop().ticker().nanoTime();
     }
 
-    @Override
-    public void start() {
+    /** The head of every event-stream response: no caching, no proxy buffering, chunked. */
+    static HttpResponse head() {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set("X-Accel-Buffering", "no");
         HttpUtil.setTransferEncodingChunked(head, true);
-        channel.writeAndFlush(head, channel.voidPromise());
+        return head;
+    }
+
+    @Override
+    public void start() {
+        channel.writeAndFlush(head(), channel.voidPromise());
         lastWriteNanos = channel.eventLoop().ticker().nanoTime();
     }
 
     @Override
     public void event(StreamEvent event, long sequence, long timestampMillis) {
-        SseEventEncoder.encode(event, sequence, timestampMillis, batch());
+        ByteBuf out = batch();
+        int from = out.writerIndex();
+        SseEventEncoder.encode(event, sequence, timestampMillis, out);
+        if (journal != null) {
+            journal.append(sequence, out, from, out.writerIndex());
+        }
+    }
+
+    @Override
+    public boolean detach() {
+        if (journal == null) {
+            return false;
+        }
+        detached = true;
+        return true;
+    }
+
+    @Override
+    public boolean hasFollowers() {
+        return journal != null && journal.hasFollowers();
     }
 
     @Override
@@ -63,17 +91,27 @@ final class SseOutput implements EventOutput {
         if (batch != null) {
             ByteBuf out = batch;
             batch = null;
-            channel.writeAndFlush(new DefaultHttpContent(out), channel.voidPromise());
+            if (journal != null) {
+                journal.forward(out);
+            }
+            if (detached) {
+                out.release();
+            } else {
+                channel.writeAndFlush(new DefaultHttpContent(out), channel.voidPromise());
+            }
             lastWriteNanos = channel.eventLoop().ticker().nanoTime();
         }
     }
 
     @Override
     public void finish() {
-        ByteBuf out = batch;
-        batch = null;
-        var last = out == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(out);
-        channel.writeAndFlush(last, channel.voidPromise()); // HttpServerKeepAliveHandler closes if it must
+        flush();
+        if (journal != null) {
+            journal.end();
+        }
+        if (!detached) {
+            channel.writeAndFlush(new DefaultLastHttpContent(), channel.voidPromise()); // keep-alive handler closes if asked
+        }
         lastWriteNanos = channel.eventLoop().ticker().nanoTime();
     }
 
@@ -87,7 +125,7 @@ final class SseOutput implements EventOutput {
 
     @Override
     public boolean isWritable() {
-        return channel.isWritable();
+        return detached || channel.isWritable();
     }
 
     @Override

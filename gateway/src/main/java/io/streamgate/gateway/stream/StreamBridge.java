@@ -247,8 +247,14 @@ public final class StreamBridge {
 
     private void complete(String reason) {
         coalescer.finish();
-        Usage usage = steps.usage();
         finishReason = reason;
+        emitCompleteState(reason);
+        end(Outcome.SUCCESS);
+        output.finish();
+    }
+
+    private void emitCompleteState(String reason) {
+        Usage usage = steps.usage();
         emit(new StreamEvent.CompleteState(
                 answer.toString(),
                 usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas,
@@ -259,8 +265,6 @@ public final class StreamBridge {
                 (System.nanoTime() - acceptedNanos) / 1e9,
                 reason,
                 false));
-        end(Outcome.SUCCESS);
-        output.finish();
     }
 
     private void fail(UpstreamError error) {
@@ -271,13 +275,45 @@ public final class StreamBridge {
         output.finish();
     }
 
-    /** The client went away: stop the provider at once and drop everything. */
+    /**
+     * The client went away. Without a resume grace the provider is stopped at once; with one, the stream goes on
+     * (kept in its journal) for that long, and stops then unless a resumed client follows it.
+     */
     public void onChannelClosed() {
         if (done) {
             return;
         }
+        long grace = settings.resumeGrace().toNanos();
+        if (grace > 0 && output.detach()) {
+            loop.schedule(() -> {
+                if (!done && !output.hasFollowers()) {
+                    stop();
+                }
+            }, grace, TimeUnit.NANOSECONDS);
+            if (paused) {
+                drain(); // a detached output is always writable
+            }
+            return;
+        }
+        output.detach();
+        stop();
+    }
+
+    /**
+     * Stops the generation ({@code DELETE .../stream}, or the client left): the provider call is cancelled, and the
+     * stream ends with a {@code complete_state} whose {@code finish_reason} is {@code cancelled} and whose
+     * {@code final_message} is the text so far. Returns whether there was a generation to stop.
+     */
+    public boolean stop() {
+        if (done) {
+            return false;
+        }
+        coalescer.finish();
+        finishReason = "cancelled";
+        emitCompleteState("cancelled");
         end(Outcome.CANCELLED);
-        output.discard();
+        output.finish();
+        return true;
     }
 
     /** Resumes a paused drain once the client has caught up. */

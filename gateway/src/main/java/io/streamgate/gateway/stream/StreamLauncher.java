@@ -28,6 +28,7 @@ public final class StreamLauncher {
     private final ToolExecutor toolExecutor;
     private final List<String> defaultTools;
     private final Executor starter;
+    private final StreamDirectory directory;
 
     public StreamLauncher(
             LlmProvider provider,
@@ -36,6 +37,7 @@ public final class StreamLauncher {
             ToolRegistry tools,
             ToolExecutor toolExecutor,
             List<String> defaultTools,
+            StreamDirectory directory,
             Executor starter) {
         this.provider = requireNonNull(provider, "provider");
         this.services = requireNonNull(services, "services");
@@ -44,6 +46,7 @@ public final class StreamLauncher {
         this.toolExecutor = requireNonNull(toolExecutor, "toolExecutor");
         this.defaultTools = List.copyOf(defaultTools);
         this.starter = requireNonNull(starter, "starter");
+        this.directory = requireNonNull(directory, "directory");
         tools.specs(this.defaultTools); // fail at start on a misspelt default
     }
 
@@ -65,11 +68,15 @@ public final class StreamLauncher {
             long acceptedNanos,
             Runnable onEnd) {
         List<ToolSpec> offered = toolSpecs(request);
-        EventOutput output = delivery == Delivery.SSE
-                ? new SseOutput(channel)
+        StreamJournal journal = delivery == Delivery.SSE ? directory.open(conversationId, tenant, channel.eventLoop()) : null;
+        EventOutput output = journal != null
+                ? new SseOutput(channel, journal)
                 : new JsonAnswerOutput(channel, conversationId);
         StreamTag tag = new StreamTag(conversationId, tenant, request.model() == null ? "-" : request.model(), provider.name());
         StreamBridge bridge = new StreamBridge(channel.eventLoop(), output, tag, services, acceptedNanos, onEnd);
+        if (journal != null) {
+            journal.bind(bridge);
+        }
         bridge.start(new StreamPlan(provider, request.toChatRequest(offered),
                 turns.open(conversationId, tenant, request), toolExecutor, starter));
         return bridge;

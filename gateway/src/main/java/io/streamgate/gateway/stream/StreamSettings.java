@@ -12,7 +12,8 @@ public record StreamSettings(
         int maxAnswerChars,
         int maxSteps,
         Duration firstTokenTimeout,
-        Duration upstreamIdleTimeout) {
+        Duration upstreamIdleTimeout,
+        Duration resumeGrace) {
 
     public static StreamSettings from(GatewayConfig config) {
         return new StreamSettings(
@@ -23,6 +24,7 @@ public record StreamSettings(
                 config.maxAnswerChars(),
                 config.maxSteps(),
                 config.upstreamFirstTokenTimeout(),
-                config.upstreamIdleTimeout());
+                config.upstreamIdleTimeout(),
+                config.resume().grace());
     }
 }

@@ -91,7 +91,7 @@ class HttpContractEndToEndTest {
     @Test
     void wrongMethodIs405WithAllow() throws Exception {
         try (RawHttpClient r = request("PUT", "/api/v1/conversations/c1/stream", "{}")) {
-            assertEquals("POST, OPTIONS", r.header("allow"));
+            assertEquals("POST, GET, DELETE, OPTIONS", r.header("allow"));
             assertJsonError(r, 405, "method_not_allowed");
         }
         try (RawHttpClient r = request("POST", "/healthz", "{}")) {

@@ -70,8 +70,8 @@ class StreamBridgeTest {
     }
 
     private void start(Duration maxDelay, int maxTokens) {
-        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20));
-        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
+        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO);
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
         // What ApiRouter does for a live stream: forward writability to the bridge.
         channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
@@ -236,8 +236,8 @@ class StreamBridgeTest {
     @Test
     void disconnectBeforeTheUpstreamCallExistsStillCancelsIt() {
         var deferred = new ArrayList<Runnable>();
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20));
-        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO);
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(plan(deferred::add));
         bridge.onChannelClosed();
@@ -248,8 +248,8 @@ class StreamBridgeTest {
 
     @Test
     void pingIsSentAfterSilence() {
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20));
-        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel), TAG, services(settings),
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO);
+        bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(plan(Runnable::run));
         written();
