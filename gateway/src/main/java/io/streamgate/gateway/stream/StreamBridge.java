@@ -326,7 +326,9 @@ public final class StreamBridge {
     private void end(Outcome outcome) {
         done = true;
         ring.close();
-        cancelUpstream();
+        if (outcome != Outcome.SUCCESS) {
+            cancelUpstream(); // a finished call is left alone: it reads to its end and its connection is reused
+        }
         ring.clear();
         if (toolsInFlight != null) {
             toolsInFlight.cancel(true);
