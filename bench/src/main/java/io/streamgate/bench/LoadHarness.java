@@ -7,6 +7,7 @@ import io.streamgate.bench.load.StreamResult;
 import io.streamgate.bench.load.Target;
 import io.streamgate.bench.load.WireFormat;
 import io.streamgate.bench.proc.JvmHeap;
+import io.streamgate.bench.proc.MetricsScrape;
 import io.streamgate.bench.proc.PeakSampler;
 import io.streamgate.bench.proc.ProcStats;
 import io.streamgate.bench.report.HoldResult;
@@ -42,11 +43,13 @@ public final class LoadHarness {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SETTLE = Duration.ofSeconds(2);
     private static final int HOLD_WARMUP_STREAMS = 200;
+    private static final int WARMUP_MIN_STREAMS = 200;
 
     private final HarnessOptions options;
     private final long deadline;
     private final String name;
     private final Path logDir;
+    private final List<String> notes = new ArrayList<>();
 
     private LoadHarness(HarnessOptions options, long deadline) {
         this.options = options;
@@ -126,31 +129,67 @@ public final class LoadHarness {
 
     private RunReport load(LoadClient client, RunningServer sim, RunningServer gateway, RunningServer nginx)
             throws InterruptedException {
-        List<PassResult> passes = new ArrayList<>();
-        passes.add(measure(client, Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS), sim, null));
+        record Leg(Target target, RunningServer server, RunningServer upstream) { }
+        List<Leg> legs = new ArrayList<>();
+        legs.add(new Leg(Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS), sim, null));
         if (nginx != null) {
-            passes.add(measure(client, Target.of("nginx", nginx.baseUrl(), WireFormat.OPENAI_CHUNKS), nginx, sim));
+            legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), WireFormat.OPENAI_CHUNKS), nginx, sim));
         }
-        passes.add(measure(client, Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS), gateway, sim));
+        legs.add(new Leg(Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS), gateway, sim));
+        // Warm every process (simulator, client, proxies) before measuring any, so "direct" is not the cold one.
+        for (Leg leg : legs) {
+            warmUp(client, leg.target());
+        }
+        List<PassResult> passes = new ArrayList<>();
+        for (Leg leg : legs) {
+            passes.add(measure(client, leg.target(), leg.server(), leg.upstream()));
+        }
         return report(passes, Optional.empty());
     }
 
-    /** One warm-up wave (results discarded), then the measured pass with the server's CPU and RSS around it. */
+    /**
+     * Runs at least {@value #WARMUP_MIN_STREAMS} streams (or one full wave, if larger; never more than the pass)
+     * and discards them: JIT, connection pools and buffer arenas are then paid before measuring.
+     */
+    private void warmUp(LoadClient client, Target target) throws InterruptedException {
+        int warm = Math.min(options.streams(), Math.max(options.concurrency(), WARMUP_MIN_STREAMS));
+        List<StreamResult> results = client.start(target, plan(warm, false)).awaitDone();
+        log(target.name() + ": warm-up " + warm + " streams, " + results.stream().filter(r -> !r.ok()).count()
+                + " errors");
+    }
+
+    /** The measured pass, with the server's CPU and RSS around it. */
     private PassResult measure(LoadClient client, Target target, RunningServer server, RunningServer upstream)
             throws InterruptedException {
-        int warm = Math.min(options.streams(), options.concurrency());
-        List<StreamResult> warmResults = client.start(target, plan(warm, false)).awaitDone();
-        log(target.name() + ": warm-up " + warm + " streams, " + warmResults.stream().filter(r -> !r.ok()).count()
-                + " errors");
         ProcessSnapshot before = ProcessSnapshot.take(server, upstream);
+        MetricsScrape metricsBefore = MetricsScrape.of(server.metricsUrl());
         long t0 = System.nanoTime();
-        List<StreamResult> results;
         try (PeakSampler peak = new PeakSampler(server::pids, remainingMillis())) {
-            results = client.start(target, plan(options.streams(), false)).awaitDone();
+            List<StreamResult> results = client.start(target, plan(options.streams(), false)).awaitDone();
+            noteGatewayMetrics(metricsBefore, MetricsScrape.of(server.metricsUrl()));
             PassResult pass = PassResult.of(target.name(), results, (System.nanoTime() - t0) / 1e9,
-                    before.serverFigures(server, peak.peakKb()), before.upstreamFigures(upstream));
+                    before.serverFigures(server, peak.peakKb()), before.upstreamFigures(upstream),
+                    before.clientCpuSince());
             log(target.name() + ": " + pass.ok() + " ok, " + pass.errorCount() + " errors " + pass.errors());
             return pass;
+        }
+    }
+
+    /** Keeps the gateway's own latency view of the pass (histogram means) and the raw scrape, when available. */
+    private void noteGatewayMetrics(MetricsScrape before, MetricsScrape after) {
+        if (after == MetricsScrape.NONE) {
+            return;
+        }
+        StringBuilder note = new StringBuilder("gateway's own metrics over the measured pass (means):");
+        for (String h : MetricsScrape.HISTOGRAMS) {
+            note.append(String.format(java.util.Locale.ROOT, " %s %.3f ms;", h.replace("streaming_", ""),
+                    after.meanSince(before, h)));
+        }
+        notes.add(note.toString());
+        try {
+            Files.writeString(logDir.resolve("gateway-metrics.txt"), after.text());
+        } catch (IOException e) {
+            log("could not save the metrics scrape: " + e);
         }
     }
 
@@ -168,6 +207,7 @@ public final class LoadHarness {
         long heapIdle = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
 
         ProcessSnapshot before = ProcessSnapshot.take(gateway, sim);
+        MetricsScrape metricsBefore = MetricsScrape.of(gateway.metricsUrl());
         long t0 = System.nanoTime();
         try (PeakSampler peak = new PeakSampler(gateway::pids, remainingMillis())) {
             LoadRun run = client.start(target, plan(options.streams(), true));
@@ -180,8 +220,9 @@ public final class LoadHarness {
             long heapOpen = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
             run.closeAll();
             List<StreamResult> results = run.awaitDone();
+            noteGatewayMetrics(metricsBefore, MetricsScrape.of(gateway.metricsUrl()));
             PassResult pass = PassResult.of("gateway", results, (System.nanoTime() - t0) / 1e9,
-                    before.serverFigures(gateway, peak.peakKb()), before.upstreamFigures(sim));
+                    before.serverFigures(gateway, peak.peakKb()), before.upstreamFigures(sim), before.clientCpuSince());
             settle();
             settle();
             long rssAfter = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
@@ -219,6 +260,7 @@ public final class LoadHarness {
         System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("STREAMGATE_")).sorted(
                 java.util.Map.Entry.comparingByKey()).forEach(e -> env.add("gateway env " + e.getKey() + "=" + e.getValue()));
         env.add("java " + Runtime.version() + "; logs in " + logDir);
+        env.addAll(notes);
         return env;
     }
 
@@ -242,13 +284,20 @@ public final class LoadHarness {
     }
 
     /** CPU readings taken before a pass, turned into per-pass figures after it. */
-    private record ProcessSnapshot(double serverCpu, long serverRss, double upstreamCpu) {
+    private record ProcessSnapshot(double serverCpu, long serverRss, double upstreamCpu, double clientCpu) {
+
+        private static final List<Long> SELF = List.of(ProcessHandle.current().pid());
 
         static ProcessSnapshot take(RunningServer server, RunningServer upstream) {
             return new ProcessSnapshot(
                     server.measurable() ? ProcStats.cpuSeconds(server.pids()) : Double.NaN,
                     server.measurable() ? ProcStats.rssKb(server.pids()) : -1,
-                    upstream != null && upstream.measurable() ? ProcStats.cpuSeconds(upstream.pids()) : Double.NaN);
+                    upstream != null && upstream.measurable() ? ProcStats.cpuSeconds(upstream.pids()) : Double.NaN,
+                    ProcStats.cpuSeconds(SELF));
+        }
+
+        double clientCpuSince() {
+            return ProcStats.cpuSeconds(SELF) - clientCpu;
         }
 
         ProcessFigures serverFigures(RunningServer server, long peakKb) {

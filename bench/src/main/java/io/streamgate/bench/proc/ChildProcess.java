@@ -43,6 +43,11 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess start(String name, List<String> command, Map<String, String> extraEnv, Path log,
             boolean keepStdout) {
+        try {
+            java.nio.file.Files.deleteIfExists(log); // one run per log file; both streams then append to it
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (!keepStdout) {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

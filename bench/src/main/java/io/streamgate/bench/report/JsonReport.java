@@ -36,11 +36,11 @@ public final class JsonReport {
             }
             g.writeEndArray();
             g.writeObjectFieldStart("added_first_content_ms");
-            for (String t : new String[] {"nginx", "gateway"}) {
-                if (r.pass(t).isPresent() && r.pass("direct").isPresent()) {
-                    g.writeObjectFieldStart(t);
+            for (String[] pair : new String[][] {{"nginx", "direct"}, {"gateway", "direct"}, {"gateway", "nginx"}}) {
+                if (r.pass(pair[0]).isPresent() && r.pass(pair[1]).isPresent()) {
+                    g.writeObjectFieldStart(pair[0] + "_minus_" + pair[1]);
                     for (double q : RunReport.QUANTILES) {
-                        number(g, quantileName(q), r.addedFirstContentMs(t, q));
+                        number(g, quantileName(q), r.addedFirstContentMs(pair[0], pair[1], q));
                     }
                     g.writeEndObject();
                 }
@@ -73,6 +73,7 @@ public final class JsonReport {
         number(g, "wall_seconds", p.wallSeconds());
         process(g, "server", p.server());
         process(g, "upstream", p.upstream());
+        number(g, "client_cpu_seconds", p.clientCpuSeconds());
         g.writeEndObject();
     }
 

@@ -10,13 +10,15 @@ import java.util.TreeMap;
  *
  * @param server the CPU and memory of the target's own process (the simulator for "direct")
  * @param upstream the simulator's CPU during this pass, for context; {@link ProcessFigures#UNKNOWN} for "direct"
+ * @param clientCpuSeconds the load client's own CPU over the pass: when it nears {@code wallSeconds} times its
+ *     thread count, the client (not the server) is the bottleneck and latencies are inflated
  */
 public record PassResult(String target, int streams, int ok, Map<String, Integer> errors, Percentiles headers,
         Percentiles firstContent, Percentiles total, long events, double wallSeconds, ProcessFigures server,
-        ProcessFigures upstream) {
+        ProcessFigures upstream, double clientCpuSeconds) {
 
     public static PassResult of(String target, List<StreamResult> results, double wallSeconds, ProcessFigures server,
-            ProcessFigures upstream) {
+            ProcessFigures upstream, double clientCpuSeconds) {
         Map<String, Integer> errors = new TreeMap<>();
         int ok = 0;
         long events = 0;
@@ -32,7 +34,7 @@ public record PassResult(String target, int streams, int ok, Map<String, Integer
                 Percentiles.of(results, StreamResult::headersNanos),
                 Percentiles.of(results, StreamResult::firstContentNanos),
                 Percentiles.of(results.stream().filter(StreamResult::ok).toList(), StreamResult::totalNanos),
-                events, wallSeconds, server, upstream);
+                events, wallSeconds, server, upstream, clientCpuSeconds);
     }
 
     public int errorCount() {

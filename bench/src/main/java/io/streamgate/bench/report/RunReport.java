@@ -19,7 +19,12 @@ public record RunReport(String name, String profile, int concurrency, int stream
 
     /** Added time to first content of {@code target} over "direct" at quantile {@code q}, in ms; NaN if unknown. */
     public double addedFirstContentMs(String target, double q) {
-        return pass(target).flatMap(p -> pass("direct").map(d -> p.firstContent().ms(q) - d.firstContent().ms(q)))
+        return addedFirstContentMs(target, "direct", q);
+    }
+
+    /** Time to first content of {@code target} minus that of {@code baseline} at quantile {@code q}, in ms. */
+    public double addedFirstContentMs(String target, String baseline, double q) {
+        return pass(target).flatMap(p -> pass(baseline).map(d -> p.firstContent().ms(q) - d.firstContent().ms(q)))
                 .orElse(Double.NaN);
     }
 

@@ -24,19 +24,18 @@ public final class TextReport {
             if (!p.errors().isEmpty()) {
                 s.append(f("   %s errors: %s%n", p.target(), p.errors()));
             }
-            if (p.upstream().known()) {
-                s.append(f("   %s pass: simulator cpu %.2f s, %d events, %.1f s wall%n", p.target(),
-                        p.upstream().cpuSeconds(), p.events(), p.wallSeconds()));
-            }
-        }
-        for (String t : new String[] {"nginx", "gateway"}) {
-            if (r.pass(t).isPresent() && r.pass("direct").isPresent()) {
-                s.append(f("%nadded time to first content, %s - direct: p50 %s ms, p90 %s ms, p99 %s ms", t,
-                        num(r.addedFirstContentMs(t, 0.5)), num(r.addedFirstContentMs(t, 0.9)),
-                        num(r.addedFirstContentMs(t, 0.99))));
-            }
+            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, simulator cpu %s s%n", p.target(),
+                    p.wallSeconds(), p.events(), p.clientCpuSeconds(),
+                    p.upstream().known() ? f("%.2f", p.upstream().cpuSeconds()) : "(is the server)"));
         }
         s.append('\n');
+        for (String[] pair : new String[][] {{"nginx", "direct"}, {"gateway", "direct"}, {"gateway", "nginx"}}) {
+            if (r.pass(pair[0]).isPresent() && r.pass(pair[1]).isPresent()) {
+                s.append(f("added time to first content, %s - %s: p50 %s ms, p90 %s ms, p99 %s ms%n", pair[0], pair[1],
+                        num(r.addedFirstContentMs(pair[0], pair[1], 0.5)), num(r.addedFirstContentMs(pair[0], pair[1], 0.9)),
+                        num(r.addedFirstContentMs(pair[0], pair[1], 0.99))));
+            }
+        }
         r.pass("gateway").ifPresent(g -> r.pass("nginx").ifPresent(n -> {
             if (g.server().known() && n.server().known() && n.server().cpuSeconds() > 0) {
                 s.append(f("gateway cpu / nginx cpu: %.2fx%n", g.server().cpuSeconds() / n.server().cpuSeconds()));

@@ -9,11 +9,13 @@ import java.util.List;
  *
  * @param process {@code null} for a server the harness did not start
  * @param pid the main pid to read, or -1 when unknown
+ * @param metricsUrl the gateway's Prometheus endpoint, or {@code null}
  */
-public record RunningServer(String name, String baseUrl, ChildProcess process, long pid) implements AutoCloseable {
+public record RunningServer(String name, String baseUrl, ChildProcess process, long pid, String metricsUrl)
+        implements AutoCloseable {
 
     public static RunningServer external(String name, String baseUrl, long pid) {
-        return new RunningServer(name, baseUrl, null, pid);
+        return new RunningServer(name, baseUrl, null, pid, null);
     }
 
     /** Main process plus descendants (nginx workers); empty when unknown. */

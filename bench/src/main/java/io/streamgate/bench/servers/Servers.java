@@ -32,7 +32,7 @@ public final class Servers {
                 Map.of(), logDir.resolve("simulator.log"), true);
         try {
             String url = p.awaitLine(SimulatorMain.URL_PREFIX, START_TIMEOUT);
-            return new RunningServer("simulator", url, p, p.pid());
+            return new RunningServer("simulator", url, p, p.pid(), null);
         } catch (RuntimeException e) {
             p.close();
             throw e;
@@ -55,7 +55,8 @@ public final class Servers {
         String base = "http://127.0.0.1:" + port;
         try {
             Readiness.await(base + "/healthz", 200, p, START_TIMEOUT);
-            return new RunningServer("gateway", base, p, p.pid());
+            return new RunningServer("gateway", base, p, p.pid(),
+                    "http://127.0.0.1:" + metricsPort + "/metrics");
         } catch (RuntimeException e) {
             p.close();
             throw e;
@@ -86,7 +87,7 @@ public final class Servers {
         String base = "http://127.0.0.1:" + port + upstream.getPath().replaceAll("/+$", "");
         try {
             Readiness.await("http://127.0.0.1:" + port + "/", -1, p, START_TIMEOUT);
-            return new RunningServer("nginx", base, p, p.pid());
+            return new RunningServer("nginx", base, p, p.pid(), null);
         } catch (RuntimeException e) {
             p.close();
             throw e;
