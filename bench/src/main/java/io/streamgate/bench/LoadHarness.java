@@ -169,7 +169,7 @@ public final class LoadHarness {
             noteGatewayMetrics(metricsBefore, MetricsScrape.of(server.metricsUrl()));
             PassResult pass = PassResult.of(target.name(), results, (System.nanoTime() - t0) / 1e9,
                     before.serverFigures(server, peak.peakKb()), before.upstreamFigures(upstream),
-                    before.clientCpuSince());
+                    before.clientCpuSince(), before.machineCpuSince());
             log(target.name() + ": " + pass.ok() + " ok, " + pass.errorCount() + " errors " + pass.errors());
             return pass;
         }
@@ -222,7 +222,8 @@ public final class LoadHarness {
             List<StreamResult> results = run.awaitDone();
             noteGatewayMetrics(metricsBefore, MetricsScrape.of(gateway.metricsUrl()));
             PassResult pass = PassResult.of("gateway", results, (System.nanoTime() - t0) / 1e9,
-                    before.serverFigures(gateway, peak.peakKb()), before.upstreamFigures(sim), before.clientCpuSince());
+                    before.serverFigures(gateway, peak.peakKb()), before.upstreamFigures(sim), before.clientCpuSince(),
+                    before.machineCpuSince());
             settle();
             settle();
             long rssAfter = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
@@ -284,7 +285,8 @@ public final class LoadHarness {
     }
 
     /** CPU readings taken before a pass, turned into per-pass figures after it. */
-    private record ProcessSnapshot(double serverCpu, long serverRss, double upstreamCpu, double clientCpu) {
+    private record ProcessSnapshot(double serverCpu, long serverRss, double upstreamCpu, double clientCpu,
+            double machineCpu) {
 
         private static final List<Long> SELF = List.of(ProcessHandle.current().pid());
 
@@ -293,7 +295,11 @@ public final class LoadHarness {
                     server.measurable() ? ProcStats.cpuSeconds(server.pids()) : Double.NaN,
                     server.measurable() ? ProcStats.rssKb(server.pids()) : -1,
                     upstream != null && upstream.measurable() ? ProcStats.cpuSeconds(upstream.pids()) : Double.NaN,
-                    ProcStats.cpuSeconds(SELF));
+                    ProcStats.cpuSeconds(SELF), ProcStats.machineBusySeconds());
+        }
+
+        double machineCpuSince() {
+            return ProcStats.machineBusySeconds() - machineCpu;
         }
 
         double clientCpuSince() {

@@ -55,6 +55,26 @@ public final class ProcStats {
         return kb;
     }
 
+    /**
+     * CPU seconds the whole machine has been busy (all cores, everything but idle and iowait), from
+     * {@code /proc/stat}. Compared with the measured processes' own CPU it shows how much other work (another
+     * build, another benchmark) competed with the pass.
+     */
+    public static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy / (double) TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Open file descriptors of one process, or -1 if unreadable. */
     public static int openFds(long pid) {
         try (var list = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {

@@ -74,6 +74,7 @@ public final class JsonReport {
         process(g, "server", p.server());
         process(g, "upstream", p.upstream());
         number(g, "client_cpu_seconds", p.clientCpuSeconds());
+        number(g, "other_cpu_seconds", p.otherCpuSeconds());
         g.writeEndObject();
     }
 

@@ -12,13 +12,15 @@ import java.util.TreeMap;
  * @param upstream the simulator's CPU during this pass, for context; {@link ProcessFigures#UNKNOWN} for "direct"
  * @param clientCpuSeconds the load client's own CPU over the pass: when it nears {@code wallSeconds} times its
  *     thread count, the client (not the server) is the bottleneck and latencies are inflated
+ * @param otherCpuSeconds CPU the machine spent during the pass outside the client, the target and the simulator:
+ *     other programs competing for the same cores (NaN if unknown)
  */
 public record PassResult(String target, int streams, int ok, Map<String, Integer> errors, Percentiles headers,
         Percentiles firstContent, Percentiles total, long events, double wallSeconds, ProcessFigures server,
-        ProcessFigures upstream, double clientCpuSeconds) {
+        ProcessFigures upstream, double clientCpuSeconds, double otherCpuSeconds) {
 
     public static PassResult of(String target, List<StreamResult> results, double wallSeconds, ProcessFigures server,
-            ProcessFigures upstream, double clientCpuSeconds) {
+            ProcessFigures upstream, double clientCpuSeconds, double machineCpuSeconds) {
         Map<String, Integer> errors = new TreeMap<>();
         int ok = 0;
         long events = 0;
@@ -34,7 +36,12 @@ public record PassResult(String target, int streams, int ok, Map<String, Integer
                 Percentiles.of(results, StreamResult::headersNanos),
                 Percentiles.of(results, StreamResult::firstContentNanos),
                 Percentiles.of(results.stream().filter(StreamResult::ok).toList(), StreamResult::totalNanos),
-                events, wallSeconds, server, upstream, clientCpuSeconds);
+                events, wallSeconds, server, upstream, clientCpuSeconds,
+                machineCpuSeconds - clientCpuSeconds - known(server) - known(upstream));
+    }
+
+    private static double known(ProcessFigures f) {
+        return f.known() ? f.cpuSeconds() : 0;
     }
 
     public int errorCount() {

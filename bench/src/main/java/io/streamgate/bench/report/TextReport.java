@@ -24,9 +24,10 @@ public final class TextReport {
             if (!p.errors().isEmpty()) {
                 s.append(f("   %s errors: %s%n", p.target(), p.errors()));
             }
-            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, simulator cpu %s s%n", p.target(),
-                    p.wallSeconds(), p.events(), p.clientCpuSeconds(),
-                    p.upstream().known() ? f("%.2f", p.upstream().cpuSeconds()) : "(is the server)"));
+            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, simulator cpu %s s, other programs cpu %.2f s%n",
+                    p.target(), p.wallSeconds(), p.events(), p.clientCpuSeconds(),
+                    p.upstream().known() ? f("%.2f", p.upstream().cpuSeconds()) : "(is the server)",
+                    p.otherCpuSeconds()));
         }
         s.append('\n');
         for (String[] pair : new String[][] {{"nginx", "direct"}, {"gateway", "direct"}, {"gateway", "nginx"}}) {
