@@ -182,8 +182,10 @@ public final class LoadHarness {
         }
         StringBuilder note = new StringBuilder("gateway's own metrics over the measured pass (means):");
         for (String h : MetricsScrape.HISTOGRAMS) {
-            note.append(String.format(java.util.Locale.ROOT, " %s %.3f ms;", h.replace("streaming_", ""),
-                    after.meanSince(before, h)));
+            String name = h.replace("streaming_", "");
+            note.append(after.exports(h)
+                    ? String.format(java.util.Locale.ROOT, " %s %.3f ms;", name, after.meanSince(before, h))
+                    : " " + name + " NOT EXPORTED;");
         }
         notes.add(note.toString());
         try {

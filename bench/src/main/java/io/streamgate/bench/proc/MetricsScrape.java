@@ -61,6 +61,11 @@ public record MetricsScrape(String text, Map<String, Double> samples) {
         return count > 0 ? sum / count : Double.NaN;
     }
 
+    /** Whether histogram {@code name} appears in the scrape at all. */
+    public boolean exports(String name) {
+        return samples.keySet().stream().anyMatch(k -> k.startsWith(name + "_count"));
+    }
+
     /** Sum over all label sets of a sample name. */
     public double sum(String sampleName) {
         return samples.entrySet().stream()
