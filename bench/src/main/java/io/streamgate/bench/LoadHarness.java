@@ -198,11 +198,18 @@ public final class LoadHarness {
     // ---- hold: N open at once, memory measured while they are ----
 
     private RunReport hold(LoadClient client, RunningServer gateway, RunningServer sim) throws InterruptedException {
+        Target direct = Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS);
+        holdAndRelease(client, direct, Math.min(HOLD_WARMUP_STREAMS, options.streams()));
+        ProcessSnapshot directBefore = ProcessSnapshot.take(sim, null);
+        long d0 = System.nanoTime();
+        List<StreamResult> directResults = holdAndRelease(client, direct, options.streams());
+        PassResult directPass = PassResult.of("direct", directResults, (System.nanoTime() - d0) / 1e9,
+                directBefore.serverFigures(sim, -1), ProcessFigures.UNKNOWN, directBefore.clientCpuSince(),
+                directBefore.machineCpuSince());
+        log("hold direct: " + directPass.ok() + " ok, " + directPass.errorCount() + " errors " + directPass.errors());
+
         Target target = Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS);
-        LoadRun warm = client.start(target, plan(Math.min(HOLD_WARMUP_STREAMS, options.streams()), true));
-        warm.awaitOpened(deadline);
-        warm.closeAll();
-        warm.awaitDone();
+        holdAndRelease(client, target, Math.min(HOLD_WARMUP_STREAMS, options.streams()));
         settle();
         long pid = gateway.pids().isEmpty() ? -1 : gateway.pids().getFirst();
         long rssIdle = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
@@ -232,8 +239,17 @@ public final class LoadHarness {
             long heapAfter = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
             HoldResult hold = new HoldResult(options.streams(), open, rssIdle, rssOpen, rssAfter, heapIdle, heapOpen,
                     heapAfter, fds, openSeconds);
-            return report(List.of(pass), Optional.of(hold));
+            return report(List.of(directPass, pass), Optional.of(hold));
         }
+    }
+
+    /** Opens {@code streams} in hold mode, waits until all have content (bounded), then closes them all. */
+    private List<StreamResult> holdAndRelease(LoadClient client, Target target, int streams)
+            throws InterruptedException {
+        LoadRun run = client.start(target, plan(streams, true));
+        run.awaitOpened(deadline);
+        run.closeAll();
+        return run.awaitDone();
     }
 
     // ---- helpers ----
