@@ -134,7 +134,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<HttpObject> implem
                 }
             }
             case END -> ended = true;
-            case FAILURE -> fail("error_event");
+            case FAILURE -> fail("error_event:" + WireFormat.errorCode(data));
             case MALFORMED -> fail("malformed_event");
             case OTHER -> { }
         }

@@ -142,6 +142,15 @@ public enum WireFormat {
     /** Classifies one dispatched event's data. */
     public abstract Kind classify(String data) throws IOException;
 
+    private static final java.util.regex.Pattern CODE =
+            java.util.regex.Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,64})\"");
+
+    /** The error event's {@code code} field, so failures group by cause in the report; {@code unknown} if none. */
+    static String errorCode(String data) {
+        java.util.regex.Matcher m = CODE.matcher(data);
+        return m.find() ? m.group(1) : "unknown";
+    }
+
     /** Name of the terminal event, for error messages. */
     public String endMarker() {
         return this == GATEWAY_EVENTS ? "complete_state" : "[DONE]";
