@@ -26,8 +26,8 @@ clean:
 
 jmh: check-jdk
 	$(MVN) -DskipTests package -pl bench -am
-	$(JAVA_HOME)/bin/java -jar bench/target/benchmarks.jar $(JMH_ARGS)
+	$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar bench/target/benchmarks.jar $(JMH_ARGS)
 
 bench: check-jdk
 	$(MVN) -DskipTests package -pl bench -am
-	$(JAVA_HOME)/bin/java -cp bench/target/benchmarks.jar io.streamgate.bench.LoadHarness $(BENCH_ARGS)
+	$(JAVA_HOME)/bin/java $(JVM_OPTIONS) -cp bench/target/benchmarks.jar io.streamgate.bench.LoadHarness $(BENCH_ARGS)

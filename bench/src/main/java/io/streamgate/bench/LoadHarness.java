@@ -1,0 +1,341 @@
+package io.streamgate.bench;
+
+import io.streamgate.bench.load.LoadClient;
+import io.streamgate.bench.load.LoadPlan;
+import io.streamgate.bench.load.LoadRun;
+import io.streamgate.bench.load.StreamResult;
+import io.streamgate.bench.load.Target;
+import io.streamgate.bench.load.WireFormat;
+import io.streamgate.bench.proc.JvmHeap;
+import io.streamgate.bench.proc.MetricsScrape;
+import io.streamgate.bench.proc.PeakSampler;
+import io.streamgate.bench.proc.ProcStats;
+import io.streamgate.bench.report.HoldResult;
+import io.streamgate.bench.report.HtmlReport;
+import io.streamgate.bench.report.JsonReport;
+import io.streamgate.bench.report.PassResult;
+import io.streamgate.bench.report.ProcessFigures;
+import io.streamgate.bench.report.RunReport;
+import io.streamgate.bench.report.TextReport;
+import io.streamgate.bench.servers.RunningServer;
+import io.streamgate.bench.servers.Servers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The load harness: starts (or targets) a simulator, the gateway and optionally nginx, runs the same load
+ * directly against the simulator, through nginx and through the gateway, and reports what the gateway adds
+ * (latency, CPU, memory per stream). See {@code bench/README.md}.
+ *
+ * <p>Why direct first, in the same run: the simulator's pacing and the machine's noise are then identical for
+ * every target, so "gateway minus direct" isolates the gateway's own share. Everything is bounded by
+ * {@code --duration-limit}; a watchdog ends the JVM (and, through shutdown hooks, the children) if a pass
+ * overruns it.
+ */
+public final class LoadHarness {
+
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final int HOLD_WARMUP_STREAMS = 200;
+    private static final int WARMUP_MIN_STREAMS = 200;
+
+    private final HarnessOptions options;
+    private final long deadline;
+    private final String name;
+    private final Path logDir;
+    private final List<String> notes = new ArrayList<>();
+
+    private LoadHarness(HarnessOptions options, long deadline) {
+        this.options = options;
+        this.deadline = deadline;
+        this.name = options.profile().label() + (options.profile().hold ? "-" + options.streams() : "");
+        this.logDir = options.out().resolve("logs").resolve(name).toAbsolutePath();
+    }
+
+    public static void main(String[] args) {
+        HarnessOptions options;
+        try {
+            options = HarnessOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long limitNanos = TimeUnit.SECONDS.toNanos(options.durationLimitSeconds());
+        startWatchdog(options.durationLimitSeconds() + 60L);
+        int code;
+        try {
+            code = new LoadHarness(options, System.nanoTime() + limitNanos).run();
+        } catch (Exception e) {
+            System.err.println("load harness failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** Hard stop well after the passes' own deadline; exit runs the shutdown hooks that kill the children. */
+    private static void startWatchdog(long seconds) {
+        Thread.ofPlatform().daemon().name("watchdog").start(() -> {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+                System.err.println("duration limit exceeded by 60 s: stopping");
+                System.exit(3);
+            } catch (InterruptedException ignored) {
+                // JVM exiting
+            }
+        });
+    }
+
+    private int run() throws Exception {
+        Files.createDirectories(logDir);
+        Duration lifetime = Duration.ofSeconds(options.durationLimitSeconds() + 120L);
+        try (LoadClient client = new LoadClient(options.clientThreads());
+                RunningServer sim = options.upstreamUrl() != null
+                        ? RunningServer.external("simulator", options.upstreamUrl(), -1)
+                        : Servers.simulator(options.profile(), logDir, lifetime);
+                RunningServer gateway = options.gatewayUrl() != null
+                        ? RunningServer.external("gateway", options.gatewayUrl(), options.gatewayPid())
+                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir);
+                RunningServer nginx = startNginxIfAsked(sim)) {
+            log("simulator " + sim.baseUrl() + ", gateway " + gateway.baseUrl()
+                    + (nginx != null ? ", nginx " + nginx.baseUrl() : ""));
+            RunReport report = options.profile().hold
+                    ? hold(client, gateway, sim)
+                    : load(client, sim, gateway, nginx);
+            write(report, environmentNote(client));
+            return report.passes().stream().allMatch(p -> p.errorCount() == 0) ? 0 : 4;
+        }
+    }
+
+    private RunningServer startNginxIfAsked(RunningServer sim) {
+        if (!options.nginx()) {
+            return null;
+        }
+        if (!Files.isExecutable(Servers.NGINX)) {
+            log("--nginx: " + Servers.NGINX + " not installed, skipping the nginx baseline");
+            return null;
+        }
+        return Servers.nginx(sim.baseUrl(), logDir.resolve("nginx"));
+    }
+
+    // ---- light and heavy: the same load against each target, one after the other ----
+
+    private RunReport load(LoadClient client, RunningServer sim, RunningServer gateway, RunningServer nginx)
+            throws InterruptedException {
+        record Leg(Target target, RunningServer server, RunningServer upstream) { }
+        List<Leg> legs = new ArrayList<>();
+        legs.add(new Leg(Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS), sim, null));
+        if (nginx != null) {
+            legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), WireFormat.OPENAI_CHUNKS), nginx, sim));
+        }
+        legs.add(new Leg(Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS), gateway, sim));
+        // Warm every process (simulator, client, proxies) before measuring any, so "direct" is not the cold one.
+        for (Leg leg : legs) {
+            warmUp(client, leg.target());
+        }
+        List<PassResult> passes = new ArrayList<>();
+        for (Leg leg : legs) {
+            passes.add(measure(client, leg.target(), leg.server(), leg.upstream()));
+        }
+        return report(passes, Optional.empty());
+    }
+
+    /**
+     * Runs at least {@value #WARMUP_MIN_STREAMS} streams (or one full wave, if larger; never more than the pass)
+     * and discards them: JIT, connection pools and buffer arenas are then paid before measuring.
+     */
+    private void warmUp(LoadClient client, Target target) throws InterruptedException {
+        int warm = Math.min(options.streams(), Math.max(options.concurrency(), WARMUP_MIN_STREAMS));
+        List<StreamResult> results = client.start(target, plan(warm, false)).awaitDone();
+        log(target.name() + ": warm-up " + warm + " streams, " + results.stream().filter(r -> !r.ok()).count()
+                + " errors");
+    }
+
+    /** The measured pass, with the server's CPU and RSS around it. */
+    private PassResult measure(LoadClient client, Target target, RunningServer server, RunningServer upstream)
+            throws InterruptedException {
+        ProcessSnapshot before = ProcessSnapshot.take(server, upstream);
+        MetricsScrape metricsBefore = MetricsScrape.of(server.metricsUrl());
+        long t0 = System.nanoTime();
+        try (PeakSampler peak = new PeakSampler(server::pids, remainingMillis())) {
+            List<StreamResult> results = client.start(target, plan(options.streams(), false)).awaitDone();
+            noteGatewayMetrics(metricsBefore, MetricsScrape.of(server.metricsUrl()));
+            PassResult pass = PassResult.of(target.name(), results, (System.nanoTime() - t0) / 1e9,
+                    before.serverFigures(server, peak.peakKb()), before.upstreamFigures(upstream),
+                    before.clientCpuSince(), before.machineCpuSince());
+            log(target.name() + ": " + pass.ok() + " ok, " + pass.errorCount() + " errors " + pass.errors());
+            return pass;
+        }
+    }
+
+    /** Keeps the gateway's own latency view of the pass (histogram means) and the raw scrape, when available. */
+    private void noteGatewayMetrics(MetricsScrape before, MetricsScrape after) {
+        if (after == MetricsScrape.NONE) {
+            return;
+        }
+        StringBuilder note = new StringBuilder("gateway's own metrics over the measured pass (means):");
+        for (String h : MetricsScrape.HISTOGRAMS) {
+            String name = h.replace("streaming_", "");
+            note.append(after.exports(h)
+                    ? String.format(java.util.Locale.ROOT, " %s %.3f ms;", name, after.meanSince(before, h))
+                    : " " + name + " NOT EXPORTED;");
+        }
+        notes.add(note.toString());
+        try {
+            Files.writeString(logDir.resolve("gateway-metrics.txt"), after.text());
+        } catch (IOException e) {
+            log("could not save the metrics scrape: " + e);
+        }
+    }
+
+    // ---- hold: N open at once, memory measured while they are ----
+
+    private RunReport hold(LoadClient client, RunningServer gateway, RunningServer sim) throws InterruptedException {
+        Target direct = Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS);
+        holdAndRelease(client, direct, Math.min(HOLD_WARMUP_STREAMS, options.streams()));
+        ProcessSnapshot directBefore = ProcessSnapshot.take(sim, null);
+        long d0 = System.nanoTime();
+        List<StreamResult> directResults = holdAndRelease(client, direct, options.streams());
+        PassResult directPass = PassResult.of("direct", directResults, (System.nanoTime() - d0) / 1e9,
+                directBefore.serverFigures(sim, -1), ProcessFigures.UNKNOWN, directBefore.clientCpuSince(),
+                directBefore.machineCpuSince());
+        log("hold direct: " + directPass.ok() + " ok, " + directPass.errorCount() + " errors " + directPass.errors());
+
+        Target target = Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS);
+        holdAndRelease(client, target, Math.min(HOLD_WARMUP_STREAMS, options.streams()));
+        settle();
+        long pid = gateway.pids().isEmpty() ? -1 : gateway.pids().getFirst();
+        long rssIdle = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
+        long heapIdle = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
+
+        ProcessSnapshot before = ProcessSnapshot.take(gateway, sim);
+        MetricsScrape metricsBefore = MetricsScrape.of(gateway.metricsUrl());
+        long t0 = System.nanoTime();
+        try (PeakSampler peak = new PeakSampler(gateway::pids, remainingMillis())) {
+            LoadRun run = client.start(target, plan(options.streams(), true));
+            int open = run.awaitOpened(deadline);
+            double openSeconds = (System.nanoTime() - t0) / 1e9;
+            log("hold: " + open + " of " + options.streams() + " open after " + String.format("%.1f", openSeconds) + " s");
+            settle();
+            long rssOpen = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
+            int fds = pid > 0 ? ProcStats.openFds(pid) : -1;
+            long heapOpen = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
+            run.closeAll();
+            List<StreamResult> results = run.awaitDone();
+            noteGatewayMetrics(metricsBefore, MetricsScrape.of(gateway.metricsUrl()));
+            PassResult pass = PassResult.of("gateway", results, (System.nanoTime() - t0) / 1e9,
+                    before.serverFigures(gateway, peak.peakKb()), before.upstreamFigures(sim), before.clientCpuSince(),
+                    before.machineCpuSince());
+            settle();
+            settle();
+            long rssAfter = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
+            long heapAfter = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
+            HoldResult hold = new HoldResult(options.streams(), open, rssIdle, rssOpen, rssAfter, heapIdle, heapOpen,
+                    heapAfter, fds, openSeconds);
+            return report(List.of(directPass, pass), Optional.of(hold));
+        }
+    }
+
+    /** Opens {@code streams} in hold mode, waits until all have content (bounded), then closes them all. */
+    private List<StreamResult> holdAndRelease(LoadClient client, Target target, int streams)
+            throws InterruptedException {
+        LoadRun run = client.start(target, plan(streams, true));
+        run.awaitOpened(deadline);
+        run.closeAll();
+        return run.awaitDone();
+    }
+
+    // ---- helpers ----
+
+    private LoadPlan plan(int streams, boolean hold) {
+        return new LoadPlan(streams, hold ? streams : options.concurrency(), options.connectsPerSecond(), hold,
+                READ_TIMEOUT, deadline);
+    }
+
+    private long remainingMillis() {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1_000);
+    }
+
+    private RunReport report(List<PassResult> passes, Optional<HoldResult> hold) {
+        return new RunReport(name, options.profile().label(), options.concurrency(), options.streams(), passes, hold,
+                new ArrayList<>());
+    }
+
+    private List<String> environmentNote(LoadClient client) {
+        Profile p = options.profile();
+        List<String> env = new ArrayList<>();
+        env.add(String.format("simulator pacing: first token after %d ms, %d tokens %d ms apart",
+                p.firstTokenDelayMs, p.tokens, p.tokenIntervalMs));
+        env.add(Runtime.getRuntime().availableProcessors() + " cores shared by client, simulator, gateway"
+                + (options.nginx() ? " and nginx" : "") + "; client: " + client.transportName() + ", "
+                + options.clientThreads() + " thread(s), " + options.connectsPerSecond() + " connects/s max");
+        System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("STREAMGATE_")).sorted(
+                java.util.Map.Entry.comparingByKey()).forEach(e -> env.add("gateway env " + e.getKey() + "=" + e.getValue()));
+        env.add("java " + Runtime.version() + "; logs in " + logDir);
+        env.addAll(notes);
+        return env;
+    }
+
+    private void write(RunReport bare, List<String> environment) throws IOException {
+        RunReport r = new RunReport(bare.name(), bare.profile(), bare.concurrency(), bare.streams(), bare.passes(),
+                bare.hold(), environment);
+        String text = TextReport.render(r);
+        System.out.println(text);
+        Files.writeString(options.out().resolve(name + ".txt"), text);
+        Files.writeString(options.out().resolve(name + ".json"), JsonReport.render(r));
+        Files.writeString(options.out().resolve(name + ".html"), HtmlReport.render(r));
+        log("wrote " + options.out().resolve(name + ".{txt,json,html}"));
+    }
+
+    private static void settle() throws InterruptedException {
+        Thread.sleep(SETTLE.toMillis());
+    }
+
+    private static void log(String message) {
+        System.err.println("[bench] " + message);
+    }
+
+    /** CPU readings taken before a pass, turned into per-pass figures after it. */
+    private record ProcessSnapshot(double serverCpu, long serverRss, double upstreamCpu, double clientCpu,
+            double machineCpu) {
+
+        private static final List<Long> SELF = List.of(ProcessHandle.current().pid());
+
+        static ProcessSnapshot take(RunningServer server, RunningServer upstream) {
+            return new ProcessSnapshot(
+                    server.measurable() ? ProcStats.cpuSeconds(server.pids()) : Double.NaN,
+                    server.measurable() ? ProcStats.rssKb(server.pids()) : -1,
+                    upstream != null && upstream.measurable() ? ProcStats.cpuSeconds(upstream.pids()) : Double.NaN,
+                    ProcStats.cpuSeconds(SELF), ProcStats.machineBusySeconds());
+        }
+
+        double machineCpuSince() {
+            return ProcStats.machineBusySeconds() - machineCpu;
+        }
+
+        double clientCpuSince() {
+            return ProcStats.cpuSeconds(SELF) - clientCpu;
+        }
+
+        ProcessFigures serverFigures(RunningServer server, long peakKb) {
+            if (Double.isNaN(serverCpu)) {
+                return ProcessFigures.UNKNOWN;
+            }
+            return new ProcessFigures(ProcStats.cpuSeconds(server.pids()) - serverCpu, serverRss, peakKb);
+        }
+
+        ProcessFigures upstreamFigures(RunningServer upstream) {
+            if (Double.isNaN(upstreamCpu)) {
+                return ProcessFigures.UNKNOWN;
+            }
+            return new ProcessFigures(ProcStats.cpuSeconds(upstream.pids()) - upstreamCpu, -1, -1);
+        }
+    }
+}

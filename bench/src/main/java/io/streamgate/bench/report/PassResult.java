@@ -1,0 +1,50 @@
+package io.streamgate.bench.report;
+
+import io.streamgate.bench.load.StreamResult;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The outcome of one pass of load against one target.
+ *
+ * @param server the CPU and memory of the target's own process (the simulator for "direct")
+ * @param upstream the simulator's CPU during this pass, for context; {@link ProcessFigures#UNKNOWN} for "direct"
+ * @param clientCpuSeconds the load client's own CPU over the pass: when it nears {@code wallSeconds} times its
+ *     thread count, the client (not the server) is the bottleneck and latencies are inflated
+ * @param otherCpuSeconds CPU the machine spent during the pass outside the client, the target and the simulator:
+ *     other programs competing for the same cores (NaN if unknown)
+ */
+public record PassResult(String target, int streams, int ok, Map<String, Integer> errors, Percentiles headers,
+        Percentiles firstContent, Percentiles total, long events, double wallSeconds, ProcessFigures server,
+        ProcessFigures upstream, double clientCpuSeconds, double otherCpuSeconds) {
+
+    public static PassResult of(String target, List<StreamResult> results, double wallSeconds, ProcessFigures server,
+            ProcessFigures upstream, double clientCpuSeconds, double machineCpuSeconds) {
+        Map<String, Integer> errors = new TreeMap<>();
+        int ok = 0;
+        long events = 0;
+        for (StreamResult r : results) {
+            events += r.events();
+            if (r.ok()) {
+                ok++;
+            } else {
+                errors.merge(r.error(), 1, Integer::sum);
+            }
+        }
+        return new PassResult(target, results.size(), ok, errors,
+                Percentiles.of(results, StreamResult::headersNanos),
+                Percentiles.of(results, StreamResult::firstContentNanos),
+                Percentiles.of(results.stream().filter(StreamResult::ok).toList(), StreamResult::totalNanos),
+                events, wallSeconds, server, upstream, clientCpuSeconds,
+                machineCpuSeconds - clientCpuSeconds - known(server) - known(upstream));
+    }
+
+    private static double known(ProcessFigures f) {
+        return f.known() ? f.cpuSeconds() : 0;
+    }
+
+    public int errorCount() {
+        return streams - ok;
+    }
+}

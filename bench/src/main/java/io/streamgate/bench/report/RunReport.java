@@ -1,0 +1,32 @@
+package io.streamgate.bench.report;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one harness run measured, ready to be rendered as text, JSON and HTML.
+ *
+ * @param passes in the order they ran: "direct" first, then "nginx" (optional), then "gateway"
+ * @param hold present for the hold profile only
+ * @param environment free-form facts that matter for reading the numbers (cores, transport, pacing)
+ */
+public record RunReport(String name, String profile, int concurrency, int streams, List<PassResult> passes,
+        Optional<HoldResult> hold, List<String> environment) {
+
+    public Optional<PassResult> pass(String target) {
+        return passes.stream().filter(p -> p.target().equals(target)).findFirst();
+    }
+
+    /** Added time to first content of {@code target} over "direct" at quantile {@code q}, in ms; NaN if unknown. */
+    public double addedFirstContentMs(String target, double q) {
+        return addedFirstContentMs(target, "direct", q);
+    }
+
+    /** Time to first content of {@code target} minus that of {@code baseline} at quantile {@code q}, in ms. */
+    public double addedFirstContentMs(String target, String baseline, double q) {
+        return pass(target).flatMap(p -> pass(baseline).map(d -> p.firstContent().ms(q) - d.firstContent().ms(q)))
+                .orElse(Double.NaN);
+    }
+
+    public static final double[] QUANTILES = {0.5, 0.9, 0.99};
+}

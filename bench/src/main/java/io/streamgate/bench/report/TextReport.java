@@ -1,0 +1,70 @@
+package io.streamgate.bench.report;
+
+import java.util.Locale;
+
+/** The run as a plain-text table for the terminal: one row per pass, then added latency and hold memory. */
+public final class TextReport {
+
+    private TextReport() {}
+
+    public static String render(RunReport r) {
+        StringBuilder s = new StringBuilder();
+        s.append(f("== streamgate load harness: %s (concurrency %d, streams %d)%n", r.name(), r.concurrency(), r.streams()));
+        r.environment().forEach(e -> s.append("   ").append(e).append('\n'));
+        s.append(f("%n%-8s %6s %6s | %-26s | %-26s | %-18s | %8s %9s %9s%n", "target", "ok", "errors",
+                "headers ms p50/p90/p99", "first content ms p50/p90/p99", "total ms p50/p99", "cpu s", "rss MB", "peak MB"));
+        for (PassResult p : r.passes()) {
+            s.append(f("%-8s %6d %6d | %-26s | %-26s | %-18s | %8s %9s %9s%n", p.target(), p.ok(), p.errorCount(),
+                    triple(p.headers()), triple(p.firstContent()),
+                    num(p.total().ms(0.5)) + "/" + num(p.total().ms(0.99)),
+                    p.server().known() ? f("%.2f", p.server().cpuSeconds()) : "n/a",
+                    mb(p.server().rssBeforeKb()), mb(p.server().rssPeakKb())));
+        }
+        for (PassResult p : r.passes()) {
+            if (!p.errors().isEmpty()) {
+                s.append(f("   %s errors: %s%n", p.target(), p.errors()));
+            }
+            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, simulator cpu %s s, other programs cpu %.2f s%n",
+                    p.target(), p.wallSeconds(), p.events(), p.clientCpuSeconds(),
+                    p.upstream().known() ? f("%.2f", p.upstream().cpuSeconds()) : "(is the server)",
+                    p.otherCpuSeconds()));
+        }
+        s.append('\n');
+        for (String[] pair : new String[][] {{"nginx", "direct"}, {"gateway", "direct"}, {"gateway", "nginx"}}) {
+            if (r.pass(pair[0]).isPresent() && r.pass(pair[1]).isPresent()) {
+                s.append(f("added time to first content, %s - %s: p50 %s ms, p90 %s ms, p99 %s ms%n", pair[0], pair[1],
+                        num(r.addedFirstContentMs(pair[0], pair[1], 0.5)), num(r.addedFirstContentMs(pair[0], pair[1], 0.9)),
+                        num(r.addedFirstContentMs(pair[0], pair[1], 0.99))));
+            }
+        }
+        r.pass("gateway").ifPresent(g -> r.pass("nginx").ifPresent(n -> {
+            if (g.server().known() && n.server().known() && n.server().cpuSeconds() > 0) {
+                s.append(f("gateway cpu / nginx cpu: %.2fx%n", g.server().cpuSeconds() / n.server().cpuSeconds()));
+            }
+        }));
+        r.hold().ifPresent(h -> s.append(f("""
+                %nhold: %d of %d open after %.1f s; gateway fds %d
+                  RSS  idle %s MB, all open %s MB, after close %s MB -> %s KB per open stream
+                  heap idle %s MB, all open %s MB, after close %s MB -> %s KB per open stream (live heap after full GC)
+                """, h.open(), h.requested(), h.openSeconds(), h.fdsOpen(), mb(h.rssIdleKb()), mb(h.rssOpenKb()),
+                mb(h.rssAfterCloseKb()), num(h.rssPerStreamKb()), mb(h.heapIdleKb()), mb(h.heapOpenKb()),
+                mb(h.heapAfterCloseKb()), num(h.heapPerStreamKb()))));
+        return s.toString();
+    }
+
+    static String triple(Percentiles p) {
+        return num(p.ms(0.5)) + "/" + num(p.ms(0.9)) + "/" + num(p.ms(0.99));
+    }
+
+    static String num(double v) {
+        return Double.isNaN(v) ? "n/a" : f(Math.abs(v) >= 100 ? "%.0f" : "%.2f", v);
+    }
+
+    static String mb(long kb) {
+        return kb < 0 ? "n/a" : f("%.1f", kb / 1024.0);
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+}
