@@ -67,6 +67,7 @@ public final class StreamGate implements AutoCloseable {
     private final String bindAddress;
     private final boolean authenticates;
     private static final String LOOPBACK = "127.0.0.1";
+    private static final int STORE_THREADS = 4;
 
     private StreamGate(GatewayConfig config) throws InterruptedException {
         simulator = config.usesSimulator()
@@ -88,7 +89,10 @@ public final class StreamGate implements AutoCloseable {
         GatewayConfig.ResumeSettings resume = config.resume();
         StreamDirectory directory = new StreamDirectory(resume.perStreamBytes(), resume.totalBytes(), resume.window());
         metrics = new GatewayMetrics(new PrometheusRegistry(), () -> streams.heldBytes() + directory.heldBytes());
-        starter = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stream-start-", 0).factory());
+        // Store work runs on a few platform threads: sqlite-jdbc's native calls would pin virtual threads' carriers,
+        // which the upstream readers need. Its queue is bounded in practice by the per-tenant stream limits.
+        starter = Executors.newFixedThreadPool(STORE_THREADS, Thread.ofPlatform().daemon().name("streamgate-store-", 0)
+                .factory());
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
         StreamLauncher launcher = new StreamLauncher(provider, services,
                 (id, tenant, request) -> new StoredTurn(store, id, tenant, request, historyMessages),

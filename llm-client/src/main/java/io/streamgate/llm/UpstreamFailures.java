@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import okhttp3.Response;
@@ -39,7 +40,22 @@ public final class UpstreamFailures {
         } catch (IOException | RuntimeException e) {
             // The status alone still classifies the failure.
         }
-        return forStatus(response.code(), detail);
+        UpstreamError error = forStatus(response.code(), detail);
+        Duration retryAfter = retryAfter(response.header("Retry-After"));
+        return retryAfter == null ? error : error.withRetryAfter(retryAfter);
+    }
+
+    /** {@code Retry-After} in delta-seconds (the form providers use); an HTTP date or garbage is ignored. */
+    static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.strip());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Classifies an HTTP status; {@code detail} is the provider's message or {@code null}. */

@@ -9,6 +9,8 @@ import io.streamgate.gateway.tools.ToolResult;
 import io.streamgate.llm.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A turn kept in a {@link ConversationStore}: the user's message is stored before the provider is called, the
@@ -21,6 +23,7 @@ public final class StoredTurn implements ConversationTurn {
     private final String tenant;
     private final StreamRequest request;
     private final int historyMessages;
+    private final CountDownLatch userRecorded = new CountDownLatch(1);
 
     public StoredTurn(
             ConversationStore store, String conversationId, String tenant, StreamRequest request, int historyMessages) {
@@ -33,17 +36,37 @@ public final class StoredTurn implements ConversationTurn {
 
     @Override
     public List<ChatMessage> open() {
-        store.appendUser(conversationId, tenant, request.message());
         List<ChatMessage> messages = new ArrayList<>();
         if (request.system() != null) {
             messages.add(ChatMessage.system(request.system()));
         }
-        messages.addAll(HistoryWindow.toChatMessages(store.recent(conversationId, historyMessages)));
+        if (historyMessages > 1) {
+            messages.addAll(HistoryWindow.toChatMessages(store.recent(conversationId, historyMessages - 1)));
+        }
+        messages.add(ChatMessage.user(request.message()));
         return messages;
     }
 
     @Override
+    public void recordUserMessage() {
+        try {
+            store.appendUser(conversationId, tenant, request.message());
+        } finally {
+            userRecorded.countDown();
+        }
+    }
+
+    @Override
     public void close(Transcript transcript) {
+        try {
+            // The answer must follow its question in the store; the guard only bounds a stuck store.
+            if (!userRecorded.await(30, TimeUnit.SECONDS)) {
+                throw new ConversationStoreException("the question was not stored in time; the answer is dropped", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         AssistantTurn.Builder turn = AssistantTurn.builder();
         for (Transcript.Step step : transcript.steps()) {
             turn.step(step.text(), step.calls());

@@ -12,12 +12,17 @@ import java.util.List;
 public interface ConversationTurn {
 
     /**
-     * Records the user's message and returns the messages to send: the system prompt, a bounded window of history,
-     * and the new message last.
+     * Returns the messages to send: the system prompt, a bounded window of history, and the new message last.
      *
      * @throws RuntimeException when the store fails; the stream then ends with an {@code internal} error
      */
     List<ChatMessage> open();
+
+    /**
+     * Stores the user's message. Called once the provider call is on its way, so that the write is not on the
+     * time-to-first-token path; {@link #close} waits for it.
+     */
+    void recordUserMessage();
 
     /** Stores what the turn produced; a partial answer is stored with its status. */
     void close(Transcript transcript);

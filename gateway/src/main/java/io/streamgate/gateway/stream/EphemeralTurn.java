@@ -18,5 +18,8 @@ record EphemeralTurn(StreamRequest request) implements ConversationTurn {
     }
 
     @Override
+    public void recordUserMessage() {}
+
+    @Override
     public void close(Transcript transcript) {}
 }

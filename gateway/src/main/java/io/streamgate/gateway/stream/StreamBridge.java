@@ -73,6 +73,7 @@ public final class StreamBridge {
     private boolean done;
     private boolean flushTimerArmed;
     private ScheduledFuture<?> pingTask;
+    private ScheduledFuture<?> silenceCheck;
 
     StreamBridge(
             EventLoop loop, EventOutput output, StreamTag tag, StreamServices services, long acceptedNanos, Runnable onEnd) {
@@ -107,17 +108,25 @@ public final class StreamBridge {
     }
 
     private void openFirstStep() {
-        List<ChatMessage> opening;
         try {
-            opening = plan.turn().open();
+            List<ChatMessage> opening = plan.turn().open();
+            steps.begin(opening);
+            openUpstream(plan.request().withMessages(opening));
         } catch (RuntimeException e) {
             log.warn("conversation {}: cannot open the turn: {}", tag.conversationId(), e.toString());
             ring.publish(new UpstreamEvent.Failed(
                     UpstreamError.of(ErrorCode.INTERNAL, "the conversation store is unavailable", true)));
-            return;
+        } finally {
+            recordUserMessage(); // after the call is on its way: the write is off the time-to-first-token path
         }
-        steps.begin(opening);
-        openUpstream(plan.request().withMessages(opening));
+    }
+
+    private void recordUserMessage() {
+        try {
+            plan.turn().recordUserMessage();
+        } catch (RuntimeException e) {
+            log.error("conversation {}: the question could not be stored: {}", tag.conversationId(), e.toString());
+        }
     }
 
     /** Opens one step's upstream call; runs on a virtual thread. Events from every step share the one ring. */
@@ -154,7 +163,10 @@ public final class StreamBridge {
         paused = false;
         if (!ring.isEmpty()) {
             lastUpstreamNanos = loop.ticker().nanoTime();
-            stepHeardFrom = true;
+            if (!stepHeardFrom) {
+                stepHeardFrom = true;
+                armSilenceCheck(settings.upstreamIdleTimeout().toNanos()); // from now on, the idle limit applies
+            }
         }
         int budget = ring.capacity();
         UpstreamEvent event;
@@ -337,6 +349,9 @@ public final class StreamBridge {
         if (pingTask != null) {
             pingTask.cancel(false);
         }
+        if (silenceCheck != null) {
+            silenceCheck.cancel(false);
+        }
         metrics.streamEnded(outcome);
         metrics.upstreamRequest(tag.provider(), outcome == Outcome.SUCCESS ? "success"
                 : outcome == Outcome.CANCELLED ? "cancelled" : errorCode);
@@ -427,7 +442,14 @@ public final class StreamBridge {
     private void startStepClock() {
         stepStartNanos = loop.ticker().nanoTime();
         stepHeardFrom = false;
-        loop.schedule(this::checkUpstreamSilence, settings.firstTokenTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        armSilenceCheck(settings.firstTokenTimeout().toNanos());
+    }
+
+    private void armSilenceCheck(long delayNanos) {
+        if (silenceCheck != null) {
+            silenceCheck.cancel(false);
+        }
+        silenceCheck = loop.schedule(this::checkUpstreamSilence, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -442,7 +464,7 @@ public final class StreamBridge {
         long limit = (stepHeardFrom ? settings.upstreamIdleTimeout() : settings.firstTokenTimeout()).toNanos();
         long silent = loop.ticker().nanoTime() - (stepHeardFrom ? lastUpstreamNanos : stepStartNanos);
         if (paused || toolsInFlight != null || silent < limit) {
-            loop.schedule(this::checkUpstreamSilence, Math.max(limit - silent, limit / 4), TimeUnit.NANOSECONDS);
+            armSilenceCheck(Math.max(limit - silent, limit / 4));
             return;
         }
         fail(new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, stepHeardFrom

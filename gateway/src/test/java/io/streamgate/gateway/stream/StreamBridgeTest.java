@@ -374,6 +374,9 @@ class StreamBridgeTest {
         }
 
         @Override
+        public void recordUserMessage() {}
+
+        @Override
         public void close(Transcript transcript) {
             this.transcript = transcript;
         }

@@ -50,14 +50,17 @@ public final class TestUpstream implements AutoCloseable {
         /** 200 event-stream with {@code body}; {@code bytewise} sends each byte as its own flushed chunk. */
         record Sse(byte[] body, boolean bytewise) implements Reply {}
 
-        /** A plain response with a status. */
-        record Status(int status, String body) implements Reply {}
+        /** A plain response with a status and extra headers (name, value, name, value, ...). */
+        record Status(int status, String body, String... headers) implements Reply {}
 
         /** 200 event-stream with {@code body}, then the connection drops without ending the chunked body. */
         record Cut(byte[] body) implements Reply {}
 
         /** 200 event-stream headers, then the test drives the body through the {@link LiveStream}. */
         record Live(CompletableFuture<LiveStream> stream) implements Reply {}
+
+        /** Like {@link Live}, for many requests: each one's stream is put on the queue. */
+        record LiveEach(java.util.concurrent.BlockingQueue<LiveStream> streams) implements Reply {}
 
         static Reply sse(String body) {
             return new Sse(body.getBytes(StandardCharsets.UTF_8), false);
@@ -221,10 +224,13 @@ public final class TestUpstream implements AutoCloseable {
                     }
                     ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
                 }
-                case Reply.Status(int status, String body) -> {
+                case Reply.Status(int status, String body, String[] headers) -> {
                     var r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                             Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
                     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                    for (int i = 0; i + 1 < headers.length; i += 2) {
+                        r.headers().set(headers[i], headers[i + 1]);
+                    }
                     HttpUtil.setContentLength(r, r.content().readableBytes());
                     ctx.writeAndFlush(r);
                 }
@@ -237,6 +243,11 @@ public final class TestUpstream implements AutoCloseable {
                     ctx.writeAndFlush(sseHead());
                     live = new LiveStream(ctx.channel());
                     future.complete(live);
+                }
+                case Reply.LiveEach(java.util.concurrent.BlockingQueue<LiveStream> queue) -> {
+                    ctx.writeAndFlush(sseHead());
+                    live = new LiveStream(ctx.channel());
+                    queue.add(live);
                 }
             }
         }
