@@ -13,13 +13,13 @@ import java.util.Locale;
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
-        Path gatewayJar) {
+        Path gatewayJar, int warmupRounds) {
 
     static final String USAGE = """
             usage: LoadHarness [--profile light|heavy|hold] [--concurrency N] [--streams N]
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
-                               [--gateway-jar PATH]""";
+                               [--gateway-jar PATH] [--warmup-rounds N]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -34,6 +34,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         Integer rate = null;
         int clientThreads = 1;
         Path jar = Path.of("gateway/target/streamgate.jar");
+        int warmupRounds = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -49,6 +50,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--connect-rate" -> rate = positive(args, ++i, a);
                 case "--client-threads" -> clientThreads = positive(args, ++i, a);
                 case "--gateway-jar" -> jar = Path.of(value(args, ++i, a));
+                case "--warmup-rounds" -> warmupRounds = positive(args, ++i, a);
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
@@ -64,7 +66,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         }
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
-                rate != null ? rate : profile.connectsPerSecond, clientThreads, jar);
+                rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -137,8 +137,11 @@ public final class LoadHarness {
         }
         legs.add(new Leg(Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS), gateway, sim));
         // Warm every process (simulator, client, proxies) before measuring any, so "direct" is not the cold one.
-        for (Leg leg : legs) {
-            warmUp(client, leg.target());
+        // More rounds let the JIT finish the per-request paths too, not only the per-token ones.
+        for (int round = 0; round < options.warmupRounds(); round++) {
+            for (Leg leg : legs) {
+                warmUp(client, leg.target());
+            }
         }
         List<PassResult> passes = new ArrayList<>();
         for (Leg leg : legs) {

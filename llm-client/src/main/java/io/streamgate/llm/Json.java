@@ -2,6 +2,7 @@ package io.streamgate.llm;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,7 +20,11 @@ import java.io.UncheckedIOException;
  */
 public final class Json {
 
-    public static final JsonFactory FACTORY = JsonFactory.builder().build();
+    // Parsers run on virtual threads, one per stream: jackson's default thread-local buffer recycling would give
+    // every stream its own ~8 KB of char buffers. A shared pool keeps a few for everyone.
+    public static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+            .build();
 
     /** Writes one JSON document with a generator; the generator is positioned before the root value. */
     @FunctionalInterface

@@ -50,7 +50,11 @@ public final class Servers {
                 "STREAMGATE_PORT", Integer.toString(port),
                 "STREAMGATE_METRICS_PORT", Integer.toString(metricsPort),
                 "STREAMGATE_UPSTREAM_URL", upstreamUrl,
-                "STREAMGATE_DATA_DIR", logDir.resolve("gateway-data").toString());
+                "STREAMGATE_DATA_DIR", logDir.resolve("gateway-data").toString(),
+                // One load client is one tenant: lift the per-tenant limits unless the caller sets them.
+                "STREAMGATE_TENANT_MAX_STREAMS", System.getenv().getOrDefault("STREAMGATE_TENANT_MAX_STREAMS", "100000"),
+                "STREAMGATE_TENANT_REQUESTS_PER_MINUTE",
+                System.getenv().getOrDefault("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "100000000"));
         ChildProcess p = ChildProcess.start("gateway", JavaCommand.jar(jar), env, logDir.resolve("gateway.log"), false);
         String base = "http://127.0.0.1:" + port;
         try {

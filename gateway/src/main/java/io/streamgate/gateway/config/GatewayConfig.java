@@ -128,7 +128,7 @@ public record GatewayConfig(
                 s.integer("STREAMGATE_MAX_ANSWER_CHARS", 4 << 20, 1024, 256 << 20),
                 s.integer("STREAMGATE_MAX_STEPS", 8, 1, 64),
                 s.integer("STREAMGATE_MAX_HEADER_BYTES", 16 * 1024, 1024, 1 << 20),
-                s.integer("STREAMGATE_RING_CAPACITY", 256, 2, 1 << 16),
+                s.integer("STREAMGATE_RING_CAPACITY", 64, 2, 1 << 16),
                 s.millis("STREAMGATE_COALESCE_MAX_DELAY_MS", 5, 0, 10_000),
                 s.integer("STREAMGATE_COALESCE_MAX_TOKENS", 16, 1, 100_000),
                 s.millis("STREAMGATE_PING_INTERVAL_MS", 15_000, 1, 3_600_000),
