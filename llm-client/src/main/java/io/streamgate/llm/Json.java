@@ -113,4 +113,25 @@ public final class Json {
         }
         return json.toString();
     }
+
+    /** Reads one field of an object; {@code value} is the first token of the field's value. */
+    @FunctionalInterface
+    public interface FieldReader {
+        void read(String field, JsonToken value) throws IOException;
+    }
+
+    /**
+     * Calls {@code reader} for each field of the object that {@code start} opens; any other value is skipped. Every
+     * delta parser walks objects this way, so the walk lives here once.
+     */
+    public static void readObject(JsonParser p, JsonToken start, FieldReader reader) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            reader.read(field, p.nextToken());
+        }
+    }
 }

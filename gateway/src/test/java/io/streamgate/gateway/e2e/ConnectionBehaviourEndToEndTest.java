@@ -10,26 +10,16 @@ import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.gateway.testing.TestUpstream;
+import io.streamgate.gateway.testing.UpstreamAndGateway;
 import io.streamgate.gateway.testing.TestUpstream.LiveStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Slow clients, vanished clients, silent providers: what the gateway does to both ends. */
-class ConnectionBehaviourEndToEndTest {
+class ConnectionBehaviourEndToEndTest extends UpstreamAndGateway {
 
-    private final TestUpstream upstream = new TestUpstream();
-    private GatewayUnderTest gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
 
     private static String delta(String text) {
         return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":" + StreamingEndToEndTest.jsonString(text)

@@ -10,6 +10,7 @@ import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.gateway.testing.TestUpstream;
+import io.streamgate.gateway.testing.UpstreamAndGateway;
 import io.streamgate.gateway.testing.TestUpstream.LiveStream;
 import io.streamgate.gateway.testing.TestUpstream.Reply;
 import io.streamgate.llm.Fixtures;
@@ -21,25 +22,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A misbehaving provider and misbehaving clients: retries, fallbacks, timeouts, cuts and disconnect storms. */
-class FaultInjectionEndToEndTest {
+class FaultInjectionEndToEndTest extends UpstreamAndGateway {
 
     private static final String DELTA = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"partial\"},"
             + "\"finish_reason\":null}]}\n\n";
 
-    private final TestUpstream upstream = new TestUpstream();
-    private GatewayUnderTest gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
 
     /** The first {@code failures} requests get {@code failure}; the rest the recorded text stream. */
     private void failFirst(int failures, Reply failure) {

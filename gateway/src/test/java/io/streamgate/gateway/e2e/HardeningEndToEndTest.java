@@ -9,31 +9,21 @@ import io.streamgate.gateway.testing.GatewayUnderTest;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
 import io.streamgate.gateway.testing.TestUpstream;
+import io.streamgate.gateway.testing.UpstreamAndGateway;
 import io.streamgate.gateway.testing.TestUpstream.LiveStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Auth, per-tenant limits, slow or idle connections, and request-smuggling shapes. */
-class HardeningEndToEndTest {
+class HardeningEndToEndTest extends UpstreamAndGateway {
 
     private static final String KEYS = "acme:key-acme-1,globex:key-globex-1";
     private static final String DONE =
             "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
 
-    private final TestUpstream upstream = new TestUpstream();
-    private GatewayUnderTest gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
 
     private RawHttpClient post(String key) throws Exception {
         return post(key, "c1");

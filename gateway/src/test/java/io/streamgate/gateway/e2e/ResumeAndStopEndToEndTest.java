@@ -11,29 +11,19 @@ import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.gateway.testing.TestUpstream;
+import io.streamgate.gateway.testing.UpstreamAndGateway;
 import io.streamgate.gateway.testing.TestUpstream.LiveStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET .../stream} with {@code Last-Event-ID} resumes; {@code DELETE .../stream} stops. */
-class ResumeAndStopEndToEndTest {
+class ResumeAndStopEndToEndTest extends UpstreamAndGateway {
 
     private static final String DONE =
             "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
 
-    private final TestUpstream upstream = new TestUpstream();
-    private GatewayUnderTest gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
 
     private static String delta(String text) {
         return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text + "\"},\"finish_reason\":null}]}\n\n";

@@ -9,16 +9,16 @@ import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.gateway.testing.TestUpstream;
+import io.streamgate.gateway.testing.UpstreamAndGateway;
 import io.streamgate.gateway.testing.TestUpstream.Reply;
 import java.net.ServerSocket;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every way the provider can fail ends the client's stream with exactly one {@code error} event. */
-class UpstreamFailureEndToEndTest {
+class UpstreamFailureEndToEndTest extends UpstreamAndGateway {
 
     private static final String TWO_DELTAS = """
             data: {"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}
@@ -27,16 +27,6 @@ class UpstreamFailureEndToEndTest {
 
             """;
 
-    private final TestUpstream upstream = new TestUpstream();
-    private GatewayUnderTest gateway;
-
-    @AfterEach
-    void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        upstream.close();
-    }
 
     private List<SseParser.Event> streamAgainst(String upstreamUrl) throws Exception {
         gateway = GatewayUnderTest.start(upstreamUrl);

@@ -248,29 +248,17 @@ final class AnthropicEventParser implements StreamParser {
 
     /** {@code message_start}'s message: only its usage matters, the content is always empty at the start. */
     private void readMessage(JsonParser p, JsonToken value) throws IOException {
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken token = p.nextToken();
+        Json.readObject(p, value, (field, token) -> {
             if (field.equals("usage")) {
                 readUsage(p, token);
             } else {
                 p.skipChildren();
             }
-        }
+        });
     }
 
     private void readBlock(JsonParser p, JsonToken value) throws IOException {
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken token = p.nextToken();
+        Json.readObject(p, value, (field, token) -> {
             switch (field) {
                 case "type" -> blockType = stringOrNull(p, token);
                 case "id" -> blockId = stringOrNull(p, token);
@@ -279,7 +267,7 @@ final class AnthropicEventParser implements StreamParser {
                 case "input" -> blockInput = nonEmptyObjectText(p, token);
                 default -> p.skipChildren();
             }
-        }
+        });
     }
 
     /** The start block's {@code input} as text when it is a non-empty object ({@code {}} is the usual placeholder). */
@@ -293,31 +281,19 @@ final class AnthropicEventParser implements StreamParser {
     }
 
     private void readDelta(JsonParser p, JsonToken value) throws IOException {
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken token = p.nextToken();
+        Json.readObject(p, value, (field, token) -> {
             switch (field) {
                 case "type" -> deltaType = stringOrNull(p, token);
                 case "text", "thinking", "partial_json" -> deltaText = stringOrNull(p, token);
                 case "stop_reason" -> deltaStopReason = stringOrNull(p, token);
                 default -> p.skipChildren(); // signature, stop_sequence, citation
             }
-        }
+        });
     }
 
     /** Counts present in this event replace earlier ones; absent or null counts leave them as they were. */
     private void readUsage(JsonParser p, JsonToken value) throws IOException {
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken token = p.nextToken();
+        Json.readObject(p, value, (field, token) -> {
             switch (field) {
                 case "input_tokens" -> inputTokens = longOr(p, token, inputTokens);
                 case "output_tokens" -> outputTokens = longOr(p, token, outputTokens);
@@ -325,6 +301,6 @@ final class AnthropicEventParser implements StreamParser {
                 case "cache_read_input_tokens" -> cacheReadInputTokens = longOr(p, token, cacheReadInputTokens);
                 default -> p.skipChildren();
             }
-        }
+        });
     }
 }

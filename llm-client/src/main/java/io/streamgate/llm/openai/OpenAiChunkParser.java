@@ -160,13 +160,7 @@ final class OpenAiChunkParser implements StreamParser {
     }
 
     private void readDelta(JsonParser p, JsonToken value) throws IOException {
-        if (value != JsonToken.START_OBJECT) {
-            p.skipChildren();
-            return;
-        }
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken token = p.nextToken();
+        Json.readObject(p, value, (field, token) -> {
             switch (field) {
                 case "content" -> text = stringOrNull(p, token);
                 case "reasoning", "reasoning_content" -> {
@@ -179,7 +173,7 @@ final class OpenAiChunkParser implements StreamParser {
                 case "tool_calls" -> readToolCalls(p, token);
                 default -> p.skipChildren();
             }
-        }
+        });
     }
 
     private void readToolCalls(JsonParser p, JsonToken value) throws IOException {
