@@ -15,8 +15,11 @@ build: check-jdk
 
 JVM_OPTIONS := $(shell grep -v '^\#' gateway/jvm.options | tr '\n' ' ')
 
+# Each stream holds two sockets (client and provider): raise the open-file limit when the system allows it.
+RAISE_FD_LIMIT := ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn) 2>/dev/null || true
+
 run: build
-	$(JAVA_HOME)/bin/java $(JVM_OPTIONS) -jar $(JAR)
+	$(RAISE_FD_LIMIT); $(JAVA_HOME)/bin/java $(JVM_OPTIONS) -jar $(JAR)
 
 test: check-jdk
 	$(MVN) verify

@@ -19,8 +19,8 @@ public interface ConversationTurn {
     List<ChatMessage> open();
 
     /**
-     * Stores the user's message. Called once the provider call is on its way, so that the write is not on the
-     * time-to-first-token path; {@link #close} waits for it.
+     * Stores the user's message, after {@link #open} has read the history and before the provider is called;
+     * {@link #close} waits for it, so an answer never precedes its question in the store.
      */
     void recordUserMessage();
 

@@ -108,17 +108,19 @@ public final class StreamBridge {
     }
 
     private void openFirstStep() {
+        List<ChatMessage> opening;
         try {
-            List<ChatMessage> opening = plan.turn().open();
-            steps.begin(opening);
-            openUpstream(plan.request().withMessages(opening));
+            opening = plan.turn().open();
         } catch (RuntimeException e) {
             log.warn("conversation {}: cannot open the turn: {}", tag.conversationId(), e.toString());
+            recordUserMessage(); // the question is kept even when the history could not be read
             ring.publish(new UpstreamEvent.Failed(
                     UpstreamError.of(ErrorCode.INTERNAL, "the conversation store is unavailable", true)));
-        } finally {
-            recordUserMessage(); // after the call is on its way: the write is off the time-to-first-token path
+            return;
         }
+        recordUserMessage(); // stored before the provider is called, so a question is never lost
+        steps.begin(opening);
+        openUpstream(plan.request().withMessages(opening));
     }
 
     private void recordUserMessage() {
