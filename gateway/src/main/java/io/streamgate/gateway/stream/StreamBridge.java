@@ -54,6 +54,7 @@ public final class StreamBridge {
     private final StringBuilder answer = new StringBuilder();
     private final AtomicReference<UpstreamCall> call = new AtomicReference<>();
     private final AgentSteps steps;
+    private final UpstreamWatchdog watchdog;
     private StreamPlan plan;
     private CompletableFuture<?> toolsInFlight;
     private final Runnable drainTask = this::drain;
@@ -67,13 +68,9 @@ public final class StreamBridge {
     private String errorCode = "-";
     private boolean firstEventWritten;
     private boolean paused;
-    private long stepStartNanos;
-    private long lastUpstreamNanos;
-    private boolean stepHeardFrom;
     private boolean done;
     private boolean flushTimerArmed;
     private ScheduledFuture<?> pingTask;
-    private ScheduledFuture<?> silenceCheck;
 
     StreamBridge(
             EventLoop loop, EventOutput output, StreamTag tag, StreamServices services, long acceptedNanos, Runnable onEnd) {
@@ -88,6 +85,8 @@ public final class StreamBridge {
         this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask));
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
         this.steps = new AgentSteps(settings.maxSteps());
+        this.watchdog = new UpstreamWatchdog(loop, settings.firstTokenTimeout(), settings.upstreamIdleTimeout(),
+                () -> paused || toolsInFlight != null, this::fail);
     }
 
     /**
@@ -103,7 +102,7 @@ public final class StreamBridge {
         output.start();
         long ping = settings.pingInterval().toNanos();
         pingTask = loop.scheduleAtFixedRate(this::pingIfIdle, ping, ping, TimeUnit.NANOSECONDS);
-        startStepClock();
+        watchdog.stepStarted();
         plan.starter().execute(this::openFirstStep);
     }
 
@@ -164,11 +163,7 @@ public final class StreamBridge {
         boolean catchUp = paused;
         paused = false;
         if (!ring.isEmpty()) {
-            lastUpstreamNanos = loop.ticker().nanoTime();
-            if (!stepHeardFrom) {
-                stepHeardFrom = true;
-                armSilenceCheck(settings.upstreamIdleTimeout().toNanos()); // from now on, the idle limit applies
-            }
+            watchdog.heardFrom();
         }
         int budget = ring.capacity();
         UpstreamEvent event;
@@ -254,7 +249,7 @@ public final class StreamBridge {
             emit(new StreamEvent.ToolResult(r.toolCallId(), r.toolName(), r.resultJson(), r.isError()));
         }
         output.flush();
-        startStepClock();
+        watchdog.stepStarted();
         List<ChatMessage> next = steps.toolsDone(results);
         plan.starter().execute(() -> openUpstream(plan.request().withMessages(next)));
     }
@@ -351,9 +346,7 @@ public final class StreamBridge {
         if (pingTask != null) {
             pingTask.cancel(false);
         }
-        if (silenceCheck != null) {
-            silenceCheck.cancel(false);
-        }
+        watchdog.cancel();
         metrics.streamEnded(outcome);
         metrics.upstreamRequest(tag.provider(), outcome == Outcome.SUCCESS ? "success"
                 : outcome == Outcome.CANCELLED ? "cancelled" : errorCode);
@@ -438,41 +431,6 @@ public final class StreamBridge {
             coalescer.flush();
             output.flush();
         }
-    }
-
-    /** A new upstream call starts: it must send its first event within the first-token timeout. */
-    private void startStepClock() {
-        stepStartNanos = loop.ticker().nanoTime();
-        stepHeardFrom = false;
-        armSilenceCheck(settings.firstTokenTimeout().toNanos());
-    }
-
-    private void armSilenceCheck(long delayNanos) {
-        if (silenceCheck != null) {
-            silenceCheck.cancel(false);
-        }
-        silenceCheck = loop.schedule(this::checkUpstreamSilence, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Ends the stream with {@code upstream_timeout} when the provider was silent too long: no first event within
-     * the first-token timeout, or no event within the idle timeout since the last. Never while the client is the
-     * slow one (paused) or tools are running; then it looks again later.
-     */
-    private void checkUpstreamSilence() {
-        if (done) {
-            return;
-        }
-        long limit = (stepHeardFrom ? settings.upstreamIdleTimeout() : settings.firstTokenTimeout()).toNanos();
-        long silent = loop.ticker().nanoTime() - (stepHeardFrom ? lastUpstreamNanos : stepStartNanos);
-        if (paused || toolsInFlight != null || silent < limit) {
-            armSilenceCheck(Math.max(limit - silent, limit / 4));
-            return;
-        }
-        fail(new UpstreamError(ErrorCode.UPSTREAM_TIMEOUT, stepHeardFrom
-                ? "the provider sent nothing for " + settings.upstreamIdleTimeout().toMillis() + " ms"
-                : "the provider sent no first token within " + settings.firstTokenTimeout().toMillis() + " ms",
-                true, 0));
     }
 
     private void pingIfIdle() {
