@@ -46,11 +46,20 @@ public final class JsonResponses {
     }
 
     public static FullHttpResponse error(ByteBufAllocator alloc, HttpResponseStatus status, String code, String message) {
+        return error(alloc, status, code, message, null);
+    }
+
+    /** An error that also says whether retrying may help; {@code retryable} {@code null} leaves the field out. */
+    public static FullHttpResponse error(
+            ByteBufAllocator alloc, HttpResponseStatus status, String code, String message, Boolean retryable) {
         return json(alloc, status, json -> {
             json.writeStartObject();
             json.writeObjectFieldStart("error");
             json.writeStringField("code", code);
             json.writeStringField("message", message);
+            if (retryable != null) {
+                json.writeBooleanField("retryable", retryable);
+            }
             json.writeEndObject();
             json.writeEndObject();
         });

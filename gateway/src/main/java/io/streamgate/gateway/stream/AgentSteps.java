@@ -19,7 +19,8 @@ final class AgentSteps {
     private final int maxSteps;
     private final List<ChatMessage> conversation = new ArrayList<>();
     private final List<Transcript.Step> done = new ArrayList<>();
-    private final StringBuilder stepText = new StringBuilder();
+    private final StringBuilder answer = new StringBuilder(); // every step's text: final_message
+    private int stepStart; // where the current step's text begins in answer
     private final List<UpstreamEvent.ToolCall> stepCalls = new ArrayList<>();
     private List<UpstreamEvent.ToolCall> running = List.of();
     private int step = 1;
@@ -40,7 +41,16 @@ final class AgentSteps {
     }
 
     void text(String delta) {
-        stepText.append(delta);
+        answer.append(delta);
+    }
+
+    /** The whole answer so far, across steps. */
+    CharSequence answer() {
+        return answer;
+    }
+
+    private String stepText() {
+        return answer.substring(stepStart);
     }
 
     void toolCall(UpstreamEvent.ToolCall call) {
@@ -64,7 +74,7 @@ final class AgentSteps {
     /** Closes a step that asked for tools: records the assistant's turn and returns the calls to run. */
     List<UpstreamEvent.ToolCall> startTools() {
         running = List.copyOf(stepCalls);
-        conversation.add(ChatMessage.assistant(stepText.toString(), running));
+        conversation.add(ChatMessage.assistant(stepText(), running));
         return running;
     }
 
@@ -73,9 +83,9 @@ final class AgentSteps {
         for (ToolResult r : results) {
             conversation.add(ChatMessage.toolResult(r.toolCallId(), r.toolName(), r.resultJson()));
         }
-        done.add(new Transcript.Step(stepText.toString(), running, results));
+        done.add(new Transcript.Step(stepText(), running, results));
         running = List.of();
-        stepText.setLength(0);
+        stepStart = answer.length();
         stepCalls.clear();
         step++;
         return List.copyOf(conversation);
@@ -95,7 +105,7 @@ final class AgentSteps {
 
     /** What this turn produced; the current step's text is the final (possibly partial) text. */
     Transcript transcript(Transcript.Status status, String finishReason) {
-        return new Transcript(done, stepText.toString(), stepCalls, status, finishReason);
+        return new Transcript(done, stepText(), stepCalls, status, finishReason);
     }
 
     private static long sum(long total, long more) {

@@ -106,14 +106,6 @@ final class JsonAnswerOutput implements EventOutput {
             case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             case UPSTREAM_ERROR -> HttpResponseStatus.BAD_GATEWAY;
         };
-        return JsonResponses.json(channel.alloc(), status, json -> {
-            json.writeStartObject();
-            json.writeObjectFieldStart("error");
-            json.writeStringField("code", e.code().wireName());
-            json.writeStringField("message", e.message());
-            json.writeBooleanField("retryable", e.retryable());
-            json.writeEndObject();
-            json.writeEndObject();
-        });
+        return JsonResponses.error(channel.alloc(), status, e.code().wireName(), e.message(), e.retryable());
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
@@ -89,30 +90,36 @@ final class SseOutput implements EventOutput {
     @Override
     public void flush() {
         if (batch != null) {
-            ByteBuf out = batch;
-            batch = null;
-            if (journal != null) {
-                journal.forward(out);
-            }
-            if (detached) {
-                out.release();
-            } else {
-                channel.writeAndFlush(new DefaultHttpContent(out), channel.voidPromise());
-            }
-            lastWriteNanos = channel.eventLoop().ticker().nanoTime();
+            write(new DefaultHttpContent(takeBatch()));
         }
     }
 
     @Override
     public void finish() {
-        flush();
+        // The last events and the end of the body leave in one write.
+        write(batch == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(takeBatch()));
         if (journal != null) {
             journal.end();
         }
-        if (!detached) {
-            channel.writeAndFlush(new DefaultLastHttpContent(), channel.voidPromise()); // keep-alive handler closes if asked
+    }
+
+    /** Hands the batch to followers, then to the client; the keep-alive handler closes after the end if asked. */
+    private void write(HttpContent content) {
+        if (journal != null && content.content().isReadable()) {
+            journal.forward(content.content());
+        }
+        if (detached) {
+            content.release();
+        } else {
+            channel.writeAndFlush(content, channel.voidPromise());
         }
         lastWriteNanos = channel.eventLoop().ticker().nanoTime();
+    }
+
+    private ByteBuf takeBatch() {
+        ByteBuf out = batch;
+        batch = null;
+        return out;
     }
 
     @Override

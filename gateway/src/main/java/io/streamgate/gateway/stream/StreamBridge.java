@@ -51,7 +51,6 @@ public final class StreamBridge {
     private final Runnable onEnd;
     private final TokenRing ring;
     private final ChunkCoalescer coalescer;
-    private final StringBuilder answer = new StringBuilder();
     private final AtomicReference<UpstreamCall> call = new AtomicReference<>();
     private final AgentSteps steps;
     private final UpstreamWatchdog watchdog;
@@ -196,11 +195,10 @@ public final class StreamBridge {
     private void handle(UpstreamEvent event, boolean catchUp) {
         switch (event) {
             case UpstreamEvent.TextDelta t -> {
-                if (answer.length() + t.text().length() > settings.maxAnswerChars()) {
+                if (steps.answer().length() + t.text().length() > settings.maxAnswerChars()) {
                     fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "the answer exceeds the gateway's size limit", false));
                     return;
                 }
-                answer.append(t.text());
                 steps.text(t.text());
                 textDeltas++;
                 coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), catchUp);
@@ -265,7 +263,7 @@ public final class StreamBridge {
     private void emitCompleteState(String reason) {
         Usage usage = steps.usage();
         emit(new StreamEvent.CompleteState(
-                answer.toString(),
+                steps.answer().toString(),
                 usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas,
                 usage.promptTokens(),
                 usage.cacheCreationInputTokens(),
@@ -454,6 +452,6 @@ public final class StreamBridge {
 
     /** Everything this stream holds: what it buffers plus the answer kept for {@code final_message}. */
     long heldBytes() {
-        return bufferedBytes() + answer.length();
+        return bufferedBytes() + steps.answer().length();
     }
 }

@@ -89,8 +89,4 @@ public final class StreamLauncher {
             throw new BadRequestException(e.getMessage());
         }
     }
-
-    public LlmProvider provider() {
-        return provider;
-    }
 }
