@@ -14,6 +14,7 @@ import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
 import io.streamgate.gateway.conversation.StoredTurn;
 import io.streamgate.gateway.http.Conversations;
@@ -57,9 +58,8 @@ public final class StreamGate implements AutoCloseable {
     private final ConversationStore store;
     private final OkHttpClient http;
     private final ExecutorService starter;
-    private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
-    private final Channel serverChannel;
+    private final Listeners listeners;
     private final HTTPServer metricsServer;
     private final GatewayMetrics metrics;
     private final StreamRegistry streams;
@@ -81,6 +81,8 @@ public final class StreamGate implements AutoCloseable {
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl());
 
         store = SqliteConversationStore.open(config.conversations().dataDir());
+        KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
+        store.forEachConversationId(known::add);
         ToolRegistry tools = toolRegistry(config);
         ToolRunner toolRunner = new ToolRunner(tools, config.tools().timeout());
         int historyMessages = config.conversations().historyMessages();
@@ -95,9 +97,9 @@ public final class StreamGate implements AutoCloseable {
                 .factory());
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
         StreamLauncher launcher = new StreamLauncher(provider, services,
-                (id, tenant, request) -> new StoredTurn(store, id, tenant, request, historyMessages),
+                (id, tenant, request) -> new StoredTurn(store, known, id, tenant, request, historyMessages),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
-        Conversations conversations = new Conversations(store, starter);
+        Conversations conversations = new Conversations(store, known, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
                 : new HealthResponder(provider.name(), false, config.model());
@@ -106,10 +108,8 @@ public final class StreamGate implements AutoCloseable {
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
         transport = Transport.best();
-        bossGroup = transport.newGroup(1, "streamgate-accept");
         ioGroup = transport.newGroup(config.ioThreads(), "streamgate-io");
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, ioGroup)
+        ServerBootstrap template = new ServerBootstrap()
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -119,7 +119,7 @@ public final class StreamGate implements AutoCloseable {
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
                         config, launcher, conversations, directory, StaticPage.load(), health, keys));
-        serverChannel = bootstrap.bind(bindAddress, config.port()).sync().channel();
+        listeners = Listeners.bind(template, transport, ioGroup, bindAddress, config.port());
         try {
             metricsServer = HTTPServer.builder()
                     .hostname(bindAddress)
@@ -151,7 +151,7 @@ public final class StreamGate implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return listeners.port();
     }
 
     public int metricsPort() {
@@ -168,8 +168,7 @@ public final class StreamGate implements AutoCloseable {
 
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        listeners.close();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metricsServer.close();
         starter.shutdown(); // let finished streams store their answers before the store closes

@@ -85,8 +85,10 @@ public record GatewayConfig(
     /**
      * @param dataDir where the embedded conversation store lives
      * @param historyMessages how many stored messages (newest) go to the provider as context
+     * @param knownIdsCapacity how many conversation ids the in-memory filter of known ids is sized for (past it, more
+     *     new conversations take the slower path that reads the store first)
      */
-    public record ConversationSettings(Path dataDir, int historyMessages) {}
+    public record ConversationSettings(Path dataDir, int historyMessages, int knownIdsCapacity) {}
 
     /**
      * @param defaults the tools offered when a request names none
@@ -157,7 +159,8 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000)),
                 new ConversationSettings(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
-                        s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000)),
+                        s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000),
+                        s.integer("STREAMGATE_KNOWN_CONVERSATIONS", 1_000_000, 1_000, 100_000_000)),
                 new ToolSettings(
                         s.list("STREAMGATE_DEFAULT_TOOLS", "current_time,calculator"),
                         s.path("STREAMGATE_HTTP_TOOLS_FILE"),

@@ -2,6 +2,7 @@ package io.streamgate.gateway.conversation;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where conversations live between requests and across restarts.
@@ -46,6 +47,9 @@ public interface ConversationStore extends AutoCloseable {
      * @throws IllegalArgumentException when {@code maxMessages} is not positive
      */
     List<StoredMessage> recent(String conversationId, int maxMessages);
+
+    /** Calls {@code action} with the id of every stored conversation, in no particular order; for start-up. */
+    void forEachConversationId(Consumer<String> action);
 
     /** Releases the store; waits for calls in flight, then later calls throw {@link IllegalStateException}. */
     @Override

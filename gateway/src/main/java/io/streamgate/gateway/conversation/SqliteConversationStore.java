@@ -20,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -92,6 +93,19 @@ public final class SqliteConversationStore implements ConversationStore {
             opened.reversed().forEach(SqliteConversationStore::closeQuietly);
             throw new ConversationStoreException("cannot open the conversation store in " + dataDir, e);
         }
+    }
+
+    @Override
+    public void forEachConversationId(Consumer<String> action) {
+        requireNonNull(action, "action");
+        read(c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM conversations")) {
+                while (r.next()) {
+                    action.accept(r.getString(1));
+                }
+            }
+            return null;
+        });
     }
 
     @Override

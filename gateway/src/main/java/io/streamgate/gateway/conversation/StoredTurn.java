@@ -9,16 +9,18 @@ import io.streamgate.gateway.tools.ToolResult;
 import io.streamgate.llm.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A turn kept in a {@link ConversationStore}: the user's message is stored before the provider is called, the
- * history window goes to the provider, and the answer (partial or not) is stored when the stream ends.
+ * A turn kept in a {@link ConversationStore}: the history window goes to the provider, the user's message is
+ * stored as the call starts, and the answer (partial or not) is stored when the stream ends, after the question.
  */
 public final class StoredTurn implements ConversationTurn {
 
     private final ConversationStore store;
+    private final KnownConversations known;
     private final String conversationId;
     private final String tenant;
     private final StreamRequest request;
@@ -26,8 +28,14 @@ public final class StoredTurn implements ConversationTurn {
     private final CountDownLatch userRecorded = new CountDownLatch(1);
 
     public StoredTurn(
-            ConversationStore store, String conversationId, String tenant, StreamRequest request, int historyMessages) {
+            ConversationStore store,
+            KnownConversations known,
+            String conversationId,
+            String tenant,
+            StreamRequest request,
+            int historyMessages) {
         this.store = requireNonNull(store, "store");
+        this.known = requireNonNull(known, "known");
         this.conversationId = requireNonNull(conversationId, "conversationId");
         this.tenant = requireNonNull(tenant, "tenant");
         this.request = requireNonNull(request, "request");
@@ -36,13 +44,23 @@ public final class StoredTurn implements ConversationTurn {
 
     @Override
     public List<ChatMessage> open() {
-        List<ChatMessage> messages = new ArrayList<>();
+        return opening(historyMessages > 1
+                ? HistoryWindow.toChatMessages(store.recent(conversationId, historyMessages - 1))
+                : List.of());
+    }
+
+    /** A conversation the store has certainly never seen has no history; it is known from now on. */
+    @Override
+    public Optional<List<ChatMessage>> openWithoutStore() {
+        return known.add(conversationId) ? Optional.of(opening(List.of())) : Optional.empty();
+    }
+
+    private List<ChatMessage> opening(List<ChatMessage> history) {
+        List<ChatMessage> messages = new ArrayList<>(history.size() + 2);
         if (request.system() != null) {
             messages.add(ChatMessage.system(request.system()));
         }
-        if (historyMessages > 1) {
-            messages.addAll(HistoryWindow.toChatMessages(store.recent(conversationId, historyMessages - 1)));
-        }
+        messages.addAll(history);
         messages.add(ChatMessage.user(request.message()));
         return messages;
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.gateway.conversation.Conversation;
 import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.conversation.KnownConversations;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -15,10 +16,12 @@ import java.util.concurrent.Executor;
 public final class Conversations {
 
     private final ConversationStore store;
+    private final KnownConversations known;
     private final Executor blocking;
 
-    public Conversations(ConversationStore store, Executor blocking) {
+    public Conversations(ConversationStore store, KnownConversations known, Executor blocking) {
         this.store = requireNonNull(store, "store");
+        this.known = requireNonNull(known, "known");
         this.blocking = requireNonNull(blocking, "blocking");
     }
 
@@ -28,8 +31,11 @@ public final class Conversations {
                 () -> store.find(conversationId).filter(c -> c.tenant().equals(tenant)), blocking);
     }
 
-    /** Whether the conversation exists and belongs to someone else. */
+    /** Whether the conversation exists and belongs to someone else; answered at once for a certainly new one. */
     public CompletableFuture<Boolean> ownedByAnother(String conversationId, String tenant) {
+        if (!known.mightContain(conversationId)) {
+            return CompletableFuture.completedFuture(false);
+        }
         return CompletableFuture.supplyAsync(
                 () -> store.owner(conversationId).map(owner -> !owner.equals(tenant)).orElse(false), blocking);
     }

@@ -16,6 +16,7 @@ import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.Usage;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,20 +90,30 @@ public final class StreamBridge {
     }
 
     /**
-     * Sends the response head at once, then, on {@code plan}'s starter (a virtual thread), opens the conversation
-     * turn and the first upstream call: loading history, resolving DNS and connecting must never happen on the
-     * event loop.
+     * Sends the response head at once, then opens the first upstream call: here, for a new conversation, or on
+     * {@code plan}'s starter after the history is read, since store I/O must never happen on the event loop. DNS
+     * and connecting happen on OkHttp's own threads either way.
      */
     void start(StreamPlan plan) {
         assert loop.inEventLoop();
         this.plan = requireNonNull(plan, "plan");
         services.registry().add(this);
         metrics.streamStarted();
+        watchdog.stepStarted();
+        Optional<List<ChatMessage>> opening = plan.turn().openWithoutStore();
+        if (opening.isPresent()) {
+            // A new conversation has no history to read, so its call starts here and now (OkHttp's enqueue does no
+            // I/O). The question's write is queued first and commits while the call connects.
+            plan.starter().execute(this::recordUserMessage);
+            beginFirstStep(opening.get());
+        } else {
+            plan.starter().execute(this::openFirstStep);
+        }
+        // After the call's thread is on its way: writing the head is a syscall it need not wait for. Anything the
+        // call publishes is drained in a later task, so the head still leaves first.
         output.start();
         long ping = settings.pingInterval().toNanos();
         pingTask = loop.scheduleAtFixedRate(this::pingIfIdle, ping, ping, TimeUnit.NANOSECONDS);
-        watchdog.stepStarted();
-        plan.starter().execute(this::openFirstStep);
     }
 
     private void openFirstStep() {
@@ -117,6 +128,10 @@ public final class StreamBridge {
             return;
         }
         recordUserMessage(); // stored before the provider is called, so a question is never lost
+        beginFirstStep(opening);
+    }
+
+    private void beginFirstStep(List<ChatMessage> opening) {
         steps.begin(opening);
         openUpstream(plan.request().withMessages(opening));
     }
@@ -129,7 +144,11 @@ public final class StreamBridge {
         }
     }
 
-    /** Opens one step's upstream call; runs on a virtual thread. Events from every step share the one ring. */
+    /**
+     * Opens one step's upstream call. Events from every step share the one ring. The call itself does no I/O
+     * here; a failure to start publishes one event, which only the first step's empty ring may take on an event
+     * loop, since a full ring parks its producer.
+     */
     private void openUpstream(ChatRequest request) {
         if (ring.isClosed()) {
             return;

@@ -70,6 +70,10 @@ class StreamBridgeTest {
     }
 
     private void start(Duration maxDelay, int maxTokens) {
+        start(maxDelay, maxTokens, Runnable::run);
+    }
+
+    private void start(Duration maxDelay, int maxTokens, java.util.concurrent.Executor starter) {
         var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
@@ -80,7 +84,7 @@ class StreamBridgeTest {
                 bridge.onWritabilityChanged();
             }
         });
-        bridge.start(plan(Runnable::run));
+        bridge.start(plan(starter));
     }
 
     private List<SseParser.Event> written() {
@@ -114,6 +118,35 @@ class StreamBridgeTest {
 
     private static UpstreamEvent.TextDelta text(String s) {
         return new UpstreamEvent.TextDelta(s);
+    }
+
+    @Test
+    void aNewConversationsCallStartsOnTheEventLoopWhileItsQuestionIsStored() {
+        turn.newConversation = List.of(io.streamgate.llm.ChatMessage.user("hi"));
+        List<Runnable> storeWork = new ArrayList<>();
+        start(Duration.ZERO, 4, storeWork::add);
+
+        assertEquals(1, provider.requests.size(), "the call started before any store work ran");
+        assertEquals(turn.newConversation, provider.requests.getFirst().messages());
+        assertFalse(turn.opened, "no history read for a new conversation");
+        assertEquals(1, storeWork.size(), "the question's write is queued");
+        assertFalse(turn.recorded);
+        storeWork.forEach(Runnable::run);
+        assertTrue(turn.recorded);
+        assertTrue(written().isEmpty());
+        assertTrue(sawHead);
+    }
+
+    @Test
+    void aConversationWithHistoryCallsTheProviderOnlyOnceTheStoreWasReadAndTheQuestionStored() {
+        List<Runnable> storeWork = new ArrayList<>();
+        start(Duration.ZERO, 4, storeWork::add);
+
+        assertTrue(provider.requests.isEmpty());
+        storeWork.forEach(Runnable::run);
+        assertTrue(turn.opened);
+        assertTrue(turn.recorded);
+        assertEquals(List.of(io.streamgate.llm.ChatMessage.user("hi")), provider.requests.getFirst().messages());
     }
 
     @Test
@@ -367,14 +400,25 @@ class StreamBridgeTest {
 
     private static final class RecordingTurn implements ConversationTurn {
         Transcript transcript;
+        List<io.streamgate.llm.ChatMessage> newConversation;
+        boolean opened;
+        boolean recorded;
 
         @Override
         public List<io.streamgate.llm.ChatMessage> open() {
+            opened = true;
             return List.of(io.streamgate.llm.ChatMessage.user("hi"));
         }
 
         @Override
-        public void recordUserMessage() {}
+        public java.util.Optional<List<io.streamgate.llm.ChatMessage>> openWithoutStore() {
+            return java.util.Optional.ofNullable(newConversation);
+        }
+
+        @Override
+        public void recordUserMessage() {
+            recorded = true;
+        }
 
         @Override
         public void close(Transcript transcript) {

@@ -1,0 +1,84 @@
+package io.streamgate.gateway.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class KnownConversationsTest {
+
+    @Test
+    void anAddedIdIsAlwaysReportedPresent() {
+        KnownConversations known = KnownConversations.withCapacity(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            known.add("conv-" + i);
+        }
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(known.mightContain("conv-" + i), "no false negatives: conv-" + i);
+        }
+    }
+
+    @Test
+    void unseenIdsAreMostlyReportedAbsentAtCapacity() {
+        KnownConversations known = KnownConversations.withCapacity(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            known.add("conv-" + i);
+        }
+        int falsePositives = 0;
+        for (int i = 0; i < 100_000; i++) {
+            if (known.mightContain("other-" + i)) {
+                falsePositives++;
+            }
+        }
+        // Sized for 1%; the hash is deterministic, so this is a fixed figure, with room for the approximation.
+        assertTrue(falsePositives < 2_000, "false positives: " + falsePositives + " of 100000");
+    }
+
+    @Test
+    void addSaysWhetherTheIdWasCertainlyNew() {
+        KnownConversations known = KnownConversations.withCapacity(1_000);
+        assertFalse(known.mightContain("a"));
+        assertTrue(known.add("a"), "first add of a new id");
+        assertFalse(known.add("a"), "a known id is not new");
+        assertTrue(known.mightContain("a"));
+        assertTrue(known.add("b"));
+    }
+
+    @Test
+    void ofTwoThreadsRacingToAddTheSameNewIdsAtMostOneWinsEach() throws InterruptedException {
+        KnownConversations known = KnownConversations.withCapacity(100_000);
+        AtomicInteger wins = new AtomicInteger();
+        CountDownLatch go = new CountDownLatch(1);
+        Runnable adder = () -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            for (int i = 0; i < 20_000; i++) {
+                if (known.add("race-" + i)) {
+                    wins.incrementAndGet();
+                }
+            }
+        };
+        Thread a = Thread.ofPlatform().start(adder);
+        Thread b = Thread.ofPlatform().start(adder);
+        go.countDown();
+        a.join();
+        b.join();
+        // Every id is won at least once; both may win only in a rare interleaving of the bit updates.
+        assertTrue(wins.get() >= 20_000 && wins.get() < 20_000 + 200, "wins: " + wins.get());
+        for (int i = 0; i < 20_000; i++) {
+            assertTrue(known.mightContain("race-" + i));
+        }
+    }
+
+    @Test
+    void capacityMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> KnownConversations.withCapacity(0));
+    }
+}

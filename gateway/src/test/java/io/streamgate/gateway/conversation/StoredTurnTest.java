@@ -1,0 +1,63 @@
+package io.streamgate.gateway.conversation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.streamgate.gateway.stream.StreamRequest;
+import io.streamgate.llm.ChatMessage;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoredTurnTest {
+
+    @TempDir
+    Path dir;
+
+    private SqliteConversationStore store;
+    private KnownConversations known;
+
+    @BeforeEach
+    void open() {
+        store = SqliteConversationStore.open(dir);
+        known = KnownConversations.withCapacity(1_000);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private StoredTurn turn(String id, String message) {
+        return new StoredTurn(store, known, id, "tenant", new StreamRequest(message, null, "be brief", null, null, null),
+                10);
+    }
+
+    @Test
+    void aNewConversationOpensWithoutTheStoreAndIsKnownFromThen() {
+        var opening = turn("new", "hello").openWithoutStore();
+
+        assertEquals(List.of(ChatMessage.system("be brief"), ChatMessage.user("hello")), opening.orElseThrow());
+        assertTrue(known.mightContain("new"));
+        assertTrue(turn("new", "again").openWithoutStore().isEmpty(), "the second message reads the store");
+    }
+
+    @Test
+    void aStoredConversationIsReadFromTheStoreEvenAfterARestart() {
+        StoredTurn first = turn("c", "first question");
+        first.openWithoutStore().orElseThrow();
+        first.recordUserMessage();
+        store.appendAssistant("c", AssistantTurn.builder().finish("first answer", MessageStatus.COMPLETE, "stop"));
+
+        known = KnownConversations.withCapacity(1_000); // what a restart starts from
+        store.forEachConversationId(known::add);
+        StoredTurn second = turn("c", "second question");
+
+        assertTrue(second.openWithoutStore().isEmpty());
+        assertEquals(List.of(ChatMessage.system("be brief"), ChatMessage.user("first question"),
+                ChatMessage.assistant("first answer"), ChatMessage.user("second question")), second.open());
+    }
+}
