@@ -43,12 +43,18 @@ public final class SseEofGuard implements Interceptor {
     /** Returns the response with its body guarded if it is an event stream, else the response itself. */
     public static Response guard(Response response) {
         ResponseBody body = response.body();
-        MediaType type = body.contentType();
-        if (type == null || !"event-stream".equalsIgnoreCase(type.subtype())) {
+        if (!isEventStream(body)) {
             return response;
         }
-        ResponseBody guarded = ResponseBody.create(Okio.buffer(new LineEndingNormalizer(body.source())), type, -1L);
+        ResponseBody guarded =
+                ResponseBody.create(Okio.buffer(new LineEndingNormalizer(body.source())), body.contentType(), -1L);
         return response.newBuilder().body(guarded).build();
+    }
+
+    /** Whether {@code body} is declared as an event stream ({@code text/event-stream}, parameters aside). */
+    static boolean isEventStream(ResponseBody body) {
+        MediaType type = body.contentType();
+        return type != null && "event-stream".equalsIgnoreCase(type.subtype());
     }
 
     private static final class LineEndingNormalizer extends ForwardingSource {

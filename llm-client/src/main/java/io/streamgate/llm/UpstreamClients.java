@@ -27,7 +27,9 @@ public final class UpstreamClients {
 
     /**
      * @param connectTimeout TCP (and TLS) connect limit
-     * @param readTimeout the longest silence between two reads, i.e. the idle limit of a stream, not its total length
+     * @param readTimeout the longest silence between two reads while waiting for a response head, or within a body
+     *     that is not an event stream; an event stream's body has none (see {@link EventStreamTimeouts}), since its
+     *     consumer bounds the silence between events itself
      * @param maxRequests concurrent calls over all hosts
      * @param maxRequestsPerHost concurrent calls to one host; a provider is usually one host, so this is the real cap
      * @param maxIdleConnections idle keep-alive connections kept for reuse
@@ -99,11 +101,12 @@ public final class UpstreamClients {
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
                 .writeTimeout(settings.connectTimeout().plus(settings.readTimeout()))
-                // A stream lasts as long as the model writes; only silence (readTimeout) is an error.
+                // A stream lasts as long as the model writes; only silence is an error.
                 .callTimeout(Duration.ZERO)
                 // The gateway decides about retries: a replayed prompt costs money and may duplicate output.
                 .retryOnConnectionFailure(false)
                 .addInterceptor(SseEofGuard.INSTANCE)
+                .addNetworkInterceptor(EventStreamTimeouts.INSTANCE)
                 .build();
     }
 
