@@ -13,13 +13,13 @@ import java.util.Locale;
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
-        Path gatewayJar, int warmupRounds) {
+        Path gatewayJar, int warmupRounds, boolean followUps) {
 
     static final String USAGE = """
             usage: LoadHarness [--profile light|heavy|hold] [--concurrency N] [--streams N]
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
-                               [--gateway-jar PATH] [--warmup-rounds N]""";
+                               [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -35,6 +35,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         int clientThreads = 1;
         Path jar = Path.of("gateway/target/streamgate.jar");
         int warmupRounds = 1;
+        boolean followUps = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -51,6 +52,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--client-threads" -> clientThreads = positive(args, ++i, a);
                 case "--gateway-jar" -> jar = Path.of(value(args, ++i, a));
                 case "--warmup-rounds" -> warmupRounds = positive(args, ++i, a);
+                case "--follow-ups" -> followUps = true;
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
@@ -66,7 +68,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         }
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
-                rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds);
+                rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -259,7 +259,7 @@ public final class LoadHarness {
 
     private LoadPlan plan(int streams, boolean hold) {
         return new LoadPlan(streams, hold ? streams : options.concurrency(), options.connectsPerSecond(), hold,
-                READ_TIMEOUT, deadline);
+                READ_TIMEOUT, deadline, options.followUps() && !hold);
     }
 
     private long remainingMillis() {
@@ -276,6 +276,9 @@ public final class LoadHarness {
         List<String> env = new ArrayList<>();
         env.add(String.format("simulator pacing: first token after %d ms, %d tokens %d ms apart",
                 p.firstTokenDelayMs, p.tokens, p.tokenIntervalMs));
+        if (options.followUps()) {
+            env.add("follow-ups: each measured stream continues a conversation of the warm-up rounds, with its history");
+        }
         env.add(Runtime.getRuntime().availableProcessors() + " cores shared by client, simulator, gateway"
                 + (options.nginx() ? " and nginx" : "") + "; client: " + client.transportName() + ", "
                 + options.clientThreads() + " thread(s), " + options.connectsPerSecond() + " connects/s max");

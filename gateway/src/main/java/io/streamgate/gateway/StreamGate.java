@@ -14,6 +14,7 @@ import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
 import io.streamgate.gateway.conversation.StoredTurn;
@@ -83,23 +84,24 @@ public final class StreamGate implements AutoCloseable {
         store = SqliteConversationStore.open(config.conversations().dataDir());
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
         store.forEachConversationId(known::add);
+        HistoryCache history = HistoryCache.withMaxBytes(config.conversations().historyCacheBytes());
         ToolRegistry tools = toolRegistry(config);
         ToolRunner toolRunner = new ToolRunner(tools, config.tools().timeout());
-        int historyMessages = config.conversations().historyMessages();
+        var turnSetup = new StoredTurn.Setup(store, known, history, config.conversations().historyMessages());
 
         streams = new StreamRegistry();
         GatewayConfig.ResumeSettings resume = config.resume();
         StreamDirectory directory = new StreamDirectory(resume.perStreamBytes(), resume.totalBytes(), resume.window());
-        metrics = new GatewayMetrics(new PrometheusRegistry(), () -> streams.heldBytes() + directory.heldBytes());
+        metrics = new GatewayMetrics(new PrometheusRegistry(), () -> streams.heldBytes() + directory.heldBytes() + history.weightBytes());
         // Store work runs on a few platform threads: sqlite-jdbc's native calls would pin virtual threads' carriers,
         // which the upstream readers need. Its queue is bounded in practice by the per-tenant stream limits.
         starter = Executors.newFixedThreadPool(STORE_THREADS, Thread.ofPlatform().daemon().name("streamgate-store-", 0)
                 .factory());
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
         StreamLauncher launcher = new StreamLauncher(provider, services,
-                (id, tenant, request) -> new StoredTurn(store, known, id, tenant, request, historyMessages),
+                (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
-        Conversations conversations = new Conversations(store, known, starter);
+        Conversations conversations = new Conversations(store, known, history, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
                 : new HealthResponder(provider.name(), false, config.model());

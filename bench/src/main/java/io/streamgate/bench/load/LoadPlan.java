@@ -13,9 +13,11 @@ import java.time.Duration;
  *     instead of being read to their end
  * @param readTimeout a stream that receives nothing for this long fails with {@code read_timeout}
  * @param deadline absolute {@link System#nanoTime()} after which nothing new starts and open streams are closed
+ * @param followUps when true, stream {@code i} of every pass posts to the same conversation, so a pass after the
+ *     first continues the conversations of the passes before it; otherwise every stream starts a new one
  */
 public record LoadPlan(int streams, int concurrency, int connectsPerSecond, boolean hold, Duration readTimeout,
-        long deadline) {
+        long deadline, boolean followUps) {
 
     public LoadPlan {
         if (streams < 1 || concurrency < 1 || connectsPerSecond < 1) {

@@ -45,7 +45,9 @@ public final class LoadRun {
         this.bootstrap = bootstrap;
         this.target = target;
         this.plan = plan;
-        this.idPrefix = "bench-" + RUN_ID + "-" + PASSES.incrementAndGet() + "-";
+        this.idPrefix = plan.followUps()
+                ? "bench-" + RUN_ID + "-" + target.name() + "-"
+                : "bench-" + RUN_ID + "-" + PASSES.incrementAndGet() + "-";
         this.results = new AtomicReferenceArray<>(plan.streams());
         this.slots = new Semaphore(plan.concurrency());
         this.done = new CountDownLatch(plan.streams());

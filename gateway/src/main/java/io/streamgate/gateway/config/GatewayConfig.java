@@ -87,8 +87,9 @@ public record GatewayConfig(
      * @param historyMessages how many stored messages (newest) go to the provider as context
      * @param knownIdsCapacity how many conversation ids the in-memory filter of known ids is sized for (past it, more
      *     new conversations take the slower path that reads the store first)
+     * @param historyCacheBytes how much the cache of recently answered conversations' history windows may hold (0: off)
      */
-    public record ConversationSettings(Path dataDir, int historyMessages, int knownIdsCapacity) {}
+    public record ConversationSettings(Path dataDir, int historyMessages, int knownIdsCapacity, long historyCacheBytes) {}
 
     /**
      * @param defaults the tools offered when a request names none
@@ -160,7 +161,8 @@ public record GatewayConfig(
                 new ConversationSettings(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
                         s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000),
-                        s.integer("STREAMGATE_KNOWN_CONVERSATIONS", 1_000_000, 1_000, 100_000_000)),
+                        s.integer("STREAMGATE_KNOWN_CONVERSATIONS", 1_000_000, 1_000, 100_000_000),
+                        s.integer("STREAMGATE_HISTORY_CACHE_MB", 32, 0, 64 * 1024) * 1024L * 1024L),
                 new ToolSettings(
                         s.list("STREAMGATE_DEFAULT_TOOLS", "current_time,calculator"),
                         s.path("STREAMGATE_HTTP_TOOLS_FILE"),

@@ -19,27 +19,36 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StoredTurn implements ConversationTurn {
 
+    /**
+     * What every turn of a gateway shares.
+     *
+     * @param historyMessages how many stored messages (newest) go to the provider as context, counting the new one
+     */
+    public record Setup(ConversationStore store, KnownConversations known, HistoryCache history, int historyMessages) {
+        public Setup {
+            requireNonNull(store, "store");
+            requireNonNull(known, "known");
+            requireNonNull(history, "history");
+        }
+    }
+
     private final ConversationStore store;
     private final KnownConversations known;
+    private final HistoryCache history;
     private final String conversationId;
     private final String tenant;
     private final StreamRequest request;
     private final int historyMessages;
     private final CountDownLatch userRecorded = new CountDownLatch(1);
 
-    public StoredTurn(
-            ConversationStore store,
-            KnownConversations known,
-            String conversationId,
-            String tenant,
-            StreamRequest request,
-            int historyMessages) {
-        this.store = requireNonNull(store, "store");
-        this.known = requireNonNull(known, "known");
+    public StoredTurn(Setup setup, String conversationId, String tenant, StreamRequest request) {
+        this.store = setup.store();
+        this.known = setup.known();
+        this.history = setup.history();
+        this.historyMessages = setup.historyMessages();
         this.conversationId = requireNonNull(conversationId, "conversationId");
         this.tenant = requireNonNull(tenant, "tenant");
         this.request = requireNonNull(request, "request");
-        this.historyMessages = historyMessages;
     }
 
     @Override
@@ -49,10 +58,16 @@ public final class StoredTurn implements ConversationTurn {
                 : List.of());
     }
 
-    /** A conversation the store has certainly never seen has no history; it is known from now on. */
+    /**
+     * Without the store when the history is known: none for a conversation the store has certainly never seen (it
+     * is known from now on), or the window cached when its last turn ended. Otherwise {@link #open} reads it.
+     */
     @Override
     public Optional<List<ChatMessage>> openWithoutStore() {
-        return known.add(conversationId) ? Optional.of(opening(List.of())) : Optional.empty();
+        if (known.add(conversationId) || historyMessages <= 1) {
+            return Optional.of(opening(List.of()));
+        }
+        return history.take(conversationId, tenant).map(this::opening);
     }
 
     private List<ChatMessage> opening(List<ChatMessage> history) {
@@ -97,6 +112,10 @@ public final class StoredTurn implements ConversationTurn {
         }
         String finalText = transcript.pendingCalls().isEmpty() ? transcript.finalText() : "";
         store.appendAssistant(conversationId, turn.finish(finalText, status(transcript), transcript.finishReason()));
+        if (historyMessages > 1) {
+            // Read back rather than assembled here, so the next turn gets exactly the window the store would give.
+            history.put(conversationId, tenant, store.recent(conversationId, historyMessages - 1));
+        }
     }
 
     /** An error that cut an answer short leaves a partial answer; one that came before any output, an error. */

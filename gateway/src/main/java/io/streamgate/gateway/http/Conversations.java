@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.gateway.conversation.Conversation;
 import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +18,13 @@ public final class Conversations {
 
     private final ConversationStore store;
     private final KnownConversations known;
+    private final HistoryCache history;
     private final Executor blocking;
 
-    public Conversations(ConversationStore store, KnownConversations known, Executor blocking) {
+    public Conversations(ConversationStore store, KnownConversations known, HistoryCache history, Executor blocking) {
         this.store = requireNonNull(store, "store");
         this.known = requireNonNull(known, "known");
+        this.history = requireNonNull(history, "history");
         this.blocking = requireNonNull(blocking, "blocking");
     }
 
@@ -31,10 +34,17 @@ public final class Conversations {
                 () -> store.find(conversationId).filter(c -> c.tenant().equals(tenant)), blocking);
     }
 
-    /** Whether the conversation exists and belongs to someone else; answered at once for a certainly new one. */
+    /**
+     * Whether the conversation exists and belongs to someone else; answered at once for a certainly new one and
+     * for one whose history is cached.
+     */
     public CompletableFuture<Boolean> ownedByAnother(String conversationId, String tenant) {
         if (!known.mightContain(conversationId)) {
             return CompletableFuture.completedFuture(false);
+        }
+        Optional<String> cachedOwner = history.owner(conversationId);
+        if (cachedOwner.isPresent()) {
+            return CompletableFuture.completedFuture(!cachedOwner.get().equals(tenant));
         }
         return CompletableFuture.supplyAsync(
                 () -> store.owner(conversationId).map(owner -> !owner.equals(tenant)).orElse(false), blocking);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.gateway.stream.StreamRequest;
+import io.streamgate.gateway.stream.Transcript;
 import io.streamgate.llm.ChatMessage;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +20,7 @@ class StoredTurnTest {
 
     private SqliteConversationStore store;
     private KnownConversations known;
+    private HistoryCache history = HistoryCache.withMaxBytes(1 << 20);
 
     @BeforeEach
     void open() {
@@ -32,8 +34,8 @@ class StoredTurnTest {
     }
 
     private StoredTurn turn(String id, String message) {
-        return new StoredTurn(store, known, id, "tenant", new StreamRequest(message, null, "be brief", null, null, null),
-                10);
+        return new StoredTurn(new StoredTurn.Setup(store, known, history, 10), id, "tenant",
+                new StreamRequest(message, null, "be brief", null, null, null));
     }
 
     @Test
@@ -43,6 +45,35 @@ class StoredTurnTest {
         assertEquals(List.of(ChatMessage.system("be brief"), ChatMessage.user("hello")), opening.orElseThrow());
         assertTrue(known.mightContain("new"));
         assertTrue(turn("new", "again").openWithoutStore().isEmpty(), "the second message reads the store");
+    }
+
+    @Test
+    void aFollowUpStartsFromTheWindowCachedWhenTheLastTurnWasStoredAndTakesItOut() {
+        StoredTurn first = turn("c", "first question");
+        first.openWithoutStore().orElseThrow();
+        first.recordUserMessage();
+        first.close(new Transcript(List.of(), "first answer", List.of(), Transcript.Status.COMPLETE, "stop"));
+
+        StoredTurn second = turn("c", "second question");
+        var expected = List.of(ChatMessage.system("be brief"), ChatMessage.user("first question"),
+                ChatMessage.assistant("first answer"), ChatMessage.user("second question"));
+        assertEquals(expected, second.openWithoutStore().orElseThrow());
+        assertEquals(expected, second.open(), "the cached window is the store's");
+        assertTrue(turn("c", "racing").openWithoutStore().isEmpty(), "a racing message reads the store");
+    }
+
+    @Test
+    void anotherTenantNeverGetsACachedWindow() {
+        StoredTurn first = turn("c", "mine");
+        first.openWithoutStore().orElseThrow();
+        first.recordUserMessage();
+        first.close(new Transcript(List.of(), "answer", List.of(), Transcript.Status.COMPLETE, "stop"));
+
+        var intruder = new StoredTurn(new StoredTurn.Setup(store, known, history, 10), "c", "intruder",
+                new StreamRequest("yours?", null, null, null, null, null));
+
+        assertTrue(intruder.openWithoutStore().isEmpty());
+        assertEquals(java.util.Optional.of("tenant"), history.owner("c"), "the owner's window stays cached");
     }
 
     @Test
