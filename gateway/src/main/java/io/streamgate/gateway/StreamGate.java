@@ -93,6 +93,7 @@ public final class StreamGate implements AutoCloseable {
         GatewayConfig.ResumeSettings resume = config.resume();
         StreamDirectory directory = new StreamDirectory(resume.perStreamBytes(), resume.totalBytes(), resume.window());
         metrics = new GatewayMetrics(new PrometheusRegistry(), () -> streams.heldBytes() + directory.heldBytes() + history.weightBytes());
+        metrics.watchHistoryCache(history::hits, history::misses);
         // Store work runs on a few platform threads: sqlite-jdbc's native calls would pin virtual threads' carriers,
         // which the upstream readers need. Its queue is bounded in practice by the per-tenant stream limits.
         starter = Executors.newFixedThreadPool(STORE_THREADS, Thread.ofPlatform().daemon().name("streamgate-store-", 0)

@@ -8,6 +8,7 @@ import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.UpstreamEvent;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The history windows of recently answered conversations, so that a follow-up message starts its upstream call
@@ -29,6 +30,8 @@ public final class HistoryCache {
     private record Entry(String tenant, List<ChatMessage> window, long lastSeq) {}
 
     private final Cache<String, Entry> windows;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     private HistoryCache(long maxBytes) {
         this.windows = Caffeine.newBuilder()
@@ -50,14 +53,16 @@ public final class HistoryCache {
     public Optional<List<ChatMessage>> take(String conversationId, String tenant) {
         Entry e = windows.getIfPresent(conversationId);
         if (e == null || !e.tenant.equals(tenant) || !windows.asMap().remove(conversationId, e)) {
+            misses.increment();
             return Optional.empty();
         }
+        hits.increment();
         return Optional.of(e.window);
     }
 
     /** The owner of a cached conversation; empty when it is not cached. */
     public Optional<String> owner(String conversationId) {
-        Entry e = windows.getIfPresent(conversationId);
+        Entry e = windows.policy().getIfPresentQuietly(conversationId); // not a lookup: no stats, no recency
         return e == null ? Optional.empty() : Optional.of(e.tenant);
     }
 
@@ -67,6 +72,16 @@ public final class HistoryCache {
         long lastSeq = window.isEmpty() ? 0 : window.getLast().seq();
         Entry fresh = new Entry(tenant, HistoryWindow.toChatMessages(window), lastSeq);
         windows.asMap().merge(conversationId, fresh, (old, neu) -> neu.lastSeq >= old.lastSeq ? neu : old);
+    }
+
+    /** Follow-ups that found their window here. */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Follow-ups that had to read the store. */
+    public long misses() {
+        return misses.sum();
     }
 
     /** About how many bytes the cached windows hold. */

@@ -2,6 +2,7 @@ package io.streamgate.gateway.metrics;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -92,6 +93,19 @@ public final class GatewayMetrics {
                 .name("streaming_memory_mb")
                 .help("Memory held by in-flight streams (token rings, pending chunks, outbound socket buffers), in MiB")
                 .callback(cb -> cb.call(heldBytes.getAsLong() / (1024.0 * 1024.0)))
+                .register(registry);
+    }
+
+    /** Exports the history cache's lookups by result; read at scrape. */
+    public void watchHistoryCache(LongSupplier hits, LongSupplier misses) {
+        CounterWithCallback.builder()
+                .name("streaming_history_cache_lookups_total")
+                .help("Follow-up messages whose history window was cached (hit) or had to be read from the store (miss)")
+                .labelNames("result")
+                .callback(cb -> {
+                    cb.call(hits.getAsLong(), "hit");
+                    cb.call(misses.getAsLong(), "miss");
+                })
                 .register(registry);
     }
 

@@ -36,6 +36,8 @@ class HistoryCacheTest {
         assertEquals(Optional.of(List.of(ChatMessage.user("q0"), ChatMessage.assistant("a0"))), cache.take("c", "t"));
         assertTrue(cache.take("c", "t").isEmpty());
         assertTrue(cache.owner("c").isEmpty());
+        assertEquals(1, cache.hits());
+        assertEquals(2, cache.misses(), "the other tenant's take and the second take; owner() is not a lookup");
     }
 
     @Test
