@@ -38,6 +38,14 @@ class StoredTurnTest {
                 new StreamRequest(message, null, "be brief", null, null, null));
     }
 
+    /** Conversation "c": a first turn, opened as new, its question and answer stored as the bridge does. */
+    private void answerFirstTurn(String question, String answer) {
+        StoredTurn first = turn("c", question);
+        first.openWithoutStore().orElseThrow();
+        first.recordUserMessage();
+        first.close(new Transcript(List.of(), answer, List.of(), Transcript.Status.COMPLETE, "stop"));
+    }
+
     @Test
     void aNewConversationOpensWithoutTheStoreAndIsKnownFromThen() {
         var opening = turn("new", "hello").openWithoutStore();
@@ -49,10 +57,7 @@ class StoredTurnTest {
 
     @Test
     void aFollowUpStartsFromTheWindowCachedWhenTheLastTurnWasStoredAndTakesItOut() {
-        StoredTurn first = turn("c", "first question");
-        first.openWithoutStore().orElseThrow();
-        first.recordUserMessage();
-        first.close(new Transcript(List.of(), "first answer", List.of(), Transcript.Status.COMPLETE, "stop"));
+        answerFirstTurn("first question", "first answer");
 
         StoredTurn second = turn("c", "second question");
         var expected = List.of(ChatMessage.system("be brief"), ChatMessage.user("first question"),
@@ -64,10 +69,7 @@ class StoredTurnTest {
 
     @Test
     void anotherTenantNeverGetsACachedWindow() {
-        StoredTurn first = turn("c", "mine");
-        first.openWithoutStore().orElseThrow();
-        first.recordUserMessage();
-        first.close(new Transcript(List.of(), "answer", List.of(), Transcript.Status.COMPLETE, "stop"));
+        answerFirstTurn("mine", "answer");
 
         var intruder = new StoredTurn(new StoredTurn.Setup(store, known, history, 10), "c", "intruder",
                 new StreamRequest("yours?", null, null, null, null, null));
@@ -78,12 +80,10 @@ class StoredTurnTest {
 
     @Test
     void aStoredConversationIsReadFromTheStoreEvenAfterARestart() {
-        StoredTurn first = turn("c", "first question");
-        first.openWithoutStore().orElseThrow();
-        first.recordUserMessage();
-        store.appendAssistant("c", AssistantTurn.builder().finish("first answer", MessageStatus.COMPLETE, "stop"));
+        answerFirstTurn("first question", "first answer");
 
         known = KnownConversations.withCapacity(1_000); // what a restart starts from
+        history = HistoryCache.withMaxBytes(1 << 20);
         store.forEachConversationId(known::add);
         StoredTurn second = turn("c", "second question");
 
