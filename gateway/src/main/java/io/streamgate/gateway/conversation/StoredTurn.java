@@ -51,11 +51,22 @@ public final class StoredTurn implements ConversationTurn {
         this.request = requireNonNull(request, "request");
     }
 
+    /**
+     * Reads the window, then checks the owner: ownership never changes once stored, and is stored with the first
+     * message, so a window holding any message implies an owner this check sees. Another tenant racing to create
+     * the same id therefore never gets its history, whatever the router saw before.
+     *
+     * @throws ForeignConversationException when another tenant owns the conversation
+     */
     @Override
     public List<ChatMessage> open() {
-        return opening(historyMessages > 1
+        List<ChatMessage> history = historyMessages > 1
                 ? HistoryWindow.toChatMessages(store.recent(conversationId, historyMessages - 1))
-                : List.of());
+                : List.of();
+        if (store.owner(conversationId).filter(owner -> !owner.equals(tenant)).isPresent()) {
+            throw new ForeignConversationException(conversationId);
+        }
+        return opening(history);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.gateway.stream.StreamRequest;
@@ -76,6 +77,7 @@ class StoredTurnTest {
 
         assertTrue(intruder.openWithoutStore().isEmpty());
         assertEquals(java.util.Optional.of("tenant"), history.owner("c"), "the owner's window stays cached");
+        assertThrows(ForeignConversationException.class, intruder::open, "nor does it read the store's");
     }
 
     @Test
