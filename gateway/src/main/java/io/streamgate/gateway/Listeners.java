@@ -6,7 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The client port's listening sockets.
  *
- * <p>With epoll there is one per event loop, all bound to the port with {@code SO_REUSEPORT}: the kernel spreads
+ * <p>With a native transport (epoll, io_uring) there is one per event loop, all bound to the port with {@code SO_REUSEPORT}: the kernel spreads
  * new connections across them, and each connection stays on the loop that accepted it. A request therefore
  * starts without a hand-off between threads, which on a small, busy machine costs a scheduling delay each time
  * (about 0.4 ms at the median on the 2-core benchmark machine). Elsewhere, one socket whose connections are
@@ -38,7 +38,8 @@ final class Listeners implements AutoCloseable {
         requireNonNull(template, "template");
         requireNonNull(loops, "loops");
         requireNonNull(host, "host");
-        if (transport != Transport.EPOLL) {
+        ChannelOption<Boolean> reusePort = transport.reusePort();
+        if (reusePort == null) {
             return new Listeners(List.of(template.clone().group(loops, loops).bind(host, port).sync().channel()));
         }
         List<Channel> bound = new ArrayList<>();
@@ -47,7 +48,7 @@ final class Listeners implements AutoCloseable {
                 EventLoop loop = (EventLoop) executor;
                 Channel channel = template.clone()
                         .group(loop, loop)
-                        .option(EpollChannelOption.SO_REUSEPORT, true)
+                        .option(reusePort, true)
                         .bind(host, port)
                         .sync()
                         .channel();

@@ -110,7 +110,7 @@ public final class StreamGate implements AutoCloseable {
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
-        transport = Transport.best();
+        transport = Transport.named(config.transport());
         ioGroup = transport.newGroup(config.ioThreads(), "streamgate-io");
         ServerBootstrap template = new ServerBootstrap()
                 .channel(transport.serverChannel())
