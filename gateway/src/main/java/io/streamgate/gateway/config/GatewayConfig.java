@@ -50,6 +50,7 @@ public record GatewayConfig(
         Duration idleTimeout,
         Duration upstreamFirstTokenTimeout,
         Duration upstreamIdleTimeout,
+        Duration clientStallTimeout,
         ProviderSettings provider,
         ConversationSettings conversations,
         ToolSettings tools,
@@ -152,6 +153,7 @@ public record GatewayConfig(
                 s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
                 s.millis("STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 60_000, 1, 3_600_000),
                 s.millis("STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
+                s.millis("STREAMGATE_CLIENT_STALL_TIMEOUT_MS", 120_000, 1, 3_600_000),
                 new ProviderSettings(
                         s.choice("STREAMGATE_UPSTREAM_KIND", "openai", List.of("openai", "anthropic")),
                         s.integer("STREAMGATE_UPSTREAM_MAX_ATTEMPTS", 3, 1, 10),

@@ -24,6 +24,9 @@ interface EventOutput {
     /** Releases what is queued, without writing: the client is gone. */
     void discard();
 
+    /** Closes the client's connection; its close then ends the stream as any disconnect does. */
+    void closeConnection();
+
     /**
      * The client is gone, but the stream may go on for followers and resumes: from now on events are kept, not
      * written. Returns {@code false} when this output keeps nothing, so there is nothing to go on for.

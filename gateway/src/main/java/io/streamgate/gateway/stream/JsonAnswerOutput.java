@@ -62,6 +62,11 @@ final class JsonAnswerOutput implements EventOutput {
     public void discard() {}
 
     @Override
+    public void closeConnection() {
+        channel.close();
+    }
+
+    @Override
     public boolean isWritable() {
         return true; // nothing is written before the end; the answer's size limit bounds memory
     }

@@ -131,6 +131,11 @@ final class SseOutput implements EventOutput {
     }
 
     @Override
+    public void closeConnection() {
+        channel.close();
+    }
+
+    @Override
     public boolean isWritable() {
         return detached || channel.isWritable();
     }

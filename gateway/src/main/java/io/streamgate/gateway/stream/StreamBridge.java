@@ -71,6 +71,7 @@ public final class StreamBridge {
     private boolean done;
     private boolean flushTimerArmed;
     private ScheduledFuture<?> pingTask;
+    private ScheduledFuture<?> stallCheck;
 
     StreamBridge(
             EventLoop loop, EventOutput output, StreamTag tag, StreamServices services, long acceptedNanos, Runnable onEnd) {
@@ -180,6 +181,7 @@ public final class StreamBridge {
         }
         boolean catchUp = paused;
         paused = false;
+        cancelStallCheck();
         if (!ring.isEmpty()) {
             watchdog.heardFrom();
         }
@@ -351,6 +353,7 @@ public final class StreamBridge {
 
     private void end(Outcome outcome) {
         done = true;
+        cancelStallCheck();
         ring.close();
         if (outcome != Outcome.SUCCESS) {
             cancelUpstream(); // a finished call is left alone: it reads to its end and its connection is reused
@@ -433,6 +436,30 @@ public final class StreamBridge {
     private void pause() {
         paused = true;
         ring.suppressWakeups(); // onWritabilityChanged() resumes us; producers need not wake us meanwhile
+        if (stallCheck == null) {
+            stallCheck = loop.schedule(this::onClientStalled, settings.clientStallTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The client has taken nothing for the stall timeout: without this a connection that stops reading would hold
+     * its stream, the provider call and their buffers forever. Closing it ends the stream as a disconnect does.
+     */
+    private void onClientStalled() {
+        stallCheck = null;
+        if (!done && paused) {
+            log.info("conversation {}: the client read nothing for {} ms; closing its connection",
+                    tag.conversationId(), settings.clientStallTimeout().toMillis());
+            output.closeConnection();
+        }
+    }
+
+    private void cancelStallCheck() {
+        if (stallCheck != null) {
+            stallCheck.cancel(false);
+            stallCheck = null;
+        }
     }
 
     private void armFlushTimer(long delayNanos) {

@@ -13,7 +13,8 @@ public record StreamSettings(
         int maxSteps,
         Duration firstTokenTimeout,
         Duration upstreamIdleTimeout,
-        Duration resumeGrace) {
+        Duration resumeGrace,
+        Duration clientStallTimeout) {
 
     public static StreamSettings from(GatewayConfig config) {
         return new StreamSettings(
@@ -25,6 +26,7 @@ public record StreamSettings(
                 config.maxSteps(),
                 config.upstreamFirstTokenTimeout(),
                 config.upstreamIdleTimeout(),
-                config.resume().grace());
+                config.resume().grace(),
+                config.clientStallTimeout());
     }
 }

@@ -56,6 +56,9 @@ class StreamBridgeTest {
         return new StreamPlan(provider, new ChatRequest(null, List.of(), null, null), turn, tools, starter);
     }
 
+    private static final Duration STALL = Duration.ofSeconds(120);
+    private Duration stallTimeout = STALL;
+
     private static final StreamTag TAG = new StreamTag("c1", "-", "-", "fake");
 
     private static final StreamLog LOG = new StreamLog();
@@ -74,7 +77,7 @@ class StreamBridgeTest {
     }
 
     private void start(Duration maxDelay, int maxTokens, java.util.concurrent.Executor starter) {
-        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO);
+        var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO, stallTimeout);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
         // What ApiRouter does for a live stream: forward writability to the bridge.
@@ -82,6 +85,11 @@ class StreamBridgeTest {
             @Override
             public void channelWritabilityChanged(ChannelHandlerContext ctx) {
                 bridge.onWritabilityChanged();
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                bridge.onChannelClosed();
             }
         });
         bridge.start(plan(starter));
@@ -254,6 +262,47 @@ class StreamBridgeTest {
     }
 
     @Test
+    void aClientThatStopsReadingIsDisconnectedAfterTheStallTimeoutAndItsAnswerKept() {
+        stallTimeout = Duration.ofSeconds(5);
+        start(Duration.ZERO, 16);
+        publish(text("seen"));
+        written();
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text(" unsent"));
+        written();
+
+        channel.advanceTimeBy(4, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen(), "not before the timeout");
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertFalse(channel.isOpen(), "the stalled connection is closed");
+        assertTrue(provider.cancelled.get());
+        assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
+        assertEquals("seen", turn.transcript.finalText(), "stored as far as it was sent, as on any disconnect");
+        assertTrue(ended.get());
+    }
+
+    @Test
+    void aClientThatCatchesUpInTimeIsNotDisconnected() {
+        stallTimeout = Duration.ofSeconds(5);
+        start(Duration.ZERO, 16);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text("a"));
+        written();
+        channel.advanceTimeBy(4, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        assertEquals(1, written().size());
+
+        channel.advanceTimeBy(10, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(channel.isOpen());
+        assertFalse(provider.cancelled.get());
+    }
+
+    @Test
     void clientDisconnectCancelsTheUpstreamAndStopsTheProducer() {
         start(Duration.ofSeconds(10), 16);
         publish(text("a"));
@@ -269,7 +318,7 @@ class StreamBridgeTest {
     @Test
     void disconnectBeforeTheUpstreamCallExistsStillCancelsIt() {
         var deferred = new ArrayList<Runnable>();
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO);
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofSeconds(15), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO, STALL);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(plan(deferred::add));
@@ -281,7 +330,7 @@ class StreamBridgeTest {
 
     @Test
     void pingIsSentAfterSilence() {
-        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO);
+        var settings = new StreamSettings(8, Duration.ZERO, 4, Duration.ofMillis(100), 1 << 20, 4, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO, STALL);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> {});
         bridge.start(plan(Runnable::run));
