@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * The client port's listening sockets.
  *
- * <p>With a native transport (epoll, io_uring) there is one per event loop, all bound to the port with {@code SO_REUSEPORT}: the kernel spreads
- * new connections across them, and each connection stays on the loop that accepted it. A request therefore
+ * <p>With a native transport (epoll, io_uring) there is one per event loop, all bound to the port with
+ * {@code SO_REUSEPORT}: the kernel spreads new connections across them, and each connection stays on the loop that
+ * accepted it. A request therefore
  * starts without a hand-off between threads, which on a small, busy machine costs a scheduling delay each time
  * (about 0.4 ms at the median on the 2-core benchmark machine). Elsewhere, one socket whose connections are
  * shared round-robin by the loops.

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -39,7 +38,6 @@ import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -92,7 +90,8 @@ public final class StreamGate implements AutoCloseable {
         streams = new StreamRegistry();
         GatewayConfig.ResumeSettings resume = config.resume();
         StreamDirectory directory = new StreamDirectory(resume.perStreamBytes(), resume.totalBytes(), resume.window());
-        metrics = new GatewayMetrics(new PrometheusRegistry(), () -> streams.heldBytes() + directory.heldBytes() + history.weightBytes());
+        metrics = new GatewayMetrics(new PrometheusRegistry(),
+                () -> streams.heldBytes() + directory.heldBytes() + history.weightBytes());
         metrics.watchHistoryCache(history::hits, history::misses);
         // Store work runs on a few platform threads: sqlite-jdbc's native calls would pin virtual threads' carriers,
         // which the upstream readers need. Its queue is bounded in practice by the per-tenant stream limits.

@@ -42,6 +42,7 @@ public final class StoredTurn implements ConversationTurn {
     private final CountDownLatch userRecorded = new CountDownLatch(1);
 
     public StoredTurn(Setup setup, String conversationId, String tenant, StreamRequest request) {
+        requireNonNull(setup, "setup");
         this.store = setup.store();
         this.known = setup.known();
         this.history = setup.history();
@@ -60,13 +61,13 @@ public final class StoredTurn implements ConversationTurn {
      */
     @Override
     public List<ChatMessage> open() {
-        List<ChatMessage> history = historyMessages > 1
+        List<ChatMessage> window = historyMessages > 1
                 ? HistoryWindow.toChatMessages(store.recent(conversationId, historyMessages - 1))
                 : List.of();
         if (store.owner(conversationId).filter(owner -> !owner.equals(tenant)).isPresent()) {
             throw new ForeignConversationException(conversationId);
         }
-        return opening(history);
+        return opening(window);
     }
 
     /**

@@ -91,9 +91,10 @@ public final class StreamBridge {
     }
 
     /**
-     * Sends the response head at once, then opens the first upstream call: here, for a new conversation, or on
-     * {@code plan}'s starter after the history is read, since store I/O must never happen on the event loop. DNS
-     * and connecting happen on OkHttp's own threads either way.
+     * Sends the response head at once, then opens the first upstream call: here, when the history is known without
+     * the store (a new conversation, or a cached window), or else on {@code plan}'s starter after the history is
+     * read, since store I/O must never happen on the event loop. DNS and connecting happen on OkHttp's own threads
+     * either way.
      */
     void start(StreamPlan plan) {
         assert loop.inEventLoop();
@@ -103,8 +104,8 @@ public final class StreamBridge {
         watchdog.stepStarted();
         Optional<List<ChatMessage>> opening = plan.turn().openWithoutStore();
         if (opening.isPresent()) {
-            // A new conversation has no history to read, so its call starts here and now (OkHttp's enqueue does no
-            // I/O). The question's write is queued first and commits while the call connects.
+            // No history to read from the store, so the call starts here and now (OkHttp's enqueue does no I/O).
+            // The question's write is queued first and commits while the call connects.
             plan.starter().execute(this::recordUserMessage);
             beginFirstStep(opening.get());
         } else {
