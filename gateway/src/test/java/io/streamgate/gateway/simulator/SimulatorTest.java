@@ -10,16 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * End-to-end tests over real loopback sockets with the JDK's HTTP client: what the gateway's
@@ -34,24 +32,12 @@ class SimulatorTest {
     /** Words over both messages: 2 + 5. */
     private static final int PROMPT_WORDS = 7;
 
-    private static Simulator simulator;
-    private static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        simulator = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, TOKENS, 0));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final RunningSimulator running = new RunningSimulator(TOKENS);
 
     @Test
     void baseUrlIsLoopbackV1() {
-        assertTrue(simulator.baseUrl().matches("http://127\\.0\\.0\\.1:\\d+/v1"), simulator.baseUrl());
+        assertTrue(running.simulator().baseUrl().matches("http://127\\.0\\.0\\.1:\\d+/v1"), running.simulator().baseUrl());
     }
 
     @Test
@@ -161,14 +147,14 @@ class SimulatorTest {
         HttpResponse<String> res = post("/v1/completions", body(""));
         assertEquals(404, res.statusCode());
         assertEquals("invalid_request_error", map(TestJson.object(res.body()).get("error")).get("type"));
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/models")).build(),
+        HttpResponse<String> get = running.http().send(HttpRequest.newBuilder(URI.create(running.simulator().baseUrl() + "/models")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(404, get.statusCode());
     }
 
     @Test
     void getOnCompletionsIs405() throws Exception {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/chat/completions")).build(),
+        HttpResponse<String> res = running.http().send(HttpRequest.newBuilder(URI.create(running.simulator().baseUrl() + "/chat/completions")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(405, res.statusCode());
     }
@@ -246,11 +232,11 @@ class SimulatorTest {
     }
 
     private static HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return send(simulator, path, json);
+        return send(running.simulator(), path, json);
     }
 
     private static HttpResponse<String> send(Simulator target, String path, String json)
             throws IOException, InterruptedException {
-        return SimulatorHttp.post(http, target, path, json);
+        return running.post(target, path, json);
     }
 }

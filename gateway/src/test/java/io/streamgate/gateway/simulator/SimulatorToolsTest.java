@@ -9,17 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.llm.Fixtures;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The simulator's demo tool calls, tool-result answers and reasoning deltas, over real sockets,
@@ -34,20 +31,8 @@ class SimulatorToolsTest {
              {"type":"function","function":{"name":"calculator","description":"math",
               "parameters":{"type":"object","properties":{"expression":{"type":"string"}},"required":["expression"]}}}]""";
 
-    private static Simulator simulator;
-    private static HttpClient http;
-
-    @BeforeAll
-    static void start() {
-        simulator = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, TOKENS, 0));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        http.close();
-        simulator.close();
-    }
+    @RegisterExtension
+    static final RunningSimulator running = new RunningSimulator(TOKENS);
 
     @Test
     void timeQuestionCallsCurrentTimeInFragments() throws Exception {
@@ -267,7 +252,7 @@ class SimulatorToolsTest {
     }
 
     private static String post(String body) throws IOException, InterruptedException {
-        var res = SimulatorHttp.post(http, simulator, SimulatorHandler.COMPLETIONS_PATH, body);
+        var res = running.post(running.simulator(), SimulatorHandler.COMPLETIONS_PATH, body);
         assertEquals(200, res.statusCode(), res.body());
         return res.body();
     }
