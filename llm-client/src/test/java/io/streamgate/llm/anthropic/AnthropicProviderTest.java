@@ -1,5 +1,7 @@
 package io.streamgate.llm.anthropic;
 
+import static io.streamgate.llm.MockUpstream.fixture;
+import static io.streamgate.llm.MockUpstream.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,29 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.ErrorCode;
-import io.streamgate.llm.Fixtures;
+import io.streamgate.llm.MockUpstream;
 import io.streamgate.llm.RecordingSink;
 import io.streamgate.llm.ToolSpec;
-import io.streamgate.llm.UpstreamClients;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent.Completed;
 import io.streamgate.llm.UpstreamEvent.TextDelta;
 import io.streamgate.llm.UpstreamEvent.ThinkingDelta;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
 import io.streamgate.llm.Usage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** End to end through a real OkHttpClient and sockets against MockWebServer playing the Messages API. */
 class AnthropicProviderTest {
@@ -40,61 +35,26 @@ class AnthropicProviderTest {
             "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
                     + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n";
 
-    private MockWebServer server;
-    private OkHttpClient client;
-    private final Semaphore callsFinished = new Semaphore(0);
-
-    @BeforeEach
-    void start() throws IOException {
-        server = new MockWebServer();
-        server.start();
-        client = UpstreamClients.create();
-        client.dispatcher().setIdleCallback(callsFinished::release);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        client.dispatcher().cancelAll();
-        client.dispatcher().executorService().shutdownNow();
-        client.connectionPool().evictAll();
-    }
+    @RegisterExtension
+    final MockUpstream upstream = new MockUpstream();
 
     private AnthropicProvider provider(String apiKey, AnthropicOptions options) {
-        return AnthropicProvider.create(client, server.url("/v1").toString(), apiKey, "claude-test", options);
-    }
-
-    private static MockResponse sse(String body) {
-        return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(body).build();
-    }
-
-    private static String fixture(String name) {
-        return new String(Fixtures.bytes(name), StandardCharsets.UTF_8);
-    }
-
-    /** Streams, waits for the terminal event and for the call to finish, so nothing more can be published. */
-    private RecordingSink streamToEnd(AnthropicProvider provider, ChatRequest request) throws InterruptedException {
-        RecordingSink sink = new RecordingSink();
-        provider.stream(request, sink);
-        sink.awaitTerminal();
-        assertTrue(callsFinished.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "call did not finish");
-        sink.assertSingleTerminalLast();
-        return sink;
+        return AnthropicProvider.create(upstream.client(), upstream.baseUrl(), apiKey, "claude-test", options);
     }
 
     @Test
     void replaysBothFixtures() throws Exception {
-        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
-        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TOOL_USE_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(AnthropicFixtureReplayTest.TOOL_USE_FIXTURE)));
         AnthropicProvider provider = provider("k", AnthropicOptions.defaults());
 
-        AnthropicFixtureReplayTest.assertTextFixture(streamToEnd(provider, HELLO));
-        AnthropicFixtureReplayTest.assertToolUseFixture(streamToEnd(provider, HELLO));
+        AnthropicFixtureReplayTest.assertTextFixture(upstream.streamToEnd(provider, HELLO));
+        AnthropicFixtureReplayTest.assertToolUseFixture(upstream.streamToEnd(provider, HELLO));
     }
 
     @Test
     void sendsMessagesRequestWithCachingToolsAndToolResults() throws Exception {
-        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
         ToolSpec weather = new ToolSpec("get_weather", "Weather for a city",
                 "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
         ToolSpec time = new ToolSpec("get_time", "Local time", "{\"type\":\"object\"}");
@@ -114,9 +74,9 @@ class AnthropicProviderTest {
                 0.5,
                 List.of(weather, time));
 
-        streamToEnd(provider("sk-ant-test", AnthropicOptions.defaults()), request);
+        upstream.streamToEnd(provider("sk-ant-test", AnthropicOptions.defaults()), request);
 
-        RecordedRequest recorded = server.takeRequest();
+        RecordedRequest recorded = upstream.server().takeRequest();
         assertEquals("POST", recorded.getMethod());
         assertEquals("/v1/messages", recorded.getUrl().encodedPath());
         assertEquals("sk-ant-test", recorded.getHeaders().get("x-api-key"));
@@ -147,14 +107,14 @@ class AnthropicProviderTest {
 
     @Test
     void withoutKeyCachingOrSystemTheRequestIsMinimalAndThinkingIsAskedFor() throws Exception {
-        server.enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
         AnthropicOptions options = AnthropicOptions.defaults().withPromptCaching(false).withThinkingBudgetTokens(1024);
         ChatRequest request = new ChatRequest("claude-other", List.of(ChatMessage.user("hi")), 2048, null,
                 List.of(new ToolSpec("t", "d", "{}")));
 
-        streamToEnd(provider(null, options), request);
+        upstream.streamToEnd(provider(null, options), request);
 
-        RecordedRequest recorded = server.takeRequest();
+        RecordedRequest recorded = upstream.server().takeRequest();
         assertNull(recorded.getHeaders().get("x-api-key"));
         assertEquals(
                 "{\"model\":\"claude-other\",\"max_tokens\":2048,\"stream\":true,"
@@ -166,7 +126,7 @@ class AnthropicProviderTest {
 
     @Test
     void thinkingStreamGivesThinkingThenTextAndIgnoresTheSignature() throws Exception {
-        server.enqueue(sse("""
+        upstream.server().enqueue(sse("""
                 event: message_start
                 data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"usage":{"input_tokens":20,"cache_creation_input_tokens":5,"cache_read_input_tokens":100,"output_tokens":1}}}
 
@@ -208,7 +168,7 @@ class AnthropicProviderTest {
 
                 """));
 
-        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults().withThinkingBudgetTokens(2000)), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider("k", AnthropicOptions.defaults().withThinkingBudgetTokens(2000)), HELLO);
 
         assertEquals(
                 List.of(new ThinkingDelta("Two plus two "), new ThinkingDelta("is four."), new TextDelta("4"),
@@ -218,12 +178,12 @@ class AnthropicProviderTest {
 
     @Test
     void inStreamOverloadedErrorFailsOnceRetryably() throws Exception {
-        server.enqueue(sse(TEXT_EVENT
+        upstream.server().enqueue(sse(TEXT_EVENT
                 + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"
                 + TEXT_EVENT
                 + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
 
-        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.OVERLOADED, error.code());
@@ -236,13 +196,13 @@ class AnthropicProviderTest {
 
     @Test
     void status529IsOverloaded() throws Exception {
-        server.enqueue(new MockResponse.Builder()
+        upstream.server().enqueue(new MockResponse.Builder()
                 .code(529)
                 .setHeader("Content-Type", "application/json")
                 .body("{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")
                 .build());
 
-        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.OVERLOADED, error.code());
@@ -255,9 +215,9 @@ class AnthropicProviderTest {
     @Test
     void bodyEndingBeforeMessageStopFailsOnceRetryably() throws Exception {
         String body = fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE);
-        server.enqueue(sse(body.substring(0, body.indexOf("event: message_stop"))));
+        upstream.server().enqueue(sse(body.substring(0, body.indexOf("event: message_stop"))));
 
-        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
@@ -268,14 +228,14 @@ class AnthropicProviderTest {
 
     @Test
     void connectionCutMidBodyFailsOnceRetryably() throws Exception {
-        server.enqueue(new MockResponse.Builder()
+        upstream.server().enqueue(new MockResponse.Builder()
                 .code(200)
                 .setHeader("Content-Type", "text/event-stream")
                 .body(fixture(AnthropicFixtureReplayTest.TOOL_USE_FIXTURE))
                 .onResponseBody(SocketEffect.ShutdownConnection.INSTANCE)
                 .build());
 
-        RecordingSink sink = streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
@@ -286,10 +246,10 @@ class AnthropicProviderTest {
     @Test
     void createRejectsWhatTheApiWouldRejectOnEveryCall() {
         assertThrows(IllegalArgumentException.class,
-                () -> AnthropicProvider.create(client, "https://api.anthropic.com/v1", "k", " ", AnthropicOptions.defaults()));
+                () -> AnthropicProvider.create(upstream.client(), "https://api.anthropic.com/v1", "k", " ", AnthropicOptions.defaults()));
         assertThrows(IllegalArgumentException.class, () -> AnthropicOptions.defaults().withThinkingBudgetTokens(4096));
         assertThrows(IllegalArgumentException.class, () -> AnthropicOptions.defaults().withMaxTokens(0));
-        AnthropicProvider provider = AnthropicProvider.create(client, "https://api.anthropic.com/v1", "sk-ant-secret", "m");
+        AnthropicProvider provider = AnthropicProvider.create(upstream.client(), "https://api.anthropic.com/v1", "sk-ant-secret", "m");
         assertEquals("https://api.anthropic.com/v1/messages", provider.endpoint().toString());
         assertEquals("anthropic", provider.name());
         assertTrue(!provider.toString().contains("secret"), provider.toString());

@@ -1,5 +1,7 @@
 package io.streamgate.llm.openai;
 
+import static io.streamgate.llm.MockUpstream.fixture;
+import static io.streamgate.llm.MockUpstream.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,28 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.ErrorCode;
-import io.streamgate.llm.Fixtures;
+import io.streamgate.llm.MockUpstream;
 import io.streamgate.llm.RecordingSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -39,87 +35,39 @@ class OpenAiProviderTest {
     private static final String TEXT_CHUNK = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n";
     private static final ChatRequest HELLO = new ChatRequest(null, List.of(ChatMessage.user("hello")), null, null);
 
-    private MockWebServer server;
-    private OkHttpClient client;
-    private final Semaphore callsFinished = new Semaphore(0);
-
-    @BeforeEach
-    void start() throws IOException {
-        server = new MockWebServer();
-        server.start();
-        client = newClient(UpstreamClients.Settings.defaults());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        release(client);
-    }
-
-    private static void release(OkHttpClient c) {
-        c.dispatcher().cancelAll();
-        c.dispatcher().executorService().shutdownNow();
-        c.connectionPool().evictAll();
-    }
-
-    /** The dispatcher goes idle only after okhttp-sse's last callback has returned, so nothing can follow it. */
-    private OkHttpClient newClient(UpstreamClients.Settings settings) {
-        OkHttpClient c = UpstreamClients.create(settings);
-        c.dispatcher().setIdleCallback(callsFinished::release);
-        return c;
-    }
-
-    private void awaitCallsFinished() throws InterruptedException {
-        assertTrue(callsFinished.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "call did not finish");
-    }
+    @RegisterExtension
+    final MockUpstream upstream = new MockUpstream();
 
     private OpenAiProvider provider(String apiKey, String defaultModel) {
-        return OpenAiProvider.create(client, server.url("/v1").toString(), apiKey, defaultModel);
-    }
-
-    private static MockResponse sse(String body) {
-        return new MockResponse.Builder().code(200).setHeader("Content-Type", "text/event-stream").body(body).build();
-    }
-
-    private static String fixture(String name) {
-        return new String(Fixtures.bytes(name), StandardCharsets.UTF_8);
-    }
-
-    private RecordingSink streamToEnd(OpenAiProvider provider, ChatRequest request) throws InterruptedException {
-        RecordingSink sink = new RecordingSink();
-        provider.stream(request, sink);
-        sink.awaitTerminal();
-        awaitCallsFinished();
-        sink.assertSingleTerminalLast();
-        return sink;
+        return OpenAiProvider.create(upstream.client(), upstream.baseUrl(), apiKey, defaultModel);
     }
 
     @Test
     void replaysTextFixture() throws Exception {
-        server.enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
 
-        OpenAiFixtureReplayTest.assertTextFixture(streamToEnd(provider(null, "gpt-4o"), HELLO));
+        OpenAiFixtureReplayTest.assertTextFixture(upstream.streamToEnd(provider(null, "gpt-4o"), HELLO));
     }
 
     @Test
     void replaysParallelToolsFixture() throws Exception {
-        server.enqueue(sse(fixture(OpenAiFixtureReplayTest.TOOLS_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TOOLS_FIXTURE)));
 
-        OpenAiFixtureReplayTest.assertToolsFixture(streamToEnd(provider(null, "gpt-4o"), HELLO));
+        OpenAiFixtureReplayTest.assertToolsFixture(upstream.streamToEnd(provider(null, "gpt-4o"), HELLO));
     }
 
     @Test
     void sendsStreamingRequestWithUsageKeyAndNoCompression() throws Exception {
-        server.enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
         ChatRequest request = new ChatRequest(
                 "gpt-test",
                 List.of(ChatMessage.system("be brief"), ChatMessage.user("say \"hi\"\n")),
                 64,
                 0.5);
 
-        streamToEnd(provider("test-key", "default-model"), request);
+        upstream.streamToEnd(provider("test-key", "default-model"), request);
 
-        RecordedRequest recorded = server.takeRequest();
+        RecordedRequest recorded = upstream.server().takeRequest();
         assertEquals("POST", recorded.getMethod());
         assertEquals("/v1/chat/completions", recorded.getUrl().encodedPath());
         assertEquals("Bearer test-key", recorded.getHeaders().get("Authorization"));
@@ -136,11 +84,11 @@ class OpenAiProviderTest {
 
     @Test
     void usesDefaultModelAndSendsNoAuthorizationWithoutKey() throws Exception {
-        server.enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
 
-        streamToEnd(OpenAiProvider.create(client, server.url("/v1/").toString(), null, "llama3"), HELLO);
+        upstream.streamToEnd(OpenAiProvider.create(upstream.client(), upstream.baseUrl() + "/", null, "llama3"), HELLO);
 
-        RecordedRequest recorded = server.takeRequest();
+        RecordedRequest recorded = upstream.server().takeRequest();
         assertEquals("/v1/chat/completions", recorded.getUrl().encodedPath());
         assertNull(recorded.getHeaders().get("Authorization"));
         assertEquals(
@@ -163,9 +111,9 @@ class OpenAiProviderTest {
         "403, UPSTREAM_ERROR, false",
     })
     void mapsErrorStatusToOneFailure(int status, ErrorCode code, boolean retryable) throws Exception {
-        server.enqueue(errorResponse(status, "{\"error\":{\"message\":\"provider says no\",\"type\":\"x\",\"code\":null}}"));
+        upstream.server().enqueue(errorResponse(status, "{\"error\":{\"message\":\"provider says no\",\"type\":\"x\",\"code\":null}}"));
 
-        RecordingSink sink = streamToEnd(provider("k", "m"), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider("k", "m"), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(code, error.code());
@@ -178,9 +126,9 @@ class OpenAiProviderTest {
     @Test
     void errorMessageIsTruncatedAndKeysAreRedacted() throws Exception {
         String providerMessage = "Incorrect API key provided: sk-proj-abcdef1234567890. " + "x".repeat(2_000);
-        server.enqueue(errorResponse(401, "{\"error\":{\"message\":\"" + providerMessage + "\"}}"));
+        upstream.server().enqueue(errorResponse(401, "{\"error\":{\"message\":\"" + providerMessage + "\"}}"));
 
-        UpstreamError error = streamToEnd(provider("k", "m"), HELLO).awaitFailure();
+        UpstreamError error = upstream.streamToEnd(provider("k", "m"), HELLO).awaitFailure();
 
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
         assertFalse(error.message().contains("sk-proj"), error.message());
@@ -191,9 +139,9 @@ class OpenAiProviderTest {
     @Test
     void errorBodyIsReadOnlyUpTo8KiB() throws Exception {
         // The message lies beyond the first 8 KiB, so it is never read; the status alone classifies the failure.
-        server.enqueue(errorResponse(500, "{\"padding\":\"" + "p".repeat(9_000) + "\",\"error\":{\"message\":\"late\"}}"));
+        upstream.server().enqueue(errorResponse(500, "{\"padding\":\"" + "p".repeat(9_000) + "\",\"error\":{\"message\":\"late\"}}"));
 
-        UpstreamError error = streamToEnd(provider("k", "m"), HELLO).awaitFailure();
+        UpstreamError error = upstream.streamToEnd(provider("k", "m"), HELLO).awaitFailure();
 
         assertEquals("upstream returned HTTP 500", error.message());
         assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, error.code());
@@ -205,9 +153,9 @@ class OpenAiProviderTest {
 
     @Test
     void bodyEndingBeforeDoneFailsOnce() throws Exception {
-        server.enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE).replace("data: [DONE]\n\n", "")));
+        upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE).replace("data: [DONE]\n\n", "")));
 
-        RecordingSink sink = streamToEnd(provider(null, "m"), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m"), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
@@ -218,13 +166,13 @@ class OpenAiProviderTest {
 
     @Test
     void inStreamErrorFailsOnceAndNothingFollows() throws Exception {
-        server.enqueue(sse(TEXT_CHUNK
+        upstream.server().enqueue(sse(TEXT_CHUNK
                 + "data: {\"error\":{\"message\":\"The server had an error while processing your request.\","
                 + "\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n"
                 + TEXT_CHUNK
                 + "data: [DONE]\n\n"));
 
-        RecordingSink sink = streamToEnd(provider(null, "m"), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m"), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
@@ -236,9 +184,9 @@ class OpenAiProviderTest {
 
     @Test
     void malformedJsonFailsOnce() throws Exception {
-        server.enqueue(sse(TEXT_CHUNK + "data: {\"choices\":[{\"delta\":\n\n" + TEXT_CHUNK + "data: [DONE]\n\n"));
+        upstream.server().enqueue(sse(TEXT_CHUNK + "data: {\"choices\":[{\"delta\":\n\n" + TEXT_CHUNK + "data: [DONE]\n\n"));
 
-        RecordingSink sink = streamToEnd(provider(null, "m"), HELLO);
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m"), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
@@ -248,13 +196,13 @@ class OpenAiProviderTest {
 
     @Test
     void nonEventStreamAnswerFailsOnce() throws Exception {
-        server.enqueue(new MockResponse.Builder()
+        upstream.server().enqueue(new MockResponse.Builder()
                 .code(200)
                 .setHeader("Content-Type", "application/json")
                 .body("{\"choices\":[]}")
                 .build());
 
-        UpstreamError error = streamToEnd(provider(null, "m"), HELLO).awaitFailure();
+        UpstreamError error = upstream.streamToEnd(provider(null, "m"), HELLO).awaitFailure();
 
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
         assertFalse(error.retryable());
@@ -268,8 +216,8 @@ class OpenAiProviderTest {
             closedPort = socket.getLocalPort();
         }
 
-        RecordingSink sink = streamToEnd(
-                OpenAiProvider.create(client, "http://127.0.0.1:" + closedPort + "/v1", null, "m"), HELLO);
+        RecordingSink sink = upstream.streamToEnd(
+                OpenAiProvider.create(upstream.client(), "http://127.0.0.1:" + closedPort + "/v1", null, "m"), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, error.code());
@@ -279,10 +227,9 @@ class OpenAiProviderTest {
 
     @Test
     void silentUpstreamTimesOut() throws Exception {
-        release(client);
-        client = newClient(UpstreamClients.Settings.defaults().withReadTimeout(Duration.ofMillis(200)));
+        upstream.useClient(UpstreamClients.Settings.defaults().withReadTimeout(Duration.ofMillis(200)));
         try (ScriptedServer silent = ScriptedServer.stallingAfter("")) {
-            RecordingSink sink = streamToEnd(OpenAiProvider.create(client, silent.baseUrl(), null, "m"), HELLO);
+            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.client(), silent.baseUrl(), null, "m"), HELLO);
 
             UpstreamError error = sink.awaitFailure();
             assertEquals(ErrorCode.UPSTREAM_TIMEOUT, error.code());
@@ -293,7 +240,7 @@ class OpenAiProviderTest {
     @Test
     void connectionDroppedMidStreamFailsOnce() throws Exception {
         try (ScriptedServer dropping = ScriptedServer.droppingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK))) {
-            RecordingSink sink = streamToEnd(OpenAiProvider.create(client, dropping.baseUrl(), null, "m"), HELLO);
+            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.client(), dropping.baseUrl(), null, "m"), HELLO);
 
             UpstreamError error = sink.awaitFailure();
             assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
@@ -306,14 +253,14 @@ class OpenAiProviderTest {
     void cancelStopsTheCallAndPublishesNothingMore() throws Exception {
         try (ScriptedServer stalling = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK))) {
             RecordingSink sink = new RecordingSink();
-            UpstreamCall call = OpenAiProvider.create(client, stalling.baseUrl(), null, "m").stream(HELLO, sink);
+            UpstreamCall call = OpenAiProvider.create(upstream.client(), stalling.baseUrl(), null, "m").stream(HELLO, sink);
             sink.awaitEvents(1);
 
             call.cancel();
             call.cancel();
 
             // The server never ends the body, so the call can only finish because the cancel closed it.
-            awaitCallsFinished();
+            upstream.awaitCallsFinished();
             assertEquals(List.of(new UpstreamEvent.TextDelta("Hel")), sink.events());
         }
     }
@@ -322,9 +269,9 @@ class OpenAiProviderTest {
     void refusalBySinkCancelsTheCall() throws Exception {
         try (ScriptedServer stalling = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK + TEXT_CHUNK))) {
             RecordingSink sink = RecordingSink.refusingAfter(0);
-            OpenAiProvider.create(client, stalling.baseUrl(), null, "m").stream(HELLO, sink);
+            OpenAiProvider.create(upstream.client(), stalling.baseUrl(), null, "m").stream(HELLO, sink);
 
-            awaitCallsFinished();
+            upstream.awaitCallsFinished();
 
             assertEquals(1, sink.publishCalls());
             assertTrue(sink.events().isEmpty());
@@ -335,7 +282,7 @@ class OpenAiProviderTest {
     void runsMoreConcurrentStreamsThanOkHttpsDefaultPerHostLimit() throws Exception {
         int streams = 12; // OkHttp's default would run 5 and queue the rest behind these never-ending streams
         try (ScriptedServer stalling = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK))) {
-            OpenAiProvider provider = OpenAiProvider.create(client, stalling.baseUrl(), null, "m");
+            OpenAiProvider provider = OpenAiProvider.create(upstream.client(), stalling.baseUrl(), null, "m");
             List<RecordingSink> sinks = new ArrayList<>();
             List<UpstreamCall> calls = new ArrayList<>();
             for (int i = 0; i < streams; i++) {
@@ -348,7 +295,7 @@ class OpenAiProviderTest {
                 sink.awaitEvents(1);
             }
             calls.forEach(UpstreamCall::cancel);
-            awaitCallsFinished();
+            upstream.awaitCallsFinished();
             for (RecordingSink sink : sinks) {
                 assertEquals(List.of(new UpstreamEvent.TextDelta("Hel")), sink.events());
             }
