@@ -11,10 +11,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The answer to a {@code stream: true} request, paced like a model: headers and the role chunk at
@@ -42,10 +40,9 @@ final class StreamingAnswer implements InFlight {
     private final boolean keepAlive;
     private final Runnable onDone;
 
+    private final PacedStep step;
     private int next;
-    private ScheduledFuture<?> pending;
     private boolean paused;
-    private boolean cancelled;
 
     /**
      * @param chunked whether the client speaks HTTP/1.1; an HTTP/1.0 client gets a body delimited by
@@ -65,6 +62,7 @@ final class StreamingAnswer implements InFlight {
         this.chunked = chunked;
         this.keepAlive = keepAlive;
         this.onDone = Objects.requireNonNull(onDone, "onDone");
+        this.step = new PacedStep(ctx.executor(), this::step);
     }
 
     @Override
@@ -77,23 +75,10 @@ final class StreamingAnswer implements InFlight {
         HttpUtil.setKeepAlive(res, keepAlive);
         ctx.write(res);
         ctx.writeAndFlush(new DefaultHttpContent(json.roleEvent(ctx.alloc(), answer)));
-        after(firstDelayNanos);
-    }
-
-    /** Runs the next step after {@code nanos}, or now when there is no delay. */
-    private void after(long nanos) {
-        if (nanos == 0) {
-            step();
-        } else {
-            pending = ctx.executor().schedule(this::step, nanos, TimeUnit.NANOSECONDS);
-        }
+        step.runAfter(firstDelayNanos);
     }
 
     private void step() {
-        pending = null;
-        if (cancelled) {
-            return;
-        }
         List<SimDelta> deltas = answer.deltas();
         for (int budget = BATCH; next < deltas.size(); budget--) {
             if (!ctx.channel().isWritable()) {
@@ -103,13 +88,13 @@ final class StreamingAnswer implements InFlight {
             }
             if (budget == 0) {
                 ctx.flush();
-                ctx.executor().execute(this::step);
+                step.runNextTurn();
                 return;
             }
             ctx.write(new DefaultHttpContent(json.deltaEvent(ctx.alloc(), answer, deltas.get(next++))));
             if (intervalNanos > 0 && next < deltas.size()) {
                 ctx.flush();
-                after(intervalNanos);
+                step.runAfter(intervalNanos);
                 return;
             }
         }
@@ -126,20 +111,16 @@ final class StreamingAnswer implements InFlight {
 
     @Override
     public void writabilityChanged() {
-        if (paused && !cancelled && ctx.channel().isWritable()) {
+        if (paused && !step.cancelled() && ctx.channel().isWritable()) {
             paused = false;
             // Not step() directly: this event can fire inside step()'s own flush, and resuming
             // there would nest one step per drained watermark.
-            ctx.executor().execute(this::step);
+            step.runNextTurn();
         }
     }
 
     @Override
     public void cancel() {
-        cancelled = true;
-        if (pending != null) {
-            pending.cancel(false);
-            pending = null;
-        }
+        step.cancel();
     }
 }

@@ -2,9 +2,7 @@ package io.streamgate.gateway.simulator;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The answer to a {@code stream: false} request: one {@code chat.completion} document, sent after
@@ -18,8 +16,7 @@ final class WholeAnswer implements InFlight {
     private final long delayNanos;
     private final boolean keepAlive;
     private final Runnable onDone;
-    private ScheduledFuture<?> pending;
-    private boolean cancelled;
+    private final PacedStep send;
 
     WholeAnswer(ChannelHandlerContext ctx, SimAnswer answer, OpenAiJson json, SimulatorSettings settings,
                 boolean keepAlive, Runnable onDone) {
@@ -29,22 +26,15 @@ final class WholeAnswer implements InFlight {
         this.delayNanos = settings.firstTokenDelay().toNanos();
         this.keepAlive = keepAlive;
         this.onDone = Objects.requireNonNull(onDone, "onDone");
+        this.send = new PacedStep(ctx.executor(), this::send);
     }
 
     @Override
     public void start() {
-        if (delayNanos == 0) {
-            send();
-        } else {
-            pending = ctx.executor().schedule(this::send, delayNanos, TimeUnit.NANOSECONDS);
-        }
+        send.runAfter(delayNanos);
     }
 
     private void send() {
-        pending = null;
-        if (cancelled) {
-            return;
-        }
         HttpReplies.sendJson(ctx, HttpResponseStatus.OK, json.completion(ctx.alloc(), answer), keepAlive);
         onDone.run();
     }
@@ -56,10 +46,6 @@ final class WholeAnswer implements InFlight {
 
     @Override
     public void cancel() {
-        cancelled = true;
-        if (pending != null) {
-            pending.cancel(false);
-            pending = null;
-        }
+        send.cancel();
     }
 }
