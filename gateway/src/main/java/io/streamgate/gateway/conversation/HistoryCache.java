@@ -30,10 +30,12 @@ public final class HistoryCache {
     private record Entry(String tenant, List<ChatMessage> window, long lastSeq) {}
 
     private final Cache<String, Entry> windows;
+    private final boolean enabled;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     private HistoryCache(long maxBytes) {
+        this.enabled = maxBytes > 0;
         this.windows = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String id, Entry e) -> weigh(id, e))
@@ -47,6 +49,11 @@ public final class HistoryCache {
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         }
         return new HistoryCache(maxBytes);
+    }
+
+    /** False when sized 0: then there is no point reading a window back to put it here. */
+    public boolean isEnabled() {
+        return enabled;
     }
 
     /** Takes {@code conversationId}'s window out of the cache if it is there and {@code tenant} owns it. */

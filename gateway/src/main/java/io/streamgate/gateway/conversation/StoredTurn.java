@@ -124,7 +124,7 @@ public final class StoredTurn implements ConversationTurn {
         }
         String finalText = transcript.pendingCalls().isEmpty() ? transcript.finalText() : "";
         store.appendAssistant(conversationId, turn.finish(finalText, status(transcript), transcript.finishReason()));
-        if (historyMessages > 1) {
+        if (historyMessages > 1 && history.isEnabled()) {
             // Read back rather than assembled here, so the next turn gets exactly the window the store would give.
             history.put(conversationId, tenant, store.recent(conversationId, historyMessages - 1));
         }

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.llm.ChatMessage;
@@ -62,6 +63,7 @@ class HistoryCacheTest {
     @Test
     void aZeroBudgetKeepsNothing() {
         HistoryCache cache = HistoryCache.withMaxBytes(0);
+        assertFalse(cache.isEnabled());
         cache.put("c", "t", window(1));
         assertTrue(cache.take("c", "t").isEmpty());
     }
