@@ -337,12 +337,31 @@ public final class StreamBridge {
         if (done) {
             return false;
         }
+        keepQueuedText();
+        if (done) {
+            return true; // the queued text went over the answer's size limit, and that ended the stream
+        }
         coalescer.finish();
         finishReason = "cancelled";
         emitCompleteState("cancelled");
         end(Outcome.CANCELLED);
         output.finish();
         return true;
+    }
+
+    /**
+     * Takes in the text the provider sent before the stop but the client was not sent yet (a paused or detached
+     * stream holds up to a ring of it), so that the stored answer and {@code final_message} lose none of it. Stops at
+     * the first event that is not text: a tool call the model asked for is not run once the turn is stopped.
+     */
+    private void keepQueuedText() {
+        for (int budget = ring.capacity(); budget > 0 && !done; budget--) {
+            UpstreamEvent event = ring.poll();
+            if (!(event instanceof UpstreamEvent.TextDelta || event instanceof UpstreamEvent.ThinkingDelta)) {
+                return;
+            }
+            handle(event, true);
+        }
     }
 
     /** Resumes a paused drain once the client has caught up. */

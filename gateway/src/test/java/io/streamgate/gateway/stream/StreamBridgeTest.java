@@ -279,7 +279,8 @@ class StreamBridgeTest {
         assertFalse(channel.isOpen(), "the stalled connection is closed");
         assertTrue(provider.cancelled.get());
         assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
-        assertEquals("seen", turn.transcript.finalText(), "stored as far as it was sent, as on any disconnect");
+        assertEquals("seen unsent", turn.transcript.finalText(),
+                "what the provider sent is stored, including what the stalled client was never sent");
         assertTrue(ended.get());
     }
 
@@ -312,6 +313,40 @@ class StreamBridgeTest {
         assertEquals(0, metrics.activeStreams());
         assertEquals(0, registry.size());
         assertTrue(ended.get());
+    }
+
+    @Test
+    void aDisconnectKeepsTheTextStillQueuedForTheClientInTheStoredAnswer() {
+        start(Duration.ZERO, 16);
+        publish(text("sent"));
+        written();
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text(" queued"), text(" too"), new UpstreamEvent.ToolCall("c1", "clock", "{}"), text(" after"));
+        bridge.onChannelClosed();
+
+        assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
+        assertEquals("sent queued too", turn.transcript.finalText(),
+                "queued text is kept up to the first event that is not text; the tool call is not run");
+        assertTrue(provider.cancelled.get());
+    }
+
+    @Test
+    void stoppingALiveStreamSendsTheQueuedTextBeforeTheCompleteState() {
+        start(Duration.ZERO, 16);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text("a"), text("b"));
+        assertTrue(written().isEmpty(), "paused: the client is not keeping up");
+        assertTrue(bridge.stop());
+
+        var events = written();
+        assertEquals(List.of("message_chunk", "message_chunk", "complete_state"),
+                events.stream().map(e -> Json.string(e.data(), "type")).toList());
+        assertEquals("a", Json.string(events.get(0).data(), "content"));
+        assertEquals("b", Json.string(events.get(1).data(), "content"));
+        assertEquals(Boolean.TRUE, Json.bool(events.get(1).data(), "is_final"));
+        assertEquals("ab", Json.string(events.get(2).data(), "final_message"));
+        assertEquals("cancelled", Json.string(events.get(2).data(), "finish_reason"));
+        assertEquals("ab", turn.transcript.finalText());
     }
 
     @Test
