@@ -9,19 +9,26 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code system}, {@code user}: {@code content} only;
- *   <li>{@code assistant}: {@code content} (may be empty) and the {@code toolCalls} it made, if any;
+ *   <li>{@code assistant}: {@code content} (may be empty), the {@code toolCalls} it made, if any, and the
+ *       {@code thinking} blocks that led to them, which a provider may require back verbatim (Anthropic);
  *   <li>{@code tool}: the result of one tool call: {@code toolCallId}, {@code toolName}, and {@code content}
  *       holding the result as JSON text.
  * </ul>
  * Adapters map these onto their wire formats (OpenAI {@code tool} messages, Anthropic {@code tool_result} blocks).
  */
 public record ChatMessage(
-        String role, String content, List<UpstreamEvent.ToolCall> toolCalls, String toolCallId, String toolName) {
+        String role,
+        String content,
+        List<UpstreamEvent.ToolCall> toolCalls,
+        String toolCallId,
+        String toolName,
+        List<UpstreamEvent.SignedThinking> thinking) {
 
     public ChatMessage {
         requireNonNull(role, "role");
         requireNonNull(content, "content");
         toolCalls = List.copyOf(requireNonNull(toolCalls, "toolCalls"));
+        thinking = List.copyOf(requireNonNull(thinking, "thinking"));
         if (role.equals("tool") && (toolCallId == null || toolName == null)) {
             throw new IllegalArgumentException("a tool message needs toolCallId and toolName");
         }
@@ -29,7 +36,7 @@ public record ChatMessage(
 
     /** A plain message with text only. */
     public ChatMessage(String role, String content) {
-        this(role, content, List.of(), null, null);
+        this(role, content, List.of(), null, null, List.of());
     }
 
     public static ChatMessage user(String content) {
@@ -46,12 +53,18 @@ public record ChatMessage(
 
     /** An assistant turn that asked for tools (its text may be empty). */
     public static ChatMessage assistant(String content, List<UpstreamEvent.ToolCall> toolCalls) {
-        return new ChatMessage("assistant", content, toolCalls, null, null);
+        return assistant(content, toolCalls, List.of());
+    }
+
+    /** An assistant turn that asked for tools after reasoning in {@code thinking} signed blocks. */
+    public static ChatMessage assistant(
+            String content, List<UpstreamEvent.ToolCall> toolCalls, List<UpstreamEvent.SignedThinking> thinking) {
+        return new ChatMessage("assistant", content, toolCalls, null, null, thinking);
     }
 
     /** The result of one tool call, as JSON text. */
     public static ChatMessage toolResult(String toolCallId, String toolName, String resultJson) {
-        return new ChatMessage("tool", resultJson, List.of(), toolCallId, toolName);
+        return new ChatMessage("tool", resultJson, List.of(), toolCallId, toolName, List.of());
     }
 
     public boolean hasToolCalls() {

@@ -44,6 +44,44 @@ public sealed interface UpstreamEvent {
         }
     }
 
+    /**
+     * A whole reasoning block as the provider signed it: Anthropic's {@code thinking} with its {@code signature}, or a
+     * {@code redacted_thinking} block's encrypted {@code data}. The client already had its text as
+     * {@link ThinkingDelta}s; this copy is for the provider, which must be sent it back unchanged, ahead of the tool
+     * calls it led to, or it rejects the next step of the tool loop.
+     *
+     * @param thinking the block's text; {@code null} when redacted
+     * @param signature the signature of {@code thinking}; {@code null} when redacted
+     * @param redactedData the encrypted reasoning of a {@code redacted_thinking} block; {@code null} otherwise
+     */
+    record SignedThinking(String thinking, String signature, String redactedData) implements UpstreamEvent {
+        public SignedThinking {
+            if (redactedData == null) {
+                requireNonNull(thinking, "thinking");
+                requireNonNull(signature, "signature");
+            } else if (thinking != null || signature != null) {
+                throw new IllegalArgumentException("a redacted block carries only its data");
+            }
+        }
+
+        public static SignedThinking of(String thinking, String signature) {
+            return new SignedThinking(thinking, signature, null);
+        }
+
+        public static SignedThinking redacted(String data) {
+            return new SignedThinking(null, null, requireNonNull(data, "data"));
+        }
+
+        public boolean isRedacted() {
+            return redactedData != null;
+        }
+
+        @Override
+        public int retainedBytes() {
+            return isRedacted() ? 48 + redactedData.length() : 64 + thinking.length() + signature.length();
+        }
+    }
+
     /** A tool call whose arguments are complete. {@code argumentsJson} is the raw JSON object text. */
     record ToolCall(String id, String name, String argumentsJson) implements UpstreamEvent {
         public ToolCall {

@@ -22,6 +22,7 @@ final class AgentSteps {
     private final StringBuilder answer = new StringBuilder(); // every step's text: final_message
     private int stepStart; // where the current step's text begins in answer
     private final List<UpstreamEvent.ToolCall> stepCalls = new ArrayList<>();
+    private final List<UpstreamEvent.SignedThinking> stepThinking = new ArrayList<>();
     private List<UpstreamEvent.ToolCall> running = List.of();
     private int step = 1;
     private long completionTokens = Usage.UNKNOWN;
@@ -57,6 +58,11 @@ final class AgentSteps {
         stepCalls.add(call);
     }
 
+    /** Keeps a signed reasoning block of this step, to go back to the provider with the step's tool calls. */
+    void thinking(UpstreamEvent.SignedThinking block) {
+        stepThinking.add(block);
+    }
+
     /** Whether the step that just completed asked for tools. */
     boolean wantsTools() {
         return !stepCalls.isEmpty();
@@ -74,7 +80,7 @@ final class AgentSteps {
     /** Closes a step that asked for tools: records the assistant's turn and returns the calls to run. */
     List<UpstreamEvent.ToolCall> startTools() {
         running = List.copyOf(stepCalls);
-        conversation.add(ChatMessage.assistant(stepText(), running));
+        conversation.add(ChatMessage.assistant(stepText(), running, stepThinking));
         return running;
     }
 
@@ -87,6 +93,7 @@ final class AgentSteps {
         running = List.of();
         stepStart = answer.length();
         stepCalls.clear();
+        stepThinking.clear();
         step++;
         return List.copyOf(conversation);
     }

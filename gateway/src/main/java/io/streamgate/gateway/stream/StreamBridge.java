@@ -226,6 +226,7 @@ public final class StreamBridge {
                 coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), catchUp);
             }
             case UpstreamEvent.ThinkingDelta t -> coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), catchUp);
+            case UpstreamEvent.SignedThinking s -> steps.thinking(s); // for the provider; the client had its text
             case UpstreamEvent.ToolCall c -> {
                 coalescer.flush();
                 steps.toolCall(c);
@@ -352,12 +353,12 @@ public final class StreamBridge {
     /**
      * Takes in the text the provider sent before the stop but the client was not sent yet (a paused or detached
      * stream holds up to a ring of it), so that the stored answer and {@code final_message} lose none of it. Stops at
-     * the first event that is not text: a tool call the model asked for is not run once the turn is stopped.
+     * the first tool call (which is not run once the turn is stopped) or the provider's own end.
      */
     private void keepQueuedText() {
         for (int budget = ring.capacity(); budget > 0 && !done; budget--) {
             UpstreamEvent event = ring.poll();
-            if (!(event instanceof UpstreamEvent.TextDelta || event instanceof UpstreamEvent.ThinkingDelta)) {
+            if (event == null || event instanceof UpstreamEvent.ToolCall || event.isTerminal()) {
                 return;
             }
             handle(event, true);

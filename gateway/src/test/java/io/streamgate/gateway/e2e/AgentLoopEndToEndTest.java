@@ -14,6 +14,7 @@ import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.gateway.testing.TestUpstream;
 import io.streamgate.gateway.testing.TestUpstream.Reply;
 import io.streamgate.llm.Fixtures;
+import io.streamgate.llm.anthropic.AnthropicStreams;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,6 +112,42 @@ class AgentLoopEndToEndTest {
         assertTrue(first.contains("\"cache_control\""), "prompt caching marks the tool definitions: " + first);
         String second = upstream.requests().get(1).body();
         assertTrue(second.contains("\"tool_use_id\""), second);
+    }
+
+    /**
+     * With extended thinking on, Anthropic answers 400 to a tool loop's next request whose assistant turn does not
+     * start with the signed thinking block, unchanged. The scripted upstream holds the gateway to exactly that.
+     */
+    @Test
+    void anthropicThinkingThatLedToAToolCallGoesBackSignedWithIt() throws Exception {
+        String signedBlock = "{\"role\":\"assistant\",\"content\":["
+                + "{\"type\":\"thinking\",\"thinking\":\"" + AnthropicStreams.THINKING + "\","
+                + "\"signature\":\"" + AnthropicStreams.SIGNATURE + "\"},"
+                + "{\"type\":\"redacted_thinking\",\"data\":\"" + AnthropicStreams.REDACTED_DATA + "\"},"
+                + "{\"type\":\"text\",\"text\":\"Let me check.\"},"
+                + "{\"type\":\"tool_use\",\"id\":\"toolu_t1\",\"name\":\"current_time\",\"input\":{}}]}";
+        upstream.script(r -> !r.body().contains("\"tool_result\"")
+                ? new Reply.Sse(AnthropicStreams.bytes(AnthropicStreams.THINKING_THEN_TOOL_USE), false)
+                : r.body().contains(signedBlock)
+                        ? new Reply.Sse(Fixtures.bytes("anthropic-messages-text.sse"), false)
+                        : new Reply.Status(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                                + "\"message\":\"messages.1.content.0.type: Expected `thinking` or `redacted_thinking`\"}}",
+                                "Content-Type", "application/json"));
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(upstream.baseUrl(),
+                "STREAMGATE_UPSTREAM_KIND", "anthropic", "STREAMGATE_MODEL", "claude-sonnet-4-20250514",
+                "STREAMGATE_ANTHROPIC_THINKING_BUDGET", "1024");
+                RawHttpClient client = gateway.stream("think", "{\"message\":\"What time is it?\",\"tools\":[\"current_time\"]}")) {
+            List<SseParser.Event> events = client.readAllEvents();
+            StreamingEndToEndTest.assertContract(events);
+            assertEquals(List.of("The user wants the time; ", "I will ask the clock."),
+                    of(events, "thinking").stream().map(d -> Json.string(d, "content")).toList(),
+                    "the client gets the thinking as it streams, and only once");
+            assertEquals(Boolean.FALSE, Json.bool(of(events, "tool_result").getFirst(), "is_error"));
+            assertEquals("complete_state", Json.string(events.getLast().data(), "type"), types(events).toString());
+            assertEquals("Let me check.Hello there!", Json.string(events.getLast().data(), "final_message"));
+        }
+        assertEquals(2, upstream.requests().size());
+        assertTrue(upstream.requests().get(1).body().contains(signedBlock), upstream.requests().get(1).body());
     }
 
     @Test

@@ -28,7 +28,9 @@ import java.util.Map;
  *
  * <p>Text and thinking go out as they arrive. A {@code tool_use} block's input arrives as {@code partial_json}
  * pieces that are not JSON on their own, so they are joined per block index and the call goes out whole at
- * {@code content_block_stop}. Usage is spread over {@code message_start} (input and cache counts) and
+ * {@code content_block_stop}. A {@code thinking} block is also kept whole with its signature (and a
+ * {@code redacted_thinking} block's data), and goes out as one {@link UpstreamEvent.SignedThinking} at its stop, for
+ * the gateway to send back with the tool calls that follow. Usage is spread over {@code message_start} (input and cache counts) and
  * {@code message_delta} (output so far, cumulative); the last value of each wins. Stateful, so one per call, used
  * by one thread.
  */
@@ -38,6 +40,7 @@ final class AnthropicEventParser implements StreamParser {
 
     private final TokenSink out;
     private final Map<Integer, ToolUse> toolUses = new HashMap<>();
+    private final Map<Integer, Thinking> thinkingBlocks = new HashMap<>();
     private long inputTokens = Usage.UNKNOWN;
     private long outputTokens = Usage.UNKNOWN;
     private long cacheCreationInputTokens = Usage.UNKNOWN;
@@ -53,8 +56,11 @@ final class AnthropicEventParser implements StreamParser {
     private String blockName;
     private String blockText;
     private String blockInput;
+    private String blockSignature;
+    private String blockData;
     private String deltaType;
     private String deltaText;
+    private String deltaSignature;
     private String deltaStopReason;
     private ProviderError error;
 
@@ -77,6 +83,23 @@ final class AnthropicEventParser implements StreamParser {
                 arguments = startInput != null ? startInput : "{}";
             }
             return new UpstreamEvent.ToolCall(id, name, arguments);
+        }
+    }
+
+    /** A {@code thinking} block whose text and signature are still arriving. */
+    private static final class Thinking {
+        final StringBuilder text = new StringBuilder();
+        final StringBuilder signature = new StringBuilder();
+
+        Thinking(String startText, String startSignature) {
+            append(text, startText);
+            append(signature, startSignature);
+        }
+
+        static void append(StringBuilder to, String piece) {
+            if (piece != null) {
+                to.append(piece);
+            }
         }
     }
 
@@ -174,8 +197,13 @@ final class AnthropicEventParser implements StreamParser {
             }
             // The start block's text is "" in practice; should it ever carry some, it is part of the answer.
             case "text" -> publishIfAny(blockText, false);
-            case "thinking" -> publishIfAny(blockText, true);
-            default -> true; // redacted_thinking, server tool blocks: nothing for the client
+            case "thinking" -> {
+                thinkingBlocks.put(index, new Thinking(blockText, blockSignature));
+                yield publishIfAny(blockText, true);
+            }
+            // Nothing for the client, but the provider wants it back with the tool calls that follow.
+            case "redacted_thinking" -> blockData == null || out.publish(UpstreamEvent.SignedThinking.redacted(blockData));
+            default -> true; // server tool blocks: nothing for the client
         };
     }
 
@@ -185,7 +213,20 @@ final class AnthropicEventParser implements StreamParser {
         }
         return switch (deltaType) {
             case "text_delta" -> publishIfAny(deltaText, false);
-            case "thinking_delta" -> publishIfAny(deltaText, true);
+            case "thinking_delta" -> {
+                Thinking thinking = thinkingBlocks.get(index);
+                if (thinking != null) {
+                    Thinking.append(thinking.text, deltaText);
+                }
+                yield publishIfAny(deltaText, true);
+            }
+            case "signature_delta" -> {
+                Thinking thinking = thinkingBlocks.get(index);
+                if (thinking != null) {
+                    Thinking.append(thinking.signature, deltaSignature);
+                }
+                yield true;
+            }
             case "input_json_delta" -> {
                 ToolUse toolUse = toolUses.get(index);
                 if (toolUse != null && deltaText != null) {
@@ -193,11 +234,15 @@ final class AnthropicEventParser implements StreamParser {
                 }
                 yield true;
             }
-            default -> true; // signature_delta, citations_delta
+            default -> true; // citations_delta
         };
     }
 
     private boolean onBlockStop() {
+        Thinking thinking = thinkingBlocks.remove(index);
+        if (thinking != null && !thinking.signature.isEmpty()) { // unsigned thinking cannot be sent back anyway
+            return out.publish(UpstreamEvent.SignedThinking.of(thinking.text.toString(), thinking.signature.toString()));
+        }
         ToolUse toolUse = toolUses.remove(index);
         return toolUse == null || out.publish(toolUse.toCall());
     }
@@ -217,8 +262,11 @@ final class AnthropicEventParser implements StreamParser {
         blockName = null;
         blockText = null;
         blockInput = null;
+        blockSignature = null;
+        blockData = null;
         deltaType = null;
         deltaText = null;
+        deltaSignature = null;
         deltaStopReason = null;
         error = null;
     }
@@ -265,6 +313,8 @@ final class AnthropicEventParser implements StreamParser {
                 case "name" -> blockName = stringOrNull(p, token);
                 case "text", "thinking" -> blockText = stringOrNull(p, token);
                 case "input" -> blockInput = nonEmptyObjectText(p, token);
+                case "signature" -> blockSignature = stringOrNull(p, token);
+                case "data" -> blockData = stringOrNull(p, token);
                 default -> p.skipChildren();
             }
         });
@@ -285,8 +335,9 @@ final class AnthropicEventParser implements StreamParser {
             switch (field) {
                 case "type" -> deltaType = stringOrNull(p, token);
                 case "text", "thinking", "partial_json" -> deltaText = stringOrNull(p, token);
+                case "signature" -> deltaSignature = stringOrNull(p, token);
                 case "stop_reason" -> deltaStopReason = stringOrNull(p, token);
-                default -> p.skipChildren(); // signature, stop_sequence, citation
+                default -> p.skipChildren(); // stop_sequence, citation
             }
         });
     }

@@ -5,6 +5,7 @@ import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.Json;
 import io.streamgate.llm.ToolSpec;
+import io.streamgate.llm.UpstreamEvent.SignedThinking;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -121,8 +122,10 @@ final class AnthropicRequestWriter {
     }
 
     /**
-     * Text (when there is any) and then the calls. A turn with neither is left out: Anthropic rejects empty content,
-     * and leaving it out only joins the user turns around it, which the API accepts.
+     * The signed thinking blocks, unchanged and first (with extended thinking on, Anthropic rejects a tool loop's
+     * assistant turn that does not start with them), then text (when there is any), then the calls. A turn with no
+     * text and no calls is left out: Anthropic rejects empty content, and leaving it out only joins the user turns
+     * around it, which the API accepts.
      */
     private static void writeAssistant(JsonGenerator g, ChatMessage message) throws IOException {
         if (message.content().isEmpty() && !message.hasToolCalls()) {
@@ -131,6 +134,9 @@ final class AnthropicRequestWriter {
         g.writeStartObject();
         g.writeStringField("role", "assistant");
         g.writeArrayFieldStart("content");
+        for (SignedThinking block : message.thinking()) {
+            writeThinking(g, block);
+        }
         if (!message.content().isEmpty()) {
             g.writeStartObject();
             g.writeStringField("type", "text");
@@ -147,6 +153,19 @@ final class AnthropicRequestWriter {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writeThinking(JsonGenerator g, SignedThinking block) throws IOException {
+        g.writeStartObject();
+        if (block.isRedacted()) {
+            g.writeStringField("type", "redacted_thinking");
+            g.writeStringField("data", block.redactedData());
+        } else {
+            g.writeStringField("type", "thinking");
+            g.writeStringField("thinking", block.thinking());
+            g.writeStringField("signature", block.signature());
+        }
         g.writeEndObject();
     }
 

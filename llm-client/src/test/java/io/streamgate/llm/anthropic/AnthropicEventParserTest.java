@@ -11,6 +11,7 @@ import io.streamgate.llm.RecordingSink;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent.Completed;
 import io.streamgate.llm.UpstreamEvent.TextDelta;
+import io.streamgate.llm.UpstreamEvent.ThinkingDelta;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
 import io.streamgate.llm.Usage;
 import java.io.IOException;
@@ -77,6 +78,15 @@ class AnthropicEventParserTest {
                 "{\"type\":\"content_block_stop\",\"index\":0}");
 
         assertEquals(List.of(new ToolCall("toolu_1", "now", "{}")), sink.events());
+    }
+
+    @Test
+    void unsignedThinkingStreamsToTheClientButIsNotKeptForTheProvider() throws IOException {
+        feed("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hm\"}}",
+                "{\"type\":\"content_block_stop\",\"index\":0}");
+
+        assertEquals(List.of(new ThinkingDelta("hm")), sink.events());
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.streamgate.llm.RecordingSink;
 import io.streamgate.llm.ToolSpec;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent.Completed;
+import io.streamgate.llm.UpstreamEvent.SignedThinking;
 import io.streamgate.llm.UpstreamEvent.TextDelta;
 import io.streamgate.llm.UpstreamEvent.ThinkingDelta;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
@@ -105,6 +106,32 @@ class AnthropicProviderTest {
                 recorded.getBody().utf8());
     }
 
+    /**
+     * With extended thinking on, the Messages API rejects a tool loop's next request unless the assistant turn starts
+     * with the thinking blocks that led to its tool calls, each byte for byte as signed.
+     */
+    @Test
+    void anAssistantTurnSendsItsSignedThinkingBackFirstAndUnchanged() throws Exception {
+        upstream.server().enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
+        ChatRequest request = new ChatRequest(null, List.of(
+                ChatMessage.user("time?"),
+                ChatMessage.assistant("", List.of(new ToolCall("toolu_1", "get_time", "{}")), List.of(
+                        SignedThinking.of("I need the \"clock\".\n", "EqQBsig=="),
+                        SignedThinking.redacted("EmwKdata"))),
+                ChatMessage.toolResult("toolu_1", "get_time", "\"12:00\"")),
+                null, null, List.of());
+
+        upstream.streamToEnd(provider("k", AnthropicOptions.defaults().withPromptCaching(false)
+                .withThinkingBudgetTokens(1024)), request);
+
+        String body = upstream.server().takeRequest().getBody().utf8();
+        assertTrue(body.contains("{\"role\":\"assistant\",\"content\":["
+                        + "{\"type\":\"thinking\",\"thinking\":\"I need the \\\"clock\\\".\\n\",\"signature\":\"EqQBsig==\"},"
+                        + "{\"type\":\"redacted_thinking\",\"data\":\"EmwKdata\"},"
+                        + "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_time\",\"input\":{}}]}"),
+                body);
+    }
+
     @Test
     void withoutKeyCachingOrSystemTheRequestIsMinimalAndThinkingIsAskedFor() throws Exception {
         upstream.server().enqueue(sse(fixture(AnthropicFixtureReplayTest.TEXT_FIXTURE)));
@@ -125,54 +152,18 @@ class AnthropicProviderTest {
     }
 
     @Test
-    void thinkingStreamGivesThinkingThenTextAndIgnoresTheSignature() throws Exception {
-        upstream.server().enqueue(sse("""
-                event: message_start
-                data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"usage":{"input_tokens":20,"cache_creation_input_tokens":5,"cache_read_input_tokens":100,"output_tokens":1}}}
-
-                event: content_block_start
-                data: {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}
-
-                event: content_block_delta
-                data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Two plus two "}}
-
-                event: content_block_delta
-                data: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"is four."}}
-
-                event: content_block_delta
-                data: {"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}}
-
-                event: content_block_stop
-                data: {"type":"content_block_stop","index":0}
-
-                event: content_block_start
-                data: {"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"EmwKAhgBEgy3va3p"}}
-
-                event: content_block_stop
-                data: {"type":"content_block_stop","index":1}
-
-                event: content_block_start
-                data: {"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}}
-
-                event: content_block_delta
-                data: {"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"4"}}
-
-                event: content_block_stop
-                data: {"type":"content_block_stop","index":2}
-
-                event: message_delta
-                data: {"type":"message_delta","delta":{"stop_reason":"max_tokens","stop_sequence":null},"usage":{"output_tokens":30}}
-
-                event: message_stop
-                data: {"type":"message_stop"}
-
-                """));
+    void thinkingStreamGivesThinkingAsItArrivesAndEachSignedBlockWholeForTheProvider() throws Exception {
+        upstream.server().enqueue(sse(AnthropicStreams.THINKING_THEN_TOOL_USE));
 
         RecordingSink sink = upstream.streamToEnd(provider("k", AnthropicOptions.defaults().withThinkingBudgetTokens(2000)), HELLO);
 
         assertEquals(
-                List.of(new ThinkingDelta("Two plus two "), new ThinkingDelta("is four."), new TextDelta("4"),
-                        new Completed("length", new Usage(20, 30, 5, 100))),
+                List.of(new ThinkingDelta("The user wants the time; "), new ThinkingDelta("I will ask the clock."),
+                        SignedThinking.of(AnthropicStreams.THINKING, AnthropicStreams.SIGNATURE),
+                        SignedThinking.redacted(AnthropicStreams.REDACTED_DATA),
+                        new TextDelta("Let me check."),
+                        new ToolCall("toolu_t1", "current_time", "{}"),
+                        new Completed("tool_calls", new Usage(30, 40, 5, 100))),
                 sink.events());
     }
 
