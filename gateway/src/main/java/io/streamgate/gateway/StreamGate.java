@@ -75,7 +75,8 @@ public final class StreamGate implements AutoCloseable {
                 : null;
         http = UpstreamClients.create(UpstreamClients.Settings.defaults()
                 .withConnectTimeout(config.upstreamConnectTimeout())
-                .withReadTimeout(config.upstreamReadTimeout()));
+                .withReadTimeout(config.upstreamReadTimeout())
+                .withHttp2(config.provider().http2()));
         LlmProvider provider = Upstreams.create(config, http,
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl());
 

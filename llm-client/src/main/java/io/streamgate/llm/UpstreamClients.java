@@ -3,6 +3,7 @@ package io.streamgate.llm;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -22,6 +24,11 @@ import okhttp3.RequestBody;
  * would replay a prompt the gateway may already have billed. Streams also park their thread while the client is
  * slow (backpressure), so the dispatcher runs on virtual threads: a parked stream costs a few hundred bytes, not a
  * platform thread.
+ *
+ * <p>Only HTTP/1.1 is offered to providers unless {@link Settings#http2()} is set, so that each stream has its own
+ * connection and a slow client's backpressure reaches the provider through TCP. Over HTTP/2, OkHttp keeps reading a
+ * stream its consumer has stopped draining into a per-stream buffer of up to its fixed 16 MiB flow-control window,
+ * and the streams sharing a connection also share its window.
  */
 public final class UpstreamClients {
 
@@ -34,6 +41,8 @@ public final class UpstreamClients {
      * @param maxRequestsPerHost concurrent calls to one host; a provider is usually one host, so this is the real cap
      * @param maxIdleConnections idle keep-alive connections kept for reuse
      * @param keepAlive how long an idle connection is kept
+     * @param http2 offer HTTP/2 as well (TLS providers then multiplex streams over fewer connections, but a stalled
+     *     stream is buffered by OkHttp up to 16 MiB instead of pushing back on the provider)
      */
     public record Settings(
             Duration connectTimeout,
@@ -41,7 +50,8 @@ public final class UpstreamClients {
             int maxRequests,
             int maxRequestsPerHost,
             int maxIdleConnections,
-            Duration keepAlive) {
+            Duration keepAlive,
+            boolean http2) {
 
         public static final int DEFAULT_MAX_REQUESTS = 1 << 16;
 
@@ -54,7 +64,7 @@ public final class UpstreamClients {
             }
         }
 
-        /** 5 s connect, 60 s idle read, 65 536 concurrent streams, 1 024 idle connections kept 5 min. */
+        /** 5 s connect, 60 s idle read, 65 536 concurrent streams, 1 024 idle connections kept 5 min, HTTP/1.1. */
         public static Settings defaults() {
             return new Settings(
                     Duration.ofSeconds(5),
@@ -62,19 +72,28 @@ public final class UpstreamClients {
                     DEFAULT_MAX_REQUESTS,
                     DEFAULT_MAX_REQUESTS,
                     1024,
-                    Duration.ofMinutes(5));
+                    Duration.ofMinutes(5),
+                    false);
         }
 
         public Settings withReadTimeout(Duration readTimeout) {
-            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive);
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
+                    http2);
         }
 
         public Settings withConnectTimeout(Duration connectTimeout) {
-            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive);
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
+                    http2);
+        }
+
+        public Settings withHttp2(boolean http2) {
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
+                    http2);
         }
 
         public Settings withMaxRequests(int maxRequests, int maxRequestsPerHost) {
-            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive);
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
+                    http2);
         }
     }
 
@@ -96,6 +115,7 @@ public final class UpstreamClients {
         dispatcher.setMaxRequestsPerHost(settings.maxRequestsPerHost());
         return new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
+                .protocols(settings.http2() ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1))
                 .connectionPool(new ConnectionPool(
                         settings.maxIdleConnections(), settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS))
                 .connectTimeout(settings.connectTimeout())

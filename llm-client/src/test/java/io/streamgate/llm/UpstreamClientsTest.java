@@ -8,13 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class UpstreamClientsTest {
 
@@ -28,6 +37,7 @@ class UpstreamClientsTest {
             assertEquals(60_000, client.readTimeoutMillis());
             assertEquals(0, client.callTimeoutMillis());
             assertFalse(client.retryOnConnectionFailure());
+            assertEquals(List.of(Protocol.HTTP_1_1), client.protocols());
             assertTrue(client.interceptors().contains(SseEofGuard.INSTANCE));
             CompletableFuture<Boolean> virtual = new CompletableFuture<>();
             client.dispatcher().executorService().execute(() -> virtual.complete(Thread.currentThread().isVirtual()));
@@ -51,6 +61,35 @@ class UpstreamClientsTest {
         assertEquals(100, client.dispatcher().getMaxRequests());
         assertEquals(10, client.dispatcher().getMaxRequestsPerHost());
         assertThrows(IllegalArgumentException.class, () -> UpstreamClients.Settings.defaults().withMaxRequests(0, 1));
+    }
+
+    /**
+     * A TLS provider that offers HTTP/2 still gets HTTP/1.1 by default: one connection per stream, so a stalled
+     * client's backpressure reaches the provider through TCP instead of filling OkHttp's 16 MiB stream window.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, HTTP_1_1", "true, HTTP_2"})
+    void http2IsOfferedToTlsProvidersOnlyWhenAskedFor(boolean http2, Protocol expected) throws Exception {
+        HeldCertificate localhost = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
+        HandshakeCertificates serverCerts = new HandshakeCertificates.Builder().heldCertificate(localhost).build();
+        HandshakeCertificates clientCerts = new HandshakeCertificates.Builder()
+                .addTrustedCertificate(localhost.certificate()).build();
+        OkHttpClient client = UpstreamClients.create(UpstreamClients.Settings.defaults().withHttp2(http2)).newBuilder()
+                .sslSocketFactory(clientCerts.sslSocketFactory(), clientCerts.trustManager())
+                .build();
+        try (MockWebServer server = new MockWebServer()) {
+            server.useHttps(serverCerts.sslSocketFactory());
+            server.setProtocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1));
+            server.enqueue(new MockResponse.Builder().body("ok").build());
+            server.start();
+
+            try (Response response = client.newCall(new Request.Builder().url(server.url("/")).build()).execute()) {
+                assertEquals(expected, response.protocol());
+            }
+        } finally {
+            client.dispatcher().executorService().shutdown();
+            client.connectionPool().evictAll();
+        }
     }
 
     @Test

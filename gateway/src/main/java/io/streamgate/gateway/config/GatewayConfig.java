@@ -74,6 +74,7 @@ public record GatewayConfig(
      * @param anthropicMaxTokens Anthropic's required {@code max_tokens} when a request sets none
      * @param anthropicPromptCaching {@code cache_control} on the system prompt and tool definitions
      * @param anthropicThinkingBudget extended-thinking budget in tokens; 0 is off
+     * @param http2 offer providers HTTP/2 as well as HTTP/1.1 (see {@code UpstreamClients.Settings#http2})
      */
     public record ProviderSettings(
             String kind,
@@ -82,7 +83,8 @@ public record GatewayConfig(
             Duration breakerOpen,
             int anthropicMaxTokens,
             boolean anthropicPromptCaching,
-            int anthropicThinkingBudget) {}
+            int anthropicThinkingBudget,
+            boolean http2) {}
 
     /**
      * @param dataDir where the embedded conversation store lives
@@ -161,7 +163,8 @@ public record GatewayConfig(
                         s.millis("STREAMGATE_UPSTREAM_BREAKER_OPEN_MS", 30_000, 1, 3_600_000),
                         s.integer("STREAMGATE_ANTHROPIC_MAX_TOKENS", 4096, 1, 1_000_000),
                         s.bool("STREAMGATE_ANTHROPIC_PROMPT_CACHING", true),
-                        s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000)),
+                        s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000),
+                        s.bool("STREAMGATE_UPSTREAM_HTTP2", false)),
                 new ConversationSettings(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
                         s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000),
