@@ -86,20 +86,54 @@ final class AnthropicEventParser implements StreamParser {
         }
     }
 
+    /**
+     * The most of one thinking block kept for the provider, in chars: far above any thinking budget, but a bound on
+     * what a provider that never ends a block can make the gateway hold.
+     */
+    static final int MAX_KEPT_THINKING_CHARS = 1 << 20;
+
     /** A {@code thinking} block whose text and signature are still arriving. */
     private static final class Thinking {
-        final StringBuilder text = new StringBuilder();
-        final StringBuilder signature = new StringBuilder();
+        private final StringBuilder text = new StringBuilder();
+        private final StringBuilder signature = new StringBuilder();
+        private boolean overflowed;
 
         Thinking(String startText, String startSignature) {
             append(text, startText);
             append(signature, startSignature);
         }
 
-        static void append(StringBuilder to, String piece) {
-            if (piece != null) {
-                to.append(piece);
+        void appendText(String piece) {
+            append(text, piece);
+        }
+
+        void appendSignature(String piece) {
+            append(signature, piece);
+        }
+
+        /**
+         * The whole signed block, or {@code null} when it cannot be sent back: unsigned, or too long to keep (the
+         * provider then rejects the tool loop's next step, which ends the stream with a clear error).
+         */
+        UpstreamEvent.SignedThinking signedBlock() {
+            return overflowed || signature.isEmpty()
+                    ? null
+                    : UpstreamEvent.SignedThinking.of(text.toString(), signature.toString());
+        }
+
+        private void append(StringBuilder to, String piece) {
+            if (piece == null || overflowed) {
+                return;
             }
+            if (text.length() + signature.length() + piece.length() > MAX_KEPT_THINKING_CHARS) {
+                overflowed = true;
+                text.setLength(0);
+                text.trimToSize();
+                signature.setLength(0);
+                signature.trimToSize();
+                return;
+            }
+            to.append(piece);
         }
     }
 
@@ -216,14 +250,14 @@ final class AnthropicEventParser implements StreamParser {
             case "thinking_delta" -> {
                 Thinking thinking = thinkingBlocks.get(index);
                 if (thinking != null) {
-                    Thinking.append(thinking.text, deltaText);
+                    thinking.appendText(deltaText);
                 }
                 yield publishIfAny(deltaText, true);
             }
             case "signature_delta" -> {
                 Thinking thinking = thinkingBlocks.get(index);
                 if (thinking != null) {
-                    Thinking.append(thinking.signature, deltaSignature);
+                    thinking.appendSignature(deltaSignature);
                 }
                 yield true;
             }
@@ -240,8 +274,9 @@ final class AnthropicEventParser implements StreamParser {
 
     private boolean onBlockStop() {
         Thinking thinking = thinkingBlocks.remove(index);
-        if (thinking != null && !thinking.signature.isEmpty()) { // unsigned thinking cannot be sent back anyway
-            return out.publish(UpstreamEvent.SignedThinking.of(thinking.text.toString(), thinking.signature.toString()));
+        if (thinking != null) {
+            UpstreamEvent.SignedThinking block = thinking.signedBlock();
+            return block == null || out.publish(block);
         }
         ToolUse toolUse = toolUses.remove(index);
         return toolUse == null || out.publish(toolUse.toCall());

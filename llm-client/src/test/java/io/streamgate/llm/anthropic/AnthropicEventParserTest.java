@@ -90,6 +90,19 @@ class AnthropicEventParserTest {
     }
 
     @Test
+    void aThinkingBlockTooLongToKeepStreamsToTheClientButIsNotKeptForTheProvider() throws IOException {
+        String piece = "x".repeat(AnthropicEventParser.MAX_KEPT_THINKING_CHARS / 2);
+        String delta = "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\""
+                + piece + "\"}}";
+        feed("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}",
+                delta, delta, delta,
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"sig\"}}",
+                "{\"type\":\"content_block_stop\",\"index\":0}");
+
+        assertEquals(List.of(new ThinkingDelta(piece), new ThinkingDelta(piece), new ThinkingDelta(piece)), sink.events());
+    }
+
+    @Test
     void pingsUnknownEventsAndUnknownDeltasPublishNothing() throws IOException {
         feed("{\"type\": \"ping\"}",
                 "{\"type\":\"some_future_event\",\"payload\":[1,2,{\"x\":null}]}",
