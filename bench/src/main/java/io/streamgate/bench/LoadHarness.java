@@ -212,11 +212,20 @@ public final class LoadHarness {
         log("hold direct: " + directPass.ok() + " ok, " + directPass.errorCount() + " errors " + directPass.errors());
 
         Target target = Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS);
-        holdAndRelease(client, target, Math.min(HOLD_WARMUP_STREAMS, options.streams()));
+        // Warm-up rounds at full scale: the JIT compiles the per-stream paths only after thousands of streams, and
+        // the code cache and compiler memory it then takes is paid once per process, not per stream.
+        for (int round = 0; round < options.warmupRounds(); round++) {
+            holdAndRelease(client, target, options.streams());
+            log("gateway: hold warm-up round " + (round + 1) + " of " + options.warmupRounds());
+        }
         settle();
         long pid = gateway.pids().isEmpty() ? -1 : gateway.pids().getFirst();
-        long rssIdle = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
+        // The full GC first: an idle RSS that still held the warm-up's garbage would hide growth the streams cause,
+        // since that GC gives the garbage's pages back before they open. (It gives back free heap regions too, which
+        // the young generation may touch again as the streams open; that counts as their growth.)
         long heapIdle = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
+        settle();
+        long rssIdle = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
 
         ProcessSnapshot before = ProcessSnapshot.take(gateway, sim);
         MetricsScrape metricsBefore = MetricsScrape.of(gateway.metricsUrl());
@@ -238,8 +247,8 @@ public final class LoadHarness {
                     before.machineCpuSince());
             settle();
             settle();
-            long rssAfter = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
             long heapAfter = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
+            long rssAfter = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
             HoldResult hold = new HoldResult(options.streams(), open, rssIdle, rssOpen, rssAfter, heapIdle, heapOpen,
                     heapAfter, fds, openSeconds);
             return report(List.of(directPass, pass), Optional.of(hold));

@@ -3,12 +3,13 @@ package io.streamgate.bench.report;
 /**
  * Memory of the gateway while a hold pass keeps {@code open} streams open at once.
  *
- * <p>Per-stream figures divide the growth over the idle state (measured after a warm-up, so class loading, JIT
- * and pool arenas are already paid) by the number of streams actually open.
+ * <p>Per-stream figures divide the growth over the idle state by the number of streams actually open. Idle is
+ * measured after warm-up rounds at the same scale (so the code compiled for the per-stream paths is already paid)
+ * and a full GC (so no garbage from the warm-up sits in the baseline's RSS).
  *
- * @param rssIdleKb gateway RSS after warm-up, with nothing open
+ * @param rssIdleKb gateway RSS after warm-up and a full GC, with nothing open
  * @param rssOpenKb gateway RSS with all streams open
- * @param rssAfterCloseKb gateway RSS a few seconds after they were all closed
+ * @param rssAfterCloseKb gateway RSS after they were all closed and a full GC
  * @param heapIdleKb live heap after a full GC ({@code jcmd GC.run; GC.heap_info}), idle; -1 if unavailable
  * @param heapOpenKb the same with all streams open
  * @param heapAfterCloseKb the same after closing: should come back to about {@code heapIdleKb}
