@@ -30,9 +30,9 @@ import java.util.Map;
  * pieces that are not JSON on their own, so they are joined per block index and the call goes out whole at
  * {@code content_block_stop}. A {@code thinking} block is also kept whole with its signature (and a
  * {@code redacted_thinking} block's data), and goes out as one {@link UpstreamEvent.SignedThinking} at its stop, for
- * the gateway to send back with the tool calls that follow. Usage is spread over {@code message_start} (input and cache counts) and
- * {@code message_delta} (output so far, cumulative); the last value of each wins. Stateful, so one per call, used
- * by one thread.
+ * the gateway to send back with the tool calls that follow. Usage is spread over {@code message_start} (input and
+ * cache counts) and {@code message_delta} (output so far, cumulative); the last value of each wins. Stateful, so one
+ * per call, used by one thread.
  */
 final class AnthropicEventParser implements StreamParser {
 
