@@ -64,6 +64,7 @@ public final class StreamGate implements AutoCloseable {
     private final StreamRegistry streams;
     private final Transport transport;
     private final String bindAddress;
+    private final String metricsBindAddress;
     private final boolean authenticates;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
@@ -110,6 +111,7 @@ public final class StreamGate implements AutoCloseable {
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
+        metricsBindAddress = config.metricsBindAddress() != null ? config.metricsBindAddress() : bindAddress;
         transport = Transport.named(config.transport());
         ioGroup = transport.newGroup(config.ioThreads(), "streamgate-io");
         ServerBootstrap template = new ServerBootstrap()
@@ -125,12 +127,13 @@ public final class StreamGate implements AutoCloseable {
         listeners = Listeners.bind(template, transport, ioGroup, bindAddress, config.port());
         try {
             metricsServer = HTTPServer.builder()
-                    .hostname(bindAddress)
+                    .hostname(metricsBindAddress)
                     .port(config.metricsPort())
                     .registry(metrics.registry())
                     .buildAndStart();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the metrics port " + config.metricsPort(), e);
+            throw new UncheckedIOException("cannot open the metrics port " + metricsBindAddress + ":"
+                    + config.metricsPort() + " (STREAMGATE_METRICS_BIND_ADDRESS, STREAMGATE_METRICS_PORT)", e);
         }
     }
 
@@ -141,10 +144,10 @@ public final class StreamGate implements AutoCloseable {
             StreamGate gate = new StreamGate(config);
             if (!gate.authenticates) {
                 log.warn("no API keys are configured (STREAMGATE_API_KEYS): authentication is off, so the gateway "
-                        + "listens on loopback only");
+                        + "listens on loopback only and answers only requests whose Host names loopback");
             }
-            log.info("streamgate listening on http://{}:{} ({}), metrics on :{}, upstream {}",
-                    gate.bindAddress, gate.port(), gate.transport, gate.metricsPort(),
+            log.info("streamgate listening on http://{}:{} ({}), metrics on {}:{}, upstream {}",
+                    gate.bindAddress, gate.port(), gate.transport, gate.metricsBindAddress, gate.metricsPort(),
                     gate.simulator != null ? "SIMULATED (built-in simulator, answers are synthetic)" : "configured");
             return gate;
         } catch (InterruptedException e) {

@@ -21,6 +21,11 @@ import java.util.Optional;
  */
 public final class ApiKeys {
 
+    /** The tenant of every request when no keys are configured (the gateway then listens on loopback only). */
+    public static final String ANONYMOUS = "-";
+
+    private static final String BEARER = "Bearer ";
+
     private record Entry(String tenant, byte[] hash) {}
 
     private final List<Entry> entries;
@@ -105,6 +110,14 @@ public final class ApiKeys {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /** The tenant whose key an {@code Authorization} header value ({@code Bearer <key>}) carries; {@code null} is none. */
+    public Optional<String> tenantOfBearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.empty();
+        }
+        return tenantOf(authorization.substring(BEARER.length()).strip());
     }
 
     static byte[] sha256(String key) {

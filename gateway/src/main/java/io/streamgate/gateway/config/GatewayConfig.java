@@ -21,6 +21,7 @@ public record GatewayConfig(
         String bindAddress,
         int port,
         int metricsPort,
+        String metricsBindAddress,
         String upstreamUrl,
         String upstreamApiKey,
         String model,
@@ -46,7 +47,7 @@ public record GatewayConfig(
         String apiKeys,
         int tenantMaxStreams,
         int tenantRequestsPerMinute,
-        Duration headerTimeout,
+        Duration requestTimeout,
         Duration idleTimeout,
         Duration upstreamFirstTokenTimeout,
         Duration upstreamIdleTimeout,
@@ -126,6 +127,7 @@ public record GatewayConfig(
                 s.string("STREAMGATE_BIND_ADDRESS", "0.0.0.0"),
                 s.integer("STREAMGATE_PORT", 8080, 0, 65535),
                 s.integer("STREAMGATE_METRICS_PORT", 9464, 0, 65535),
+                s.string("STREAMGATE_METRICS_BIND_ADDRESS", null), // null: the client port's address
                 s.string("STREAMGATE_UPSTREAM_URL", null),
                 s.string("STREAMGATE_UPSTREAM_API_KEY", null),
                 s.string("STREAMGATE_MODEL", null),
@@ -151,7 +153,8 @@ public record GatewayConfig(
                 s.string("STREAMGATE_API_KEYS", null),
                 s.integer("STREAMGATE_TENANT_MAX_STREAMS", 64, 1, 1_000_000),
                 s.integer("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", 600, 1, 100_000_000),
-                s.millis("STREAMGATE_HEADER_TIMEOUT_MS", 10_000, 1, 600_000),
+                // STREAMGATE_HEADER_TIMEOUT_MS is the setting's old name; the new one wins when both are set.
+                s.millis(s.firstSet("STREAMGATE_REQUEST_TIMEOUT_MS", "STREAMGATE_HEADER_TIMEOUT_MS"), 10_000, 1, 600_000),
                 s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
                 s.millis("STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", 60_000, 1, 3_600_000),
                 s.millis("STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
@@ -210,6 +213,16 @@ public record GatewayConfig(
 
     /** Typed, range-checked reads, so a bad value fails at start with the variable's name. */
     private record Settings(Map<String, String> values) {
+
+        /** The first of {@code names} that is set, else the first: for a setting that has an older alias. */
+        String firstSet(String... names) {
+            for (String name : names) {
+                if (string(name, null) != null) {
+                    return name;
+                }
+            }
+            return names[0];
+        }
 
         String string(String name, String fallback) {
             String v = values.get(name);

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -15,9 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.streamgate.gateway.auth.AuthHandler;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.conversation.ConversationJson;
 import io.streamgate.gateway.stream.BadRequestException;
@@ -37,6 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of the pipeline: maps each complete request to what answers it.
+ *
+ * <p>It routes on the normal-form path and the tenant that {@link RequestAdmission} decided on the request's head,
+ * taken once per request; it never decodes the URI itself. A request that arrives without that decision was not
+ * admitted and is refused.
  *
  * <p>One instance per connection. While a stream is in flight on the connection this handler forwards the
  * channel's writability changes and its closing to that stream's {@link StreamBridge}. Whatever must read the
@@ -81,8 +81,15 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         long acceptedNanos = System.nanoTime();
-        if (!request.decoderResult().isSuccess()) {
-            rejectMalformed(ctx, request.decoderResult().cause());
+        AdmittedRequest admitted = AdmittedRequest.take(ctx.channel());
+        if (!request.decoderResult().isSuccess()) { // the body failed to decode (a bad chunk): the head was fine
+            sendAndClose(ctx, MalformedRequest.response(ctx.alloc(), request.decoderResult().cause()));
+            return;
+        }
+        if (admitted == null) {
+            log.error("a request reached the router without being admitted; closing the connection");
+            sendAndClose(ctx, JsonResponses.error(ctx.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal",
+                    "the request was not admitted"));
             return;
         }
         if (busy) {
@@ -91,11 +98,11 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
                     "a request is already being answered on this connection"));
             return;
         }
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path = admitted.target().path();
         HttpMethod method = request.method();
         Matcher m = CONVERSATION.matcher(path);
         if (m.matches()) {
-            routeConversation(ctx, request, m.group(1), m.group(2), acceptedNanos);
+            routeConversation(ctx, request, admitted, m.group(1), m.group(2), acceptedNanos);
             return;
         }
         switch (path) {
@@ -106,22 +113,23 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    private void routeConversation(
-            ChannelHandlerContext ctx, FullHttpRequest request, String id, String action, long acceptedNanos) {
+    private void routeConversation(ChannelHandlerContext ctx, FullHttpRequest request, AdmittedRequest admitted,
+            String id, String action, long acceptedNanos) {
         HttpMethod method = request.method();
+        String tenant = admitted.tenant();
         if (action == null) {
             if (isGetOrHead(method)) {
-                history(ctx, request, id);
+                history(ctx, request, tenant, id);
             } else {
                 send(ctx, request, methodNotAllowed(ctx, "GET, HEAD"));
             }
         } else if (HttpMethod.POST.equals(method)) {
-            startStream(ctx, request, id, action.equals("/stream") ? Delivery.SSE : Delivery.JSON_DOCUMENT,
-                    acceptedNanos);
+            startStream(ctx, request, tenant, id,
+                    action.equals("/stream") ? Delivery.SSE : Delivery.JSON_DOCUMENT, acceptedNanos);
         } else if (action.equals("/stream") && HttpMethod.GET.equals(method)) {
-            resume(ctx, request, id);
+            resume(ctx, request, admitted, id);
         } else if (action.equals("/stream") && HttpMethod.DELETE.equals(method)) {
-            stop(ctx, id);
+            stop(ctx, tenant, id);
         } else {
             send(ctx, request, methodNotAllowed(ctx,
                     action.equals("/stream") ? "POST, GET, DELETE, OPTIONS" : "POST, OPTIONS"));
@@ -133,10 +141,10 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
      * {@code last_event_id} query parameter, for clients that can't set headers), then follows it live if it is
      * still running. 204 when there is nothing to resume; 410 when the events after that id are no longer kept.
      */
-    private void resume(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
+    private void resume(ChannelHandlerContext ctx, FullHttpRequest request, AdmittedRequest admitted, String id) {
         long lastSeen;
         try {
-            lastSeen = lastEventId(request);
+            lastSeen = lastEventId(request, admitted.target());
         } catch (NumberFormatException e) {
             send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_request",
                     "Last-Event-ID must be an event id (a number)"));
@@ -147,7 +155,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             send(ctx, request, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
             return;
         }
-        if (!journal.tenant().equals(tenant(ctx))) {
+        if (!journal.tenant().equals(admitted.tenant())) {
             send(ctx, request, notFound(ctx, id));
             return;
         }
@@ -164,8 +172,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /** {@code DELETE .../stream}: stops the generation in flight; it ends with {@code finish_reason: cancelled}. */
-    private void stop(ChannelHandlerContext ctx, String id) {
-        var journal = directory.latest(id).filter(j -> j.tenant().equals(tenant(ctx))).orElse(null);
+    private void stop(ChannelHandlerContext ctx, String tenant, String id) {
+        var journal = directory.latest(id).filter(j -> j.tenant().equals(tenant)).orElse(null);
         if (journal == null) {
             ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
             return;
@@ -190,19 +198,19 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         });
     }
 
-    private static long lastEventId(FullHttpRequest request) {
+    private static long lastEventId(FullHttpRequest request, RequestPath target) {
         String id = request.headers().get("Last-Event-ID");
         if (id == null) {
-            var query = new QueryStringDecoder(request.uri()).parameters().get("last_event_id");
+            var query = new QueryStringDecoder(target.query(), false).parameters().get("last_event_id");
             id = query == null || query.isEmpty() ? null : query.getFirst();
         }
         return id == null || id.isBlank() ? -1 : Long.parseLong(id.strip());
     }
 
     /** {@code GET /api/v1/conversations/{id}}: the stored history; 404 when unknown or another tenant's. */
-    private void history(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
+    private void history(ChannelHandlerContext ctx, FullHttpRequest request, String tenant, String id) {
         boolean head = HttpMethod.HEAD.equals(request.method());
-        whenDone(ctx, conversations.find(id, tenant(ctx)), found -> {
+        whenDone(ctx, conversations.find(id, tenant), found -> {
             FullHttpResponse r = found.isPresent()
                     ? JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
                     : notFound(ctx, id);
@@ -213,8 +221,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         });
     }
 
-    private void startStream(
-            ChannelHandlerContext ctx, FullHttpRequest request, String id, Delivery delivery, long acceptedNanos) {
+    private void startStream(ChannelHandlerContext ctx, FullHttpRequest request, String tenant, String id,
+            Delivery delivery, long acceptedNanos) {
         CharSequence type = HttpUtil.getMimeType(request);
         if (type != null && !"application/json".contentEquals(type)) {
             send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -228,7 +236,6 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             send(ctx, request, badRequest(ctx, e));
             return;
         }
-        String tenant = tenant(ctx);
         if (!checkOwnership) {
             admit(ctx, id, tenant, parsed, delivery, acceptedNanos);
             return;
@@ -306,30 +313,6 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         // Mostly resets by clients that went away; the stream (if any) ends in channelInactive.
         log.debug("closing connection after {}", cause.toString());
         ctx.close();
-    }
-
-    private static String tenant(ChannelHandlerContext ctx) {
-        String tenant = ctx.channel().attr(AuthHandler.TENANT).get();
-        return tenant != null ? tenant : AuthHandler.ANONYMOUS;
-    }
-
-    private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
-        HttpResponseStatus status;
-        String code;
-        if (cause instanceof TooLongHttpHeaderException) {
-            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-            code = "headers_too_large";
-        } else if (cause instanceof TooLongHttpLineException) {
-            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
-            code = "uri_too_long";
-        } else if (cause instanceof TooLongFrameException) {
-            status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
-            code = "payload_too_large";
-        } else {
-            status = HttpResponseStatus.BAD_REQUEST;
-            code = "bad_request";
-        }
-        sendAndClose(ctx, JsonResponses.error(ctx.alloc(), status, code, "malformed HTTP request"));
     }
 
     private static FullHttpResponse notFound(ChannelHandlerContext ctx, String id) {

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.streamgate.gateway.auth.ApiKeys;
-import io.streamgate.gateway.auth.AuthHandler;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.stream.StreamDirectory;
@@ -25,11 +24,13 @@ import io.streamgate.gateway.stream.StreamRequestParser;
  *
  * <ol>
  *   <li>{@code http-codec}: strict HTTP/1.1 parsing with bounded request line and headers, chunked encoding out;
- *   <li>{@code timeouts}: header-read (slowloris) and idle keep-alive timeouts;
+ *   <li>{@code timeouts}: the whole-request deadline (head and body) and the idle keep-alive timeout;
  *   <li>{@code keep-alive}: honours {@code Connection: close} once a response has ended;
- *   <li>{@code body-limit}: aggregates the request body up to the configured size, 413 beyond;
  *   <li>{@code cors}: preflight and response headers for the configured origins;
- *   <li>{@code auth}: bearer keys to tenants, 401 otherwise;
+ *   <li>{@code admission}: on the head, before any body is buffered: Host, API key, normal-form path; it hands the
+ *       router the request's path and tenant;
+ *   <li>{@code body-limit}: aggregates the request body up to the configured size, 413 beyond; answers
+ *       {@code Expect: 100-continue};
  *   <li>{@code router}: maps the request to a stream, the page or a health check.
  * </ol>
  *
@@ -43,7 +44,6 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final StaticPage page;
     private final HealthResponder health;
     private final CorsConfig cors;
-    private final AuthHandler auth;
     private final TenantLimits limits;
     private final Conversations conversations;
     private final StreamDirectory directory;
@@ -66,7 +66,6 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.conversations = requireNonNull(conversations, "conversations");
         this.directory = requireNonNull(directory, "directory");
         this.keys = requireNonNull(keys, "keys");
-        this.auth = new AuthHandler(keys);
         this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute());
     }
 
@@ -74,11 +73,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("http-codec", new HttpServerCodec(decoderConfig(config)));
-        p.addLast("timeouts", new RequestTimeouts(config.headerTimeout(), config.idleTimeout()));
+        p.addLast("timeouts", new RequestTimeouts(config.requestTimeout(), config.idleTimeout()));
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
-        p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("cors", new CorsHandler(cors));
-        p.addLast("auth", auth);
+        p.addLast("admission", new RequestAdmission(keys, !keys.enabled()));
+        p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, page, health, limits,
                 keys.enabled()));
     }

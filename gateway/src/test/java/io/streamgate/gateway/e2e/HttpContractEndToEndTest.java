@@ -101,7 +101,7 @@ class HttpContractEndToEndTest {
 
     @Test
     void nonJsonContentTypeIs415() throws Exception {
-        byte[] raw = ("POST /api/v1/conversations/c1/stream HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+        byte[] raw = ("POST /api/v1/conversations/c1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
                 + "Content-Length: 2\r\n\r\nhi").getBytes(StandardCharsets.US_ASCII);
         try (RawHttpClient r = RawHttpClient.connect(gateway.port()).sendRaw(raw).readHead()) {
             assertJsonError(r, 415, "unsupported_media_type");

@@ -139,7 +139,12 @@ public final class RawHttpClient implements AutoCloseable {
 
     /** Reads until a comment line (such as {@code : ping}) has been seen or the body ends. */
     public boolean awaitComment(String comment) throws IOException {
-        while (!sse.comments().contains(comment)) {
+        return awaitComments(comment, 1);
+    }
+
+    /** Reads until {@code count} comment lines equal to {@code comment} have been seen, or the body ends. */
+    public boolean awaitComments(String comment, int count) throws IOException {
+        while (sse.comments().stream().filter(comment::equals).count() < count) {
             byte[] piece = nextBodyPiece();
             if (piece == null) {
                 return false;

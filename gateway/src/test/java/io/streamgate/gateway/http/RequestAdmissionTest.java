@@ -1,0 +1,213 @@
+package io.streamgate.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.testing.HostilePaths;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The admission decisions on a real codec and aggregator, with a recording handler in the router's place: what
+ * the router would be given, and what it never sees.
+ */
+class RequestAdmissionTest {
+
+    private static final ApiKeys KEYS = ApiKeys.parse("acme:key-acme,globex:key-globex");
+    private static final String BODY = "{\"message\":\"hi\"}";
+
+    /** What reached the router's place: the admitted path and tenant of each complete request. */
+    private final List<AdmittedRequest> routed = new ArrayList<>();
+
+    private EmbeddedChannel gateway(ApiKeys keys) {
+        return new EmbeddedChannel(
+                new HttpServerCodec(),
+                new HttpServerKeepAliveHandler(),
+                new RequestAdmission(keys, !keys.enabled()),
+                new BodyLimitAggregator(1 << 20),
+                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                        AdmittedRequest admitted = AdmittedRequest.take(ctx.channel());
+                        assertNull(AdmittedRequest.take(ctx.channel()), "taken once");
+                        routed.add(admitted);
+                    }
+                });
+    }
+
+    private static String post(String target, String... headers) {
+        return request("POST", target, BODY, headers);
+    }
+
+    private static String request(String method, String target, String body, String... headers) {
+        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+        }
+        if (body != null) {
+            head.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+        }
+        return head.append("\r\n").append(body == null ? "" : body).toString();
+    }
+
+    /** Sends raw request bytes; returns everything the gateway wrote back, as text. */
+    private static String exchange(EmbeddedChannel ch, String raw) {
+        ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
+        ch.runPendingTasks();
+        StringBuilder out = new StringBuilder();
+        for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
+            out.append(b.toString(StandardCharsets.UTF_8));
+            b.release();
+        }
+        return out.toString();
+    }
+
+    private static void assertStatus(int status, String code, String response) {
+        assertTrue(response.startsWith("HTTP/1.1 " + status + " "), response);
+        if (code != null) {
+            assertTrue(response.contains("\"code\":\"" + code + "\""), response);
+        }
+    }
+
+    static Stream<String> hostile() {
+        return HostilePaths.ALL.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostile")
+    void withoutAKeyEveryHostileShapeIs401AndNeverReachesTheRouter(String target) {
+        EmbeddedChannel ch = gateway(KEYS);
+        String response = exchange(ch, post(target, "Host", "gw.example"));
+        assertStatus(401, "unauthorized", response);
+        assertTrue(response.contains("www-authenticate: Bearer"), response);
+        assertEquals(List.of(), routed);
+        assertFalse(ch.isOpen(), "a refused request whose body was announced closes the connection");
+        ch.finishAndReleaseAll();
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostile")
+    void withAKeyEveryHostileShapeIs400AndNeverReachesTheRouter(String target) {
+        EmbeddedChannel ch = gateway(KEYS);
+        String response = exchange(ch, post(target, "Host", "gw.example", "Authorization", "Bearer key-acme"));
+        assertStatus(400, "invalid_path", response);
+        assertEquals(List.of(), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAdmittedRequestReachesTheRouterWithItsPathAndTenant() {
+        EmbeddedChannel ch = gateway(KEYS);
+        String response = exchange(ch, post("/api/v1/conversations/c1/stream?last_event_id=3",
+                "Host", "gw.example", "Authorization", "bearer  key-globex "));
+        assertEquals("", response, "the router answers, not admission");
+        assertEquals(List.of(new AdmittedRequest(
+                new RequestPath("/api/v1/conversations/c1/stream", "last_event_id=3"), "globex")), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void onlyThePageAndHealthChecksAreOpen() {
+        EmbeddedChannel ch = gateway(KEYS);
+        for (String open : List.of("/", "/index.html", "/healthz", "/readyz?verbose=1")) {
+            assertEquals("", exchange(ch, request("GET", open, null, "Host", "gw.example")), open);
+        }
+        assertEquals(4, routed.size());
+        assertTrue(routed.stream().allMatch(r -> r.tenant().equals(ApiKeys.ANONYMOUS)));
+        for (String closed : List.of("/v1/models", "/metrics", "/api/v1/conversations/c1", "/healthz/", "/HEALTHZ",
+                "/index.htm")) {
+            assertStatus(401, "unauthorized", exchange(ch, request("GET", closed, null, "Host", "gw.example")));
+        }
+        assertStatus(401, "unauthorized", exchange(ch, request("OPTIONS", "/api/v1/conversations/c1/stream", null,
+                "Host", "gw.example")));
+        assertEquals(4, routed.size());
+        assertTrue(ch.isOpen(), "refusing a request without a body keeps the connection");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void nothingFromAnEarlierRequestOnTheConnectionIsReused() {
+        EmbeddedChannel ch = gateway(KEYS);
+        exchange(ch, request("GET", "/api/v1/conversations/c1", null, "Host", "gw.example",
+                "Authorization", "Bearer key-acme"));
+        assertEquals("acme", routed.getFirst().tenant());
+        assertStatus(401, "unauthorized", exchange(ch, request("GET", "/api/v1/conversations/c1", null,
+                "Host", "gw.example")));
+        assertStatus(401, "unauthorized", exchange(ch, request("GET", "/%61pi/v1/conversations/c1", null,
+                "Host", "gw.example")));
+        assertEquals(1, routed.size());
+        assertNull(AdmittedRequest.take(ch), "a refused head leaves no decision behind");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anUnauthenticatedBodyIsNeverBuffered() {
+        EmbeddedChannel ch = gateway(KEYS);
+        String head = "POST /api/v1/conversations/c1/stream HTTP/1.1\r\nHost: gw.example\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 1048576\r\n\r\n";
+        String response = exchange(ch, head);
+        assertStatus(401, "unauthorized", response);
+        assertTrue(response.contains("connection: close"), response);
+        assertFalse(ch.isOpen(), "answered on the head, before a byte of the body");
+        assertEquals(List.of(), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aMalformedHeadIsAnsweredHereAndClosed() {
+        EmbeddedChannel ch = gateway(KEYS);
+        assertStatus(400, "bad_request", exchange(ch, "GET /a b c HTTP/1.1\r\nHost: gw.example\r\n\r\n"));
+        assertFalse(ch.isOpen());
+        assertEquals(List.of(), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void inLoopbackModeTheHostMustNameLoopback() {
+        EmbeddedChannel ch = gateway(ApiKeys.none());
+        assertStatus(403, "host_not_allowed", exchange(ch, request("GET", "/healthz", null, "Host", "evil.example")));
+        assertStatus(403, "host_not_allowed", exchange(ch, request("GET", "/api/v1/conversations/c1", null,
+                "Host", "evil.example:8080")));
+        assertEquals(List.of(), routed);
+        for (String host : List.of("localhost:8080", "127.0.0.1", "[::1]:1")) {
+            assertEquals("", exchange(ch, request("GET", "/api/v1/conversations/c1", null, "Host", host)), host);
+        }
+        assertEquals(3, routed.size());
+        assertTrue(routed.stream().allMatch(r -> r.tenant().equals(ApiKeys.ANONYMOUS)));
+        // HTTP/1.0 may leave the Host out, but then nothing says the request is meant for loopback.
+        assertStatus(403, "host_not_allowed", exchange(ch, "GET /healthz HTTP/1.0\r\n\r\n"));
+        assertEquals(3, routed.size());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anHttp11RequestNeedsExactlyOneHost() {
+        EmbeddedChannel keyed = gateway(KEYS);
+        assertStatus(400, "bad_request", exchange(keyed, "GET /healthz HTTP/1.1\r\n\r\n"));
+        assertStatus(400, "bad_request", exchange(keyed, "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));
+        assertEquals(List.of(), routed);
+        assertEquals("", exchange(keyed, "GET /healthz HTTP/1.0\r\n\r\n"), "HTTP/1.0 may leave it out");
+        assertEquals(1, routed.size());
+        keyed.finishAndReleaseAll();
+        EmbeddedChannel loopback = gateway(ApiKeys.none());
+        assertStatus(400, "bad_request", exchange(loopback, "GET /healthz HTTP/1.1\r\n\r\n"));
+        loopback.finishAndReleaseAll();
+    }
+}
