@@ -26,6 +26,7 @@ import io.streamgate.gateway.http.GatewayChannelInitializer;
 import io.streamgate.gateway.http.HealthResponder;
 import io.streamgate.gateway.http.StaticPage;
 import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.metrics.LoopbackHostOnly;
 import io.streamgate.gateway.simulator.Simulator;
 import io.streamgate.gateway.simulator.SimulatorSettings;
 import io.streamgate.gateway.stream.StreamLauncher;
@@ -38,6 +39,7 @@ import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -126,11 +128,14 @@ public final class StreamGate implements AutoCloseable {
                         config, launcher, conversations, directory, StaticPage.load(), health, keys));
         listeners = Listeners.bind(template, transport, ioGroup, bindAddress, config.port());
         try {
-            metricsServer = HTTPServer.builder()
+            HTTPServer.Builder metricsPortBuilder = HTTPServer.builder()
                     .hostname(metricsBindAddress)
                     .port(config.metricsPort())
-                    .registry(metrics.registry())
-                    .buildAndStart();
+                    .registry(metrics.registry());
+            if (InetAddress.getByName(metricsBindAddress).isLoopbackAddress()) {
+                metricsPortBuilder.authenticator(new LoopbackHostOnly());
+            }
+            metricsServer = metricsPortBuilder.buildAndStart();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the metrics port " + metricsBindAddress + ":"
                     + config.metricsPort() + " (STREAMGATE_METRICS_BIND_ADDRESS, STREAMGATE_METRICS_PORT)", e);

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * names under it ({@code app.localhost}: RFC 6761 reserves them for loopback, and browsers resolve them without
  * DNS), an IPv4 address in 127.0.0.0/8, and {@code [::1]}.
  */
-final class LoopbackHost {
+public final class LoopbackHost {
 
     private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     private static final Pattern LOOPBACK = Pattern.compile(
@@ -20,7 +20,8 @@ final class LoopbackHost {
 
     private LoopbackHost() {}
 
-    static boolean isLoopback(String host) {
+    /** Whether {@code host} (a {@code Host} header's value, {@code null} when absent) names loopback. */
+    public static boolean isLoopback(String host) {
         return host != null && host.length() <= 255 && LOOPBACK.matcher(host.toLowerCase(Locale.ROOT)).matches();
     }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * With no API keys the gateway serves loopback only: it listens there, and it answers only requests whose
  * {@code Host} names loopback, so a web page cannot drive it through DNS rebinding. The metrics port listens where
- * {@code STREAMGATE_METRICS_BIND_ADDRESS} says, by default where the client port does.
+ * {@code STREAMGATE_METRICS_BIND_ADDRESS} says, by default where the client port does; on loopback it too answers only
+ * loopback {@code Host}s.
  */
 class LoopbackModeEndToEndTest extends UpstreamAndGateway {
 
@@ -80,6 +81,21 @@ class LoopbackModeEndToEndTest extends UpstreamAndGateway {
         int port = gateway.gate().metricsPort();
         assertEquals(200, scrape("127.0.0.2", port));
         assertRefused("127.0.0.1", port);
+    }
+
+    @Test
+    void metricsOnLoopbackAnswerOnlyLoopbackHosts() throws Exception {
+        gateway = GatewayUnderTest.start(upstream.baseUrl());
+        int port = gateway.gate().metricsPort();
+        String scrape = "GET /metrics HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n";
+        try (RawHttpClient r = RawHttpClient.connect(port)) {
+            r.sendRaw(String.format(scrape, "rebound.attacker.example:" + port).getBytes(StandardCharsets.US_ASCII));
+            assertEquals(403, r.readHead().status());
+        }
+        try (RawHttpClient r = RawHttpClient.connect(port)) {
+            r.sendRaw(String.format(scrape, "localhost:" + port).getBytes(StandardCharsets.US_ASCII));
+            assertEquals(200, r.readHead().status());
+        }
     }
 
     private static int scrape(String host, int port) throws Exception {
