@@ -79,6 +79,21 @@ class WebPageBrowserTest {
         assertTrue(page.findElements(By.cssSelector(".history-note")).isEmpty(), () -> "rendered as new: " + transcript(page));
     }
 
+    @Test
+    void anIdWithAColonGoesIntoThePathAsItIs() {
+        // The gateway refuses percent-encoded paths, so the page must not send ':' as %3A.
+        WebDriver page = chromium.driver();
+        page.get("http://127.0.0.1:" + gateway.port() + "/#team:plan-1");
+        await(page, "the simulated-upstream banner", d -> d.findElement(By.id("banner")).getText().contains("Simulated"));
+        assertEquals("team:plan-1", page.findElement(By.id("conversation")).getDomProperty("value"));
+        page.findElement(By.id("input")).sendKeys(QUESTION);
+        page.findElement(By.id("send")).click();
+        await(page, "the stream to end with complete_state figures or an error",
+                d -> !d.findElements(By.cssSelector(".figures, .notice.error")).isEmpty());
+        assertTrue(page.findElements(By.cssSelector(".notice.error")).isEmpty(), () -> "stream failed: " + transcript(page));
+        assertTurnRendered(page, "live");
+    }
+
     /**
      * One user question answered through current_time: the question, both tool cards and the
      * simulated text. Called once the turn is complete on the page, so it checks without waiting.
