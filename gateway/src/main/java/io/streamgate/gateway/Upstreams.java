@@ -10,6 +10,7 @@ import io.streamgate.llm.resilience.ResilientProvider;
 import io.streamgate.llm.resilience.RetryPolicy;
 import java.util.Arrays;
 import java.util.List;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -35,6 +36,23 @@ final class Upstreams {
         RetryPolicy policy = new RetryPolicy(
                 p.maxAttempts(), defaults.baseBackoff(), defaults.maxBackoff(), defaults.maxRetryAfter());
         return ResilientProvider.create(chain, policy, p.breakerThreshold(), p.breakerOpen());
+    }
+
+    /**
+     * One line per configured upstream for the start log: kind, then scheme, host, port and path. Never a key: the
+     * URL's user info, query and fragment, where credentials can hide, are left out.
+     */
+    static List<String> describe(GatewayConfig config) {
+        List<HttpUrl> urls = Arrays.stream(config.upstreamUrl().split(","))
+                .map(url -> HttpUrl.parse(url.strip()))
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        String model = config.model() == null ? "" : ", model " + config.model();
+        return java.util.stream.IntStream.range(0, urls.size())
+                .mapToObj(i -> (i + 1) + " of " + urls.size() + ": " + config.provider().kind() + " at "
+                        + urls.get(i).scheme() + "://" + urls.get(i).host() + ":" + urls.get(i).port()
+                        + urls.get(i).encodedPath() + model)
+                .toList();
     }
 
     private static LlmProvider adapter(GatewayConfig config, OkHttpClient http, String url) {

@@ -50,7 +50,7 @@ class ListenersTest {
                         ch.close();
                     }
                 });
-        try (Listeners listeners = Listeners.bind(template, transport, loops, "127.0.0.1", 0)) {
+        try (Listeners listeners = Listeners.bind(template, transport, loops, "127.0.0.1", 0, false)) {
             assertTrue(listeners.port() > 0);
             assertEquals(transport == Transport.NIO ? 1 : 2, listeners.size());
             for (int i = 0; i < 40; i++) {
