@@ -50,15 +50,19 @@ final class Upstreams {
         String model = config.model() == null ? "" : ", model " + config.model();
         return java.util.stream.IntStream.range(0, urls.size())
                 .mapToObj(i -> (i + 1) + " of " + urls.size() + ": " + config.provider().kind() + " at "
-                        + urls.get(i).scheme() + "://" + urls.get(i).host() + ":" + urls.get(i).port()
-                        + urls.get(i).encodedPath() + model)
+                        + printable(urls.get(i)) + model)
                 .toList();
+    }
+
+    /** Scheme, host, port and path: what a log line may show of an upstream URL. */
+    private static String printable(HttpUrl url) {
+        return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
     private static LlmProvider adapter(GatewayConfig config, OkHttpClient http, String url) {
         GatewayConfig.ProviderSettings p = config.provider();
         try {
-            return switch (p.kind()) {
+            LlmProvider adapter = switch (p.kind()) {
                 case "anthropic" -> AnthropicProvider.create(http, url, config.upstreamApiKey(), config.model(),
                         AnthropicOptions.defaults()
                                 .withMaxTokens(p.anthropicMaxTokens())
@@ -66,6 +70,7 @@ final class Upstreams {
                                 .withThinkingBudgetTokens(p.anthropicThinkingBudget()));
                 default -> OpenAiProvider.create(http, url, config.upstreamApiKey(), config.model());
             };
+            return new NotFoundWarning(adapter, p.kind() + " at " + printable(HttpUrl.get(url)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("STREAMGATE_UPSTREAM_URL '" + url + "': " + e.getMessage());
         }
