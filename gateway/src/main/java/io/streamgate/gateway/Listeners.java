@@ -26,12 +26,12 @@ import java.util.List;
  * (about 0.4 ms at the median on the 2-core benchmark machine). Elsewhere, one socket whose connections are
  * shared round-robin by the loops.
  *
- * <p>{@code SO_REUSEPORT} would also let a second process bind the same port and silently take part of the traffic.
- * So unless sharing is asked for, a probe socket without {@code SO_REUSEPORT} is bound to the port first: the kernel
- * refuses it when anything listens there. Only then, the probe closed, are the listeners bound. (Binding just the first
- * listener without the option would keep the other loops out as well; one listener for all loops would cost the
- * hand-off above.) Two gateways started at the very same moment could both pass the probe; one started while
- * another serves cannot.
+ * <p>{@code SO_REUSEPORT} would also let a second gateway (any process of the same user that sets it) bind the same
+ * port and silently take part of the traffic. So unless sharing is asked for, a probe socket without
+ * {@code SO_REUSEPORT} is bound to the port first: the kernel refuses it while anything listens there. Only then, the
+ * probe closed, are the listeners bound. (Binding just the first listener without the option would keep our other
+ * loops out as well; one listener for all loops would bring back the hand-off above.) Two gateways started at the
+ * very same moment could both pass the probe; one started while another serves cannot.
  */
 final class Listeners implements AutoCloseable {
 

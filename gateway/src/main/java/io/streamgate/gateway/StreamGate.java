@@ -13,6 +13,7 @@ import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.conversation.ConversationStoreException;
 import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
@@ -36,7 +37,6 @@ import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
-import io.streamgate.gateway.conversation.ConversationStoreException;
 import java.io.IOException;
 import java.net.BindException;
 import java.util.Locale;
@@ -148,7 +148,7 @@ public final class StreamGate implements AutoCloseable {
                     .port(config.metricsPort())
                     .registry(metrics.registry())
                     .buildAndStart(), HTTPServer::close);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // an unresolvable host arrives unchecked
             throw cannotListen("STREAMGATE_METRICS_PORT", bindAddress, config.metricsPort(), e);
         }
     }
