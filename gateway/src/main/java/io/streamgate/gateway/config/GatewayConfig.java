@@ -226,8 +226,8 @@ public record GatewayConfig(
     }
 
     /**
-     * Typed, range-checked reads, so a bad value fails at start with the variable's name. Every read goes through
-     * {@link #string} and is remembered there: those names are the known settings, so read each one unconditionally.
+     * Typed, range-checked reads, so a bad value fails at start with the variable's name. Every read records the name
+     * in {@code read}: those are the known settings (an unknown one gets a warning), so read each one unconditionally.
      */
     private record Settings(Map<String, String> values, Set<String> read) {
 
