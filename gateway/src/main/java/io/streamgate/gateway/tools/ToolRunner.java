@@ -150,8 +150,8 @@ public final class ToolRunner {
             }
             return ToolResult.success(call, JsonText.compact(json));
         } catch (JsonText.MalformedJsonException e) {
-            log.warn("tool {} returned a result that is not one JSON value: {}", LogValue.of(call.name()),
-                    LogValue.of(e.getMessage()));
+            // Not the reason: it may quote the result, and results stay out of the log as answers do.
+            log.warn("tool {} returned a result that is not one JSON value", LogValue.of(call.name()));
             return ToolResult.error(call, "tool '" + call.name() + "' returned an invalid result");
         } catch (ToolException e) {
             return ToolResult.error(call, e.getMessage());
