@@ -51,7 +51,7 @@ public final class ConversationJson {
                 g.writeStringField("name", call.name());
                 g.writeFieldName("input");
                 if (JsonText.isObject(call.argumentsJson())) {
-                    g.writeRawValue(call.argumentsJson());
+                    JsonText.copy(call.argumentsJson(), g); // parsed and written again, never spliced raw
                 } else {
                     g.writeString(call.argumentsJson());
                 }

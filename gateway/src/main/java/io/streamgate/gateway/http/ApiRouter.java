@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.conversation.ConversationJson;
+import io.streamgate.gateway.metrics.LogValue;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.gateway.stream.StreamBridge;
 import io.streamgate.gateway.stream.StreamDirectory;
@@ -283,7 +284,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
                 return;
             }
             if (failure != null) {
-                log.warn("conversation store read failed: {}", failure.toString());
+                log.warn("conversation store read failed: {}", LogValue.of(failure));
                 ctx.writeAndFlush(JsonResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "store_unavailable", "the conversation store is unavailable"), ctx.voidPromise());
                 return;
@@ -311,7 +312,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // Mostly resets by clients that went away; the stream (if any) ends in channelInactive.
-        log.debug("closing connection after {}", cause.toString());
+        log.debug("closing connection after {}", LogValue.of(cause));
         ctx.close();
     }
 

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why a queue: the logging backend writes to stderr synchronously, and a blocked write must never stall an
  * event loop. Lines go into a bounded queue that one daemon thread drains; when it is full a line is dropped and
  * counted, never waited for. Lines carry ids, figures and status only: never prompt text, answer text or keys.
+ * Every value a client, a provider or the configuration chose is written through {@link LogValue}, so a line is
+ * one line of printable ASCII whatever those values hold.
  */
 public final class StreamLog implements AutoCloseable {
 

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.streamgate.gateway.metrics.LogValue;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -132,7 +133,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("simulator connection {} failed; closing it", ctx.channel(), cause);
+        log.debug("simulator connection {} failed; closing it: {}", ctx.channel(), LogValue.of(cause));
         ctx.close();
     }
 }

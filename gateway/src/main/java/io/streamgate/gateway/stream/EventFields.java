@@ -1,9 +1,15 @@
 package io.streamgate.gateway.stream;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.streamgate.gateway.tools.JsonText;
 import java.io.IOException;
 
-/** The type-specific JSON fields of each {@link StreamEvent}, shared by the SSE and the one-document outputs. */
+/**
+ * The type-specific JSON fields of each {@link StreamEvent}, shared by the SSE and the one-document outputs.
+ *
+ * <p>Everything is written through the generator; JSON from a model or a tool is parsed and copied token by token
+ * ({@link JsonText#copy}), never embedded raw.
+ */
 final class EventFields {
 
     private EventFields() {}
@@ -20,13 +26,13 @@ final class EventFields {
                 json.writeStringField("tool_call_id", t.toolCallId());
                 json.writeStringField("tool_name", t.toolName());
                 json.writeFieldName("tool_input");
-                json.writeRawValue(t.toolInputJson());
+                writeToolInput(t.toolInputJson(), json);
             }
             case StreamEvent.ToolResult r -> {
                 json.writeStringField("tool_call_id", r.toolCallId());
                 json.writeStringField("tool_name", r.toolName());
                 json.writeFieldName("result");
-                json.writeRawValue(r.resultJson());
+                writeResult(r.resultJson(), json);
                 json.writeBooleanField("is_error", r.isError());
             }
             case StreamEvent.CompleteState s -> {
@@ -50,6 +56,29 @@ final class EventFields {
                 json.writeStringField("message", e.message());
                 json.writeBooleanField("retryable", e.retryable());
             }
+        }
+    }
+
+    /**
+     * The model's arguments, parsed and written again token by token. Arguments that are not one JSON object are
+     * written as {@code {}}: the contract promises an object, and the {@code tool_result} that follows tells the
+     * model and the client what was wrong with them.
+     */
+    private static void writeToolInput(String arguments, JsonGenerator json) throws IOException {
+        if (JsonText.isObject(arguments)) {
+            JsonText.copy(arguments, json);
+        } else {
+            json.writeStartObject();
+            json.writeEndObject();
+        }
+    }
+
+    /** A tool's result, parsed and written again token by token; text that is not one JSON value, as a string. */
+    private static void writeResult(String result, JsonGenerator json) throws IOException {
+        if (JsonText.isValue(result)) {
+            JsonText.copy(result, json);
+        } else {
+            json.writeString(result);
         }
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamgate.gateway.metrics.GatewayMetrics;
+import io.streamgate.gateway.metrics.LogValue;
 import io.streamgate.gateway.tools.ToolResult;
 import io.streamgate.gateway.metrics.GatewayMetrics.Outcome;
 import io.streamgate.llm.ChatMessage;
@@ -123,7 +124,7 @@ public final class StreamBridge {
         try {
             opening = plan.turn().open();
         } catch (RuntimeException e) {
-            log.warn("conversation {}: cannot open the turn: {}", tag.conversationId(), e.toString());
+            log.warn("conversation {}: cannot open the turn: {}", LogValue.of(tag.conversationId()), LogValue.of(e));
             recordUserMessage(); // the question is kept even when the history could not be read
             ring.publish(new UpstreamEvent.Failed(
                     UpstreamError.of(ErrorCode.INTERNAL, "the conversation store is unavailable", true)));
@@ -142,7 +143,8 @@ public final class StreamBridge {
         try {
             plan.turn().recordUserMessage();
         } catch (RuntimeException e) {
-            log.error("conversation {}: the question could not be stored: {}", tag.conversationId(), e.toString());
+            log.error("conversation {}: the question could not be stored: {}", LogValue.of(tag.conversationId()),
+                    LogValue.of(e));
         }
     }
 
@@ -160,7 +162,8 @@ public final class StreamBridge {
         try {
             opened = plan.provider().stream(request, ring);
         } catch (RuntimeException e) {
-            log.warn("conversation {}: cannot start the upstream call: {}", tag.conversationId(), e.toString());
+            log.warn("conversation {}: cannot start the upstream call: {}", LogValue.of(tag.conversationId()),
+                    LogValue.of(e));
             ring.publish(new UpstreamEvent.Failed(
                     UpstreamError.of(ErrorCode.INTERNAL, "could not start the upstream call", true)));
             return;
@@ -252,7 +255,7 @@ public final class StreamBridge {
     private void runTools(List<UpstreamEvent.ToolCall> calls) {
         coalescer.flush();
         output.flush();
-        CompletableFuture<List<ToolResult>> running = plan.tools().run(calls);
+        CompletableFuture<List<ToolResult>> running = plan.tools().run(calls, plan.offeredTools());
         toolsInFlight = running;
         running.whenComplete((results, failure) -> loop.execute(() -> toolsDone(results, failure)));
     }
@@ -416,16 +419,19 @@ public final class StreamBridge {
             try {
                 plan.turn().close(transcript);
             } catch (RuntimeException e) {
-                log.error("conversation {}: the answer could not be stored: {}", tag.conversationId(), e.toString());
+                log.error("conversation {}: the answer could not be stored: {}", LogValue.of(tag.conversationId()),
+                        LogValue.of(e));
             }
         });
     }
 
     private String logLine(Outcome outcome) {
         long now = System.nanoTime();
-        return "stream_end conversation=" + tag.conversationId() + " tenant=" + tag.tenant() + " model=" + tag.model()
-                + " provider=" + tag.provider() + " status=" + outcome.name().toLowerCase(java.util.Locale.ROOT)
-                + " error_code=" + errorCode + " finish_reason=" + finishReason
+        // Every value that a client, a provider or the configuration chose goes through LogValue: one line, always.
+        return "stream_end conversation=" + LogValue.of(tag.conversationId()) + " tenant=" + LogValue.of(tag.tenant())
+                + " model=" + LogValue.of(tag.model()) + " provider=" + LogValue.of(tag.provider())
+                + " status=" + outcome.name().toLowerCase(java.util.Locale.ROOT)
+                + " error_code=" + errorCode + " finish_reason=" + LogValue.of(finishReason)
                 + " ttft_ms=" + (firstTokenNanos < 0 ? "-" : millis(firstTokenNanos - acceptedNanos))
                 + " elapsed_ms=" + millis(now - acceptedNanos)
                 + " completion_tokens=" + steps.usage().completionTokens()
@@ -471,7 +477,7 @@ public final class StreamBridge {
         stallCheck = null;
         if (!done && paused) {
             log.info("conversation {}: the client read nothing for {} ms; closing its connection",
-                    tag.conversationId(), settings.clientStallTimeout().toMillis());
+                    LogValue.of(tag.conversationId()), settings.clientStallTimeout().toMillis());
             output.closeConnection();
         }
     }

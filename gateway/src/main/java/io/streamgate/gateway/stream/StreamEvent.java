@@ -3,8 +3,8 @@ package io.streamgate.gateway.stream;
 import io.streamgate.llm.ErrorCode;
 
 /**
- * The typed events a client receives, one per SSE message. Field names and meanings are the contract in
- * DESIGN.md; {@link SseEventEncoder} writes them.
+ * The typed events a client receives, one per SSE message. Field names and meanings are the client contract;
+ * {@link SseEventEncoder} writes them.
  *
  * <p>{@code sequence} and {@code timestamp} are not stored here: the {@link StreamBridge} stamps them as it
  * writes, because only the writer knows the order.
@@ -27,7 +27,10 @@ public sealed interface StreamEvent {
         }
     }
 
-    /** {@code toolInputJson} is the complete JSON object the model wrote, embedded raw. */
+    /**
+     * {@code toolInputJson} is the arguments text as the model wrote it: untrusted, so it is parsed and copied
+     * token by token when written, and written as {@code {}} when it is not one JSON object.
+     */
     record ToolCall(String toolCallId, String toolName, String toolInputJson) implements StreamEvent {
         @Override
         public String type() {
@@ -35,7 +38,7 @@ public sealed interface StreamEvent {
         }
     }
 
-    /** {@code resultJson} is any JSON value, embedded raw. */
+    /** {@code resultJson} is any JSON value, parsed and copied token by token when written (a string if malformed). */
     record ToolResult(String toolCallId, String toolName, String resultJson, boolean isError) implements StreamEvent {
         @Override
         public String type() {

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.ToolSpec;
+import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 
 /**
  * What one stream will do: which provider it calls with which request settings and tools, the conversation turn
@@ -20,5 +23,10 @@ public record StreamPlan(
         requireNonNull(turn, "turn");
         requireNonNull(tools, "tools");
         requireNonNull(starter, "starter");
+    }
+
+    /** The names of the tools the provider is offered: the only ones the model's calls may run. */
+    public Set<String> offeredTools() {
+        return request.tools().stream().map(ToolSpec::name).collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -41,4 +41,22 @@ class ConversationJsonTest {
                 + "{\"role\":\"assistant\",\"content\":\"2\",\"status\":\"partial\",\"finish_reason\":\"length\","
                 + at + "}]}", out.toString());
     }
+
+    @Test
+    void storedArgumentsAreCopiedTokenByTokenNeverRaw() throws Exception {
+        Conversation c = new Conversation("c1", "acme", T, List.of(
+                StoredMessage.of(1, T, NewMessage.assistantStep("", List.of(
+                        new ToolCall("t1", "calculator", "{\n  \"expression\" :\r\n \"1+1\"\n}"),
+                        new ToolCall("t2", "calculator", "{\"a\":1}\n\n{\"forged\":true}"))))));
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            ConversationJson.write(c, g);
+        }
+        String at = "\"created_at\":\"2026-05-01T12:00:00Z\"";
+        assertEquals("{\"conversation_id\":\"c1\"," + at + ",\"messages\":["
+                + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
+                + "{\"id\":\"t1\",\"name\":\"calculator\",\"input\":{\"expression\":\"1+1\"}},"
+                + "{\"id\":\"t2\",\"name\":\"calculator\",\"input\":\"{\\\"a\\\":1}\\n\\n{\\\"forged\\\":true}\"}],"
+                + "\"status\":\"complete\"," + at + "}]}", out.toString());
+    }
 }

@@ -155,7 +155,8 @@ class HttpToolTest {
     @Test
     void throughTheRunnerAnHttpFailureIsAnErrorResult() throws Exception {
         ToolRunner runner = new ToolRunner(ToolRegistry.of(List.of(tool("/fail"))));
-        ToolResult r = runner.runAll(List.of(new io.streamgate.llm.UpstreamEvent.ToolCall("1", "probe", "{}"))).getFirst();
+        ToolResult r = runner.runAll(List.of(new io.streamgate.llm.UpstreamEvent.ToolCall("1", "probe", "{}")), Set.of("probe"))
+                .getFirst();
         assertEquals(new ToolResult("1", "probe", "{\"error\":\"tool 'probe' answered HTTP status 503\"}", true), r);
     }
 }
