@@ -16,6 +16,7 @@ import io.streamgate.gateway.conversation.ConversationStore;
 import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
+import io.streamgate.gateway.conversation.StoreExecutor;
 import io.streamgate.gateway.conversation.StoredTurn;
 import io.streamgate.gateway.http.Conversations;
 import io.streamgate.gateway.tools.HttpTool;
@@ -38,8 +39,6 @@ import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -56,7 +55,7 @@ public final class StreamGate implements AutoCloseable {
     private final Simulator simulator;
     private final ConversationStore store;
     private final OkHttpClient http;
-    private final ExecutorService starter;
+    private final StoreExecutor starter;
     private final EventLoopGroup ioGroup;
     private final Listeners listeners;
     private final HTTPServer metricsServer;
@@ -90,19 +89,18 @@ public final class StreamGate implements AutoCloseable {
 
         streams = new StreamRegistry();
         GatewayConfig.ResumeSettings resume = config.resume();
-        StreamDirectory directory = new StreamDirectory(resume.perStreamBytes(), resume.totalBytes(), resume.window());
+        StreamDirectory directory = new StreamDirectory(
+                resume.perStreamBytes(), resume.totalBytes(), resume.window(), resume.maxFollowers());
         metrics = new GatewayMetrics(new PrometheusRegistry(),
                 () -> streams.heldBytes() + directory.heldBytes() + history.weightBytes());
         metrics.watchHistoryCache(history::hits, history::misses);
-        // Store work runs on a few platform threads: sqlite-jdbc's native calls would pin virtual threads' carriers,
-        // which the upstream readers need. Its queue is bounded in practice by the per-tenant stream limits.
-        starter = Executors.newFixedThreadPool(STORE_THREADS, Thread.ofPlatform().daemon().name("streamgate-store-", 0)
-                .factory());
+        starter = new StoreExecutor(STORE_THREADS, config.conversations().storeQueue());
+        metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
         StreamLauncher launcher = new StreamLauncher(provider, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
-        Conversations conversations = new Conversations(store, known, history, starter);
+        Conversations conversations = new Conversations(store, history, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
                 : new HealthResponder(provider.name(), false, config.model());
@@ -174,15 +172,7 @@ public final class StreamGate implements AutoCloseable {
         listeners.close();
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         metricsServer.close();
-        starter.shutdown(); // let finished streams store their answers before the store closes
-        try {
-            if (!starter.awaitTermination(5, TimeUnit.SECONDS)) {
-                starter.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            starter.shutdownNow();
-        }
+        starter.shutdown(5); // let finished streams store their answers before the store closes
         http.dispatcher().cancelAll();
         http.dispatcher().executorService().shutdownNow();
         http.connectionPool().evictAll();

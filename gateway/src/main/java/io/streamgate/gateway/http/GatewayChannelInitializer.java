@@ -67,7 +67,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.directory = requireNonNull(directory, "directory");
         this.keys = requireNonNull(keys, "keys");
         this.auth = new AuthHandler(keys);
-        this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute());
+        this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+                config.conversations().tenantMaxReads());
     }
 
     @Override
