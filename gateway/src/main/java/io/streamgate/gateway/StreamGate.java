@@ -40,6 +40,7 @@ import io.streamgate.llm.UpstreamClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class StreamGate implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
 
-    private StreamGate(GatewayConfig config) throws InterruptedException {
+    private StreamGate(GatewayConfig config, UnaryOperator<ConversationStore> wrapStore) throws InterruptedException {
         simulator = config.usesSimulator()
                 ? Simulator.start(new SimulatorSettings(config.simulatorFirstTokenDelay(),
                         config.simulatorTokenInterval(), config.simulatorTokens(), 0))
@@ -79,7 +80,7 @@ public final class StreamGate implements AutoCloseable {
         LlmProvider provider = Upstreams.create(config, http,
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl());
 
-        store = SqliteConversationStore.open(config.conversations().dataDir());
+        store = wrapStore.apply(SqliteConversationStore.open(config.conversations().dataDir()));
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
         store.forEachConversationId(known::add);
         HistoryCache history = HistoryCache.withMaxBytes(config.conversations().historyCacheBytes());
@@ -134,9 +135,18 @@ public final class StreamGate implements AutoCloseable {
 
     /** Starts a gateway with {@code config}; returns once both ports are listening. */
     public static StreamGate start(GatewayConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a gateway whose conversation store is {@code wrapStore} applied to the embedded one: a seam for
+     * decorating the store (faults and delays in tests, instrumentation).
+     */
+    public static StreamGate start(GatewayConfig config, UnaryOperator<ConversationStore> wrapStore) {
         requireNonNull(config, "config");
+        requireNonNull(wrapStore, "wrapStore");
         try {
-            StreamGate gate = new StreamGate(config);
+            StreamGate gate = new StreamGate(config, wrapStore);
             if (!gate.authenticates) {
                 log.warn("no API keys are configured (STREAMGATE_API_KEYS): authentication is off, so the gateway "
                         + "listens on loopback only");

@@ -234,8 +234,9 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         boolean head = HttpMethod.HEAD.equals(request.method());
-        var page = conversations.page(id, tenant, query.before(), query.limit());
-        page.whenComplete((p, failure) -> limits.releaseRead(tenant));
+        // The read slot is free before the answer leaves, so a client's next read never finds it taken.
+        var page = conversations.page(id, tenant, query.before(), query.limit())
+                .whenComplete((p, failure) -> limits.releaseRead(tenant));
         whenDone(ctx, page, found -> {
             FullHttpResponse r = found.isPresent()
                     ? JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
