@@ -1,5 +1,6 @@
 package io.streamgate.bench;
 
+import io.streamgate.bench.load.HistoryFlood;
 import io.streamgate.bench.load.LoadClient;
 import io.streamgate.bench.load.LoadPlan;
 import io.streamgate.bench.load.LoadRun;
@@ -102,13 +103,15 @@ public final class LoadHarness {
                         : Servers.simulator(options.profile(), logDir, lifetime);
                 RunningServer gateway = options.gatewayUrl() != null
                         ? RunningServer.external("gateway", options.gatewayUrl(), options.gatewayPid())
-                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir);
+                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir, gatewayEnv());
                 RunningServer nginx = startNginxIfAsked(sim)) {
             log("simulator " + sim.baseUrl() + ", gateway " + gateway.baseUrl()
                     + (nginx != null ? ", nginx " + nginx.baseUrl() : ""));
             RunReport report = options.profile().hold
                     ? hold(client, gateway, sim)
-                    : load(client, sim, gateway, nginx);
+                    : options.historyFlood() > 0
+                            ? historyFlood(client, gateway, sim)
+                            : load(client, sim, gateway, nginx);
             write(report, environmentNote(client));
             return report.passes().stream().allMatch(p -> p.errorCount() == 0) ? 0 : 4;
         }
@@ -195,6 +198,65 @@ public final class LoadHarness {
             Files.writeString(logDir.resolve("gateway-metrics.txt"), after.text());
         } catch (IOException e) {
             log("could not save the metrics scrape: " + e);
+        }
+    }
+
+    // ---- history flood: does one tenant's history loop delay another's stream starts? ----
+
+    private static final String FLOOD_KEY = "bench-flood-key";
+    private static final String STREAM_KEY = "bench-stream-key";
+    private static final String FLOODED_CONVERSATION = "bench-flooded-history";
+    private static final int FLOODED_TURNS = 3;
+
+    /** With {@code --history-flood}, the gateway knows two tenants: the flooder and the measured one. */
+    private java.util.Map<String, String> gatewayEnv() {
+        return options.historyFlood() > 0
+                ? java.util.Map.of("STREAMGATE_API_KEYS", "flooder:" + FLOOD_KEY + ",streams:" + STREAM_KEY)
+                : java.util.Map.of();
+    }
+
+    /**
+     * Tenant "streams" runs the profile's load twice through the gateway: quiet, then while tenant "flooder"
+     * loops on history reads of a conversation of its own over {@code --history-flood} connections. The time to
+     * headers and to first content of the second pass, against the first, is what the flood costs the other
+     * tenant.
+     */
+    private RunReport historyFlood(LoadClient client, RunningServer gateway, RunningServer sim) throws Exception {
+        Target streams = Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS).as("quiet", STREAM_KEY);
+        seedFloodedConversation(gateway.baseUrl());
+        for (int round = 0; round < options.warmupRounds(); round++) {
+            warmUp(client, streams);
+        }
+        List<PassResult> passes = new ArrayList<>();
+        passes.add(measure(client, streams, gateway, sim));
+        HistoryFlood flood = HistoryFlood.start(gateway.baseUrl(), FLOOD_KEY, FLOODED_CONVERSATION,
+                options.historyFlood());
+        try {
+            settle(); // the flood at full speed before the measured streams start
+            passes.add(measure(client, streams.as("flooded", STREAM_KEY), gateway, sim));
+        } finally {
+            flood.close();
+        }
+        notes.add("history flood by another tenant over " + options.historyFlood() + " connections, during the "
+                + "flooded pass: " + flood.summary());
+        return report(passes, Optional.empty());
+    }
+
+    /** The flooder's conversation gets a few turns, so each read returns a real page. */
+    private void seedFloodedConversation(String baseUrl) throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            for (int i = 0; i < FLOODED_TURNS; i++) {
+                var post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                baseUrl + "/api/v1/conversations/" + FLOODED_CONVERSATION + "/stream"))
+                        .header("Authorization", "Bearer " + FLOOD_KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"message\":\"turn " + i + "\"}"))
+                        .build();
+                int status = http.send(post, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status != 200) {
+                    throw new IllegalStateException("seeding the flooded conversation: HTTP " + status);
+                }
+            }
         }
     }
 
