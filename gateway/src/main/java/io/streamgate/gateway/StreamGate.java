@@ -101,7 +101,7 @@ public final class StreamGate implements AutoCloseable {
         StreamLauncher launcher = new StreamLauncher(provider, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
-        Conversations conversations = new Conversations(store, history, starter);
+        Conversations conversations = new Conversations(store, known, history, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
                 : new HealthResponder(provider.name(), false, config.model());

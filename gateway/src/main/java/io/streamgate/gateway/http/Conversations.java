@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.streamgate.gateway.conversation.ConversationStore;
 import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.HistoryPage;
+import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.StoreExecutor;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ public final class Conversations {
     private static final int OWNERS_CACHED = 100_000;
 
     private final ConversationStore store;
+    private final KnownConversations known;
     private final HistoryCache history;
     private final StoreExecutor executor;
     private final Cache<String, String> owners = Caffeine.newBuilder()
@@ -28,8 +30,10 @@ public final class Conversations {
             .executor(Runnable::run)
             .build();
 
-    public Conversations(ConversationStore store, HistoryCache history, StoreExecutor executor) {
+    public Conversations(
+            ConversationStore store, KnownConversations known, HistoryCache history, StoreExecutor executor) {
         this.store = requireNonNull(store, "store");
+        this.known = requireNonNull(known, "known");
         this.history = requireNonNull(history, "history");
         this.executor = requireNonNull(executor, "executor");
     }
@@ -51,18 +55,21 @@ public final class Conversations {
     /**
      * Claims the conversation for {@code tenant} unless another tenant owns it; true when {@code tenant} owns it
      * afterwards. The claim is one store transaction, so of two tenants racing on a new id exactly one wins. An
-     * owner this node already knows (a claim it made, or a cached history window) answers without the store.
+     * owner this node already knows (a claim it made, or a cached history window) answers without the store, and
+     * an id the store may hold is looked up on a read connection first, so that only new ids take the writer.
      */
     public CompletableFuture<Boolean> claim(String conversationId, String tenant) {
-        String known = owners.getIfPresent(conversationId);
-        if (known == null) {
-            known = history.owner(conversationId).orElse(null);
+        String cached = owners.getIfPresent(conversationId);
+        if (cached == null) {
+            cached = history.owner(conversationId).orElse(null);
         }
-        if (known != null) {
-            return CompletableFuture.completedFuture(known.equals(tenant));
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached.equals(tenant));
         }
+        boolean mayExist = known.mightContain(conversationId);
         return CompletableFuture.supplyAsync(() -> {
-            String owner = store.claim(conversationId, tenant);
+            String owner = (mayExist ? store.owner(conversationId) : Optional.<String>empty())
+                    .orElseGet(() -> store.claim(conversationId, tenant));
             owners.put(conversationId, owner);
             return owner.equals(tenant);
         }, executor);
