@@ -229,7 +229,7 @@ public final class LoadHarness {
         }
         List<PassResult> passes = new ArrayList<>();
         passes.add(measure(client, streams, gateway, sim));
-        HistoryFlood flood = HistoryFlood.start(gateway.baseUrl(), FLOOD_KEY, FLOODED_CONVERSATION,
+        HistoryFlood flood = client.flood(streams.as("flooder", FLOOD_KEY), FLOODED_CONVERSATION,
                 options.historyFlood());
         try {
             settle(); // the flood at full speed before the measured streams start
