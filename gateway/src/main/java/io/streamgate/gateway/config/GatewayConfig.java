@@ -63,7 +63,8 @@ public record GatewayConfig(
      * @param grace how long a stream whose client left goes on, waiting for the client to resume; 0 stops it at once
      * @param maxFollowers resumed connections that may follow one live stream at once
      */
-    public record ResumeSettings(int perStreamBytes, long totalBytes, Duration window, Duration grace, int maxFollowers) {}
+    public record ResumeSettings(
+            int perStreamBytes, long totalBytes, Duration window, Duration grace, int maxFollowers) {}
 
     /**
      * Which provider API the upstream speaks and how hard to try it.
