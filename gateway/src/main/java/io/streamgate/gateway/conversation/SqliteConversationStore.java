@@ -115,21 +115,7 @@ public final class SqliteConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(String conversationId) {
-        requireNonNull(conversationId, "conversationId");
-        return read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT tenant, created_at FROM conversations WHERE id = ?")) {
-                s.setString(1, conversationId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        return Optional.empty();
-                    }
-                    String tenant = r.getString(1);
-                    Instant createdAt = Instant.ofEpochMilli(r.getLong(2));
-                    return Optional.of(new Conversation(
-                            conversationId, tenant, createdAt, newest(c, conversationId, MAX_FIND_MESSAGES)));
-                }
-            }
-        });
+        return page(conversationId, Long.MAX_VALUE, MAX_FIND_MESSAGES).map(HistoryPage::conversation);
     }
 
     @Override
