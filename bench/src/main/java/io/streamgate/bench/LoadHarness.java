@@ -20,6 +20,7 @@ import io.streamgate.bench.report.RunReport;
 import io.streamgate.bench.report.TextReport;
 import io.streamgate.bench.servers.RunningServer;
 import io.streamgate.bench.servers.Servers;
+import io.streamgate.gateway.conversation.SqliteConversationStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ public final class LoadHarness {
                         : Servers.simulator(options.profile(), logDir, lifetime);
                 RunningServer gateway = options.gatewayUrl() != null
                         ? RunningServer.external("gateway", options.gatewayUrl(), options.gatewayPid())
-                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir, gatewayEnv());
+                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir, prepareGateway());
                 RunningServer nginx = startNginxIfAsked(sim)) {
             log("simulator " + sim.baseUrl() + ", gateway " + gateway.baseUrl()
                     + (nginx != null ? ", nginx " + nginx.baseUrl() : ""));
@@ -206,30 +207,42 @@ public final class LoadHarness {
     private static final String FLOOD_KEY = "bench-flood-key";
     private static final String STREAM_KEY = "bench-stream-key";
     private static final String FLOODED_CONVERSATION = "bench-flooded-history";
-    private static final int FLOODED_TURNS = 3;
+    private static final int FLOODED_MESSAGES = 500; // the largest page: each flood read returns all of them
+    private static final String FLOODED_TEXT = "a stored message of the flooded history, ".repeat(5);
 
-    /** With {@code --history-flood}, the gateway knows two tenants: the flooder and the measured one. */
-    private java.util.Map<String, String> gatewayEnv() {
-        return options.historyFlood() > 0
-                ? java.util.Map.of("STREAMGATE_API_KEYS", "flooder:" + FLOOD_KEY + ",streams:" + STREAM_KEY)
-                : java.util.Map.of();
+    /**
+     * With {@code --history-flood}, the gateway knows two tenants, the flooder and the measured one, and its store
+     * already holds the flooder's conversation; returns the environment the gateway needs for that.
+     */
+    private java.util.Map<String, String> prepareGateway() {
+        if (options.historyFlood() == 0) {
+            return java.util.Map.of();
+        }
+        try (SqliteConversationStore store = SqliteConversationStore.open(Servers.gatewayDataDir(logDir))) {
+            store.claim(FLOODED_CONVERSATION, "flooder");
+            int stored = store.page(FLOODED_CONVERSATION, Long.MAX_VALUE, FLOODED_MESSAGES)
+                    .map(p -> p.conversation().messages().size()).orElse(0);
+            for (int i = stored; i < FLOODED_MESSAGES; i++) {
+                store.appendUser(FLOODED_CONVERSATION, "flooder", FLOODED_TEXT + i);
+            }
+        }
+        return java.util.Map.of("STREAMGATE_API_KEYS", "flooder:" + FLOOD_KEY + ",streams:" + STREAM_KEY);
     }
 
     /**
      * Tenant "streams" runs the profile's load twice through the gateway: quiet, then while tenant "flooder"
-     * loops on history reads of a conversation of its own over {@code --history-flood} connections. The time to
-     * headers and to first content of the second pass, against the first, is what the flood costs the other
-     * tenant.
+     * loops on reads of the newest {@value #FLOODED_MESSAGES} messages of its own conversation over
+     * {@code --history-flood} connections. The time to headers and to first content of the second pass, against
+     * the first, is what the flood costs the other tenant.
      */
     private RunReport historyFlood(LoadClient client, RunningServer gateway, RunningServer sim) throws Exception {
         Target streams = Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS).as("quiet", STREAM_KEY);
-        seedFloodedConversation(gateway.baseUrl());
         for (int round = 0; round < options.warmupRounds(); round++) {
             warmUp(client, streams);
         }
         List<PassResult> passes = new ArrayList<>();
         passes.add(measure(client, streams, gateway, sim));
-        HistoryFlood flood = client.flood(streams.as("flooder", FLOOD_KEY), FLOODED_CONVERSATION,
+        HistoryFlood flood = client.flood(streams.as("flooder", FLOOD_KEY), FLOODED_CONVERSATION, FLOODED_MESSAGES,
                 options.historyFlood());
         try {
             settle(); // the flood at full speed before the measured streams start
@@ -237,27 +250,9 @@ public final class LoadHarness {
         } finally {
             flood.close();
         }
-        notes.add("history flood by another tenant over " + options.historyFlood() + " connections, during the "
-                + "flooded pass: " + flood.summary());
+        notes.add("history flood by another tenant over " + options.historyFlood() + " connections, pages of "
+                + FLOODED_MESSAGES + " messages, during the flooded pass: " + flood.summary());
         return report(passes, Optional.empty());
-    }
-
-    /** The flooder's conversation gets a few turns, so each read returns a real page. */
-    private void seedFloodedConversation(String baseUrl) throws Exception {
-        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
-            for (int i = 0; i < FLOODED_TURNS; i++) {
-                var post = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                baseUrl + "/api/v1/conversations/" + FLOODED_CONVERSATION + "/stream"))
-                        .header("Authorization", "Bearer " + FLOOD_KEY)
-                        .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"message\":\"turn " + i + "\"}"))
-                        .build();
-                int status = http.send(post, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status != 200) {
-                    throw new IllegalStateException("seeding the flooded conversation: HTTP " + status);
-                }
-            }
-        }
     }
 
     // ---- hold: N open at once, memory measured while they are ----

@@ -41,15 +41,18 @@ public final class HistoryFlood implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long stoppedNanos;
 
-    private HistoryFlood(Bootstrap bootstrap, Target target, String conversationId) {
+    private HistoryFlood(Bootstrap bootstrap, Target target, String conversationId, int limit) {
         this.bootstrap = bootstrap;
         this.target = target;
-        this.uri = target.basePath() + "/api/v1/conversations/" + conversationId;
+        this.uri = target.basePath() + "/api/v1/conversations/" + conversationId + "?limit=" + limit;
     }
 
-    /** Starts {@code connections} loops reading {@code conversationId}'s history as {@code target}'s tenant. */
-    static HistoryFlood start(Bootstrap bootstrap, Target target, String conversationId, int connections) {
-        HistoryFlood flood = new HistoryFlood(bootstrap, target, conversationId);
+    /**
+     * Starts {@code connections} loops reading pages of {@code limit} messages of {@code conversationId}'s history
+     * as {@code target}'s tenant.
+     */
+    static HistoryFlood start(Bootstrap bootstrap, Target target, String conversationId, int limit, int connections) {
+        HistoryFlood flood = new HistoryFlood(bootstrap, target, conversationId, limit);
         for (int i = 0; i < connections; i++) {
             flood.connect();
         }

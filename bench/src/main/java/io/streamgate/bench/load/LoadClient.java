@@ -32,8 +32,8 @@ public final class LoadClient implements AutoCloseable {
     }
 
     /** Starts a history flood by {@code target}'s tenant (see {@link HistoryFlood}) on this client's loops. */
-    public HistoryFlood flood(Target target, String conversationId, int connections) {
-        return HistoryFlood.start(bootstrap(), target, conversationId, connections);
+    public HistoryFlood flood(Target target, String conversationId, int limit, int connections) {
+        return HistoryFlood.start(bootstrap(), target, conversationId, limit, connections);
     }
 
     private Bootstrap bootstrap() {

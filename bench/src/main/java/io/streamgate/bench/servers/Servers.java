@@ -44,6 +44,11 @@ public final class Servers {
         return gateway(jar, upstreamUrl, logDir, Map.of());
     }
 
+    /** Where a gateway started with {@code logDir} keeps its conversation store. */
+    public static Path gatewayDataDir(Path logDir) {
+        return logDir.resolve("gateway-data");
+    }
+
     /** As above, with {@code extraEnv} added to the gateway's environment. */
     public static RunningServer gateway(Path jar, String upstreamUrl, Path logDir, Map<String, String> extraEnv) {
         if (!Files.isRegularFile(jar)) {
@@ -56,7 +61,7 @@ public final class Servers {
                 "STREAMGATE_PORT", Integer.toString(port),
                 "STREAMGATE_METRICS_PORT", Integer.toString(metricsPort),
                 "STREAMGATE_UPSTREAM_URL", upstreamUrl,
-                "STREAMGATE_DATA_DIR", logDir.resolve("gateway-data").toString(),
+                "STREAMGATE_DATA_DIR", gatewayDataDir(logDir).toString(),
                 // One load client is one tenant: lift the per-tenant limits unless the caller sets them.
                 "STREAMGATE_TENANT_MAX_STREAMS", System.getenv().getOrDefault("STREAMGATE_TENANT_MAX_STREAMS", "100000"),
                 "STREAMGATE_TENANT_REQUESTS_PER_MINUTE",

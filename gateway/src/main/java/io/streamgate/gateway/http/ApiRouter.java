@@ -2,6 +2,7 @@ package io.streamgate.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
 import io.streamgate.gateway.auth.AuthHandler;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.conversation.ConversationJson;
@@ -234,13 +236,15 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         boolean head = HttpMethod.HEAD.equals(request.method());
-        // The read slot is free before the answer leaves, so a client's next read never finds it taken.
-        var page = conversations.page(id, tenant, query.before(), query.limit())
-                .whenComplete((p, failure) -> limits.releaseRead(tenant));
-        whenDone(ctx, page, found -> {
-            FullHttpResponse r = found.isPresent()
-                    ? JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
-                    : notFound(ctx, id);
+        ByteBufAllocator alloc = ctx.alloc();
+        // The page is rendered on the store thread too, so a large page costs this event loop one write. The read
+        // slot is free before the answer leaves, so a client's next read never finds it taken.
+        var answer = conversations.page(id, tenant, query.before(), query.limit())
+                .thenApply(found -> found.isPresent()
+                        ? JsonResponses.json(alloc, HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
+                        : notFound(alloc, id))
+                .whenComplete((r, failure) -> limits.releaseRead(tenant));
+        whenDone(ctx, answer, r -> {
             if (head) {
                 r.content().clear();
             }
@@ -316,6 +320,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         future.whenComplete((value, failure) -> ctx.executor().execute(() -> {
             busy = false;
             if (!ctx.channel().isActive()) {
+                ReferenceCountUtil.release(value); // a rendered answer nobody will read
                 abandoned.run();
                 return;
             }
@@ -378,8 +383,11 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private static FullHttpResponse notFound(ChannelHandlerContext ctx, String id) {
-        return JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not_found",
-                "no conversation " + id);
+        return notFound(ctx.alloc(), id);
+    }
+
+    private static FullHttpResponse notFound(ByteBufAllocator alloc, String id) {
+        return JsonResponses.error(alloc, HttpResponseStatus.NOT_FOUND, "not_found", "no conversation " + id);
     }
 
     private static FullHttpResponse storeBusy(ChannelHandlerContext ctx) {
