@@ -13,13 +13,13 @@ import java.util.Locale;
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
-        Path gatewayJar, int warmupRounds, boolean followUps) {
+        Path gatewayJar, int warmupRounds, boolean followUps, int historyFlood) {
 
     static final String USAGE = """
             usage: LoadHarness [--profile light|heavy|hold] [--concurrency N] [--streams N]
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
-                               [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups]""";
+                               [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups] [--history-flood N]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -36,6 +36,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         Path jar = Path.of("gateway/target/streamgate.jar");
         int warmupRounds = 1;
         boolean followUps = false;
+        int historyFlood = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -53,9 +54,14 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--gateway-jar" -> jar = Path.of(value(args, ++i, a));
                 case "--warmup-rounds" -> warmupRounds = positive(args, ++i, a);
                 case "--follow-ups" -> followUps = true;
+                case "--history-flood" -> historyFlood = positive(args, ++i, a);
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
+        }
+        if (historyFlood > 0 && (profile.hold || gatewayUrl != null)) {
+            throw new IllegalArgumentException("--history-flood starts its own gateway (with API keys) and needs "
+                    + "the light or heavy profile");
         }
         int c = concurrency != null ? concurrency : profile.concurrency;
         // hold keeps every stream open at once, so its stream count follows its concurrency
@@ -68,7 +74,8 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         }
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
-                rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps);
+                rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps,
+                historyFlood);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,5 +1,6 @@
 package io.streamgate.bench;
 
+import io.streamgate.bench.load.HistoryFlood;
 import io.streamgate.bench.load.LoadClient;
 import io.streamgate.bench.load.LoadPlan;
 import io.streamgate.bench.load.LoadRun;
@@ -19,6 +20,7 @@ import io.streamgate.bench.report.RunReport;
 import io.streamgate.bench.report.TextReport;
 import io.streamgate.bench.servers.RunningServer;
 import io.streamgate.bench.servers.Servers;
+import io.streamgate.gateway.conversation.SqliteConversationStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,13 +104,15 @@ public final class LoadHarness {
                         : Servers.simulator(options.profile(), logDir, lifetime);
                 RunningServer gateway = options.gatewayUrl() != null
                         ? RunningServer.external("gateway", options.gatewayUrl(), options.gatewayPid())
-                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir);
+                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir, prepareGateway());
                 RunningServer nginx = startNginxIfAsked(sim)) {
             log("simulator " + sim.baseUrl() + ", gateway " + gateway.baseUrl()
                     + (nginx != null ? ", nginx " + nginx.baseUrl() : ""));
             RunReport report = options.profile().hold
                     ? hold(client, gateway, sim)
-                    : load(client, sim, gateway, nginx);
+                    : options.historyFlood() > 0
+                            ? historyFlood(client, gateway, sim)
+                            : load(client, sim, gateway, nginx);
             write(report, environmentNote(client));
             return report.passes().stream().allMatch(p -> p.errorCount() == 0) ? 0 : 4;
         }
@@ -196,6 +200,59 @@ public final class LoadHarness {
         } catch (IOException e) {
             log("could not save the metrics scrape: " + e);
         }
+    }
+
+    // ---- history flood: does one tenant's history loop delay another's stream starts? ----
+
+    private static final String FLOOD_KEY = "bench-flood-key";
+    private static final String STREAM_KEY = "bench-stream-key";
+    private static final String FLOODED_CONVERSATION = "bench-flooded-history";
+    private static final int FLOODED_MESSAGES = 500; // the largest page: each flood read returns all of them
+    private static final String FLOODED_TEXT = "a stored message of the flooded history, ".repeat(5);
+
+    /**
+     * With {@code --history-flood}, the gateway knows two tenants, the flooder and the measured one, and its store
+     * already holds the flooder's conversation; returns the environment the gateway needs for that.
+     */
+    private java.util.Map<String, String> prepareGateway() {
+        if (options.historyFlood() == 0) {
+            return java.util.Map.of();
+        }
+        try (SqliteConversationStore store = SqliteConversationStore.open(Servers.gatewayDataDir(logDir))) {
+            store.claim(FLOODED_CONVERSATION, "flooder");
+            int stored = store.page(FLOODED_CONVERSATION, Long.MAX_VALUE, FLOODED_MESSAGES)
+                    .map(p -> p.conversation().messages().size()).orElse(0);
+            for (int i = stored; i < FLOODED_MESSAGES; i++) {
+                store.appendUser(FLOODED_CONVERSATION, "flooder", FLOODED_TEXT + i);
+            }
+        }
+        return java.util.Map.of("STREAMGATE_API_KEYS", "flooder:" + FLOOD_KEY + ",streams:" + STREAM_KEY);
+    }
+
+    /**
+     * Tenant "streams" runs the profile's load twice through the gateway: quiet, then while tenant "flooder"
+     * loops on reads of the newest {@value #FLOODED_MESSAGES} messages of its own conversation over
+     * {@code --history-flood} connections. The time to headers and to first content of the second pass, against
+     * the first, is what the flood costs the other tenant.
+     */
+    private RunReport historyFlood(LoadClient client, RunningServer gateway, RunningServer sim) throws Exception {
+        Target streams = Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS).as("quiet", STREAM_KEY);
+        for (int round = 0; round < options.warmupRounds(); round++) {
+            warmUp(client, streams);
+        }
+        List<PassResult> passes = new ArrayList<>();
+        passes.add(measure(client, streams, gateway, sim));
+        HistoryFlood flood = client.flood(streams.as("flooder", FLOOD_KEY), FLOODED_CONVERSATION, FLOODED_MESSAGES,
+                options.historyFlood());
+        try {
+            settle(); // the flood at full speed before the measured streams start
+            passes.add(measure(client, streams.as("flooded", STREAM_KEY), gateway, sim));
+        } finally {
+            flood.close();
+        }
+        notes.add("history flood by another tenant over " + options.historyFlood() + " connections, pages of "
+                + FLOODED_MESSAGES + " messages, during the flooded pass: " + flood.summary());
+        return report(passes, Optional.empty());
     }
 
     // ---- hold: N open at once, memory measured while they are ----

@@ -17,6 +17,7 @@ import io.streamgate.gateway.conversation.ConversationStoreException;
 import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
+import io.streamgate.gateway.conversation.StoreExecutor;
 import io.streamgate.gateway.conversation.StoredTurn;
 import io.streamgate.gateway.http.Conversations;
 import io.streamgate.gateway.tools.HttpTool;
@@ -42,9 +43,8 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,7 @@ public final class StreamGate implements AutoCloseable {
     private final Simulator simulator;
     private final ConversationStore store;
     private final OkHttpClient http;
-    private final ExecutorService starter;
+    private final StoreExecutor starter;
     private final EventLoopGroup ioGroup;
     private final Listeners listeners;
     private final HTTPServer metricsServer;
@@ -78,14 +78,14 @@ public final class StreamGate implements AutoCloseable {
      * Starts each part in turn, recording it in {@code started}: what is started last is stopped first, by
      * {@link #close} or, when a later part fails, by {@link #start} at once.
      */
-    private StreamGate(GatewayConfig config, StartedResources started) throws InterruptedException {
+    private StreamGate(GatewayConfig config, StartedResources started, UnaryOperator<ConversationStore> wrapStore) throws InterruptedException {
         this.started = started;
         // What a setting alone can get wrong is checked before anything starts.
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
         ToolRegistry tools = toolRegistry(config);
         transport = transport(config);
 
-        store = started.add(openStore(config), ConversationStore::close);
+        store = started.add(wrapStore.apply(openStore(config)), ConversationStore::close);
         simulator = config.usesSimulator()
                 ? started.add(Simulator.start(new SimulatorSettings(config.simulatorFirstTokenDelay(),
                         config.simulatorTokenInterval(), config.simulatorTokens(), 0)), Simulator::close)
@@ -105,14 +105,14 @@ public final class StreamGate implements AutoCloseable {
 
         streams = new StreamRegistry();
         GatewayConfig.ResumeSettings resume = config.resume();
-        StreamDirectory directory = new StreamDirectory(resume.perStreamBytes(), resume.totalBytes(), resume.window());
+        StreamDirectory directory = new StreamDirectory(
+                resume.perStreamBytes(), resume.totalBytes(), resume.window(), resume.maxFollowers());
         metrics = new GatewayMetrics(new PrometheusRegistry(),
                 () -> streams.heldBytes() + directory.heldBytes() + history.weightBytes());
         metrics.watchHistoryCache(history::hits, history::misses);
-        // Store work runs on a few platform threads: sqlite-jdbc's native calls would pin virtual threads' carriers,
-        // which the upstream readers need. Its queue is bounded in practice by the per-tenant stream limits.
-        starter = started.add(Executors.newFixedThreadPool(STORE_THREADS, Thread.ofPlatform().daemon()
-                .name("streamgate-store-", 0).factory()), StreamGate::drain);
+        starter = started.add(new StoreExecutor(STORE_THREADS, config.conversations().storeQueue()),
+                StoreExecutor::close); // lets finished streams store their answers before the store closes
+        metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog);
         StreamLauncher launcher = new StreamLauncher(provider, services,
@@ -169,11 +169,20 @@ public final class StreamGate implements AutoCloseable {
      *     whatever had been started is stopped again
      */
     public static StreamGate start(GatewayConfig config) {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts a gateway whose conversation store is {@code wrapStore} applied to the embedded one: a seam for
+     * decorating the store (faults and delays in tests, instrumentation).
+     */
+    public static StreamGate start(GatewayConfig config, UnaryOperator<ConversationStore> wrapStore) {
         requireNonNull(config, "config");
+        requireNonNull(wrapStore, "wrapStore");
         StartedResources started = new StartedResources();
         StreamGate gate;
         try {
-            gate = new StreamGate(config, started);
+            gate = new StreamGate(config, started, wrapStore);
         } catch (InterruptedException e) {
             stopAfterFailure(started, e);
             Thread.currentThread().interrupt();
@@ -227,18 +236,6 @@ public final class StreamGate implements AutoCloseable {
     @Override
     public void close() {
         started.close();
-    }
-
-    private static void drain(ExecutorService starter) {
-        starter.shutdown(); // let finished streams store their answers before the store closes
-        try {
-            if (!starter.awaitTermination(5, TimeUnit.SECONDS)) {
-                starter.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            starter.shutdownNow();
-        }
     }
 
     private static void stopClient(OkHttpClient http) {

@@ -28,13 +28,21 @@ public final class LoadClient implements AutoCloseable {
 
     /** Starts a pass against {@code target}; it launches streams in the background, paced by {@code plan}. */
     public LoadRun start(Target target, LoadPlan plan) {
-        Bootstrap bootstrap = new Bootstrap()
+        return LoadRun.launch(bootstrap(), target, plan);
+    }
+
+    /** Starts a history flood by {@code target}'s tenant (see {@link HistoryFlood}) on this client's loops. */
+    public HistoryFlood flood(Target target, String conversationId, int limit, int connections) {
+        return HistoryFlood.start(bootstrap(), target, conversationId, limit, connections);
+    }
+
+    private Bootstrap bootstrap() {
+        return new Bootstrap()
                 .group(group)
                 .channel(transport == Transport.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-        return LoadRun.launch(bootstrap, target, plan);
     }
 
     public String transportName() {

@@ -75,6 +75,9 @@ final class StreamHandler extends SimpleChannelInboundHandler<HttpObject> implem
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .set(HttpHeaderNames.ACCEPT, "text/event-stream")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (target.bearerKey() != null) {
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + target.bearerKey());
+        }
         ctx.writeAndFlush(request);
         ctx.fireChannelActive();
     }

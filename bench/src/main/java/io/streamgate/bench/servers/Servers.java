@@ -41,20 +41,31 @@ public final class Servers {
 
     /** The gateway jar pointed at {@code upstreamUrl}; ready when {@code /healthz} answers 200. */
     public static RunningServer gateway(Path jar, String upstreamUrl, Path logDir) {
+        return gateway(jar, upstreamUrl, logDir, Map.of());
+    }
+
+    /** Where a gateway started with {@code logDir} keeps its conversation store. */
+    public static Path gatewayDataDir(Path logDir) {
+        return logDir.resolve("gateway-data");
+    }
+
+    /** As above, with {@code extraEnv} added to the gateway's environment. */
+    public static RunningServer gateway(Path jar, String upstreamUrl, Path logDir, Map<String, String> extraEnv) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build first (make build)");
         }
         int port = Readiness.freePort();
         int metricsPort = Readiness.freePort();
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(extraEnv);
+        env.putAll(Map.of(
                 "STREAMGATE_PORT", Integer.toString(port),
                 "STREAMGATE_METRICS_PORT", Integer.toString(metricsPort),
                 "STREAMGATE_UPSTREAM_URL", upstreamUrl,
-                "STREAMGATE_DATA_DIR", logDir.resolve("gateway-data").toString(),
+                "STREAMGATE_DATA_DIR", gatewayDataDir(logDir).toString(),
                 // One load client is one tenant: lift the per-tenant limits unless the caller sets them.
                 "STREAMGATE_TENANT_MAX_STREAMS", System.getenv().getOrDefault("STREAMGATE_TENANT_MAX_STREAMS", "100000"),
                 "STREAMGATE_TENANT_REQUESTS_PER_MINUTE",
-                System.getenv().getOrDefault("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "100000000"));
+                System.getenv().getOrDefault("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "100000000")));
         ChildProcess p = ChildProcess.start("gateway", JavaCommand.jar(jar), env, logDir.resolve("gateway.log"), false);
         String base = "http://127.0.0.1:" + port;
         try {

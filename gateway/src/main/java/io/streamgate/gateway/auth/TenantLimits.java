@@ -5,8 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Per-tenant admission: at most {@code maxStreams} streams at once, and {@code requestsPerMinute} stream starts
- * per minute (a token bucket refilled continuously, holding a minute's worth at most).
+ * Per-tenant admission: at most {@code maxStreams} streams at once, {@code requestsPerMinute} requests per minute
+ * (stream starts and history reads share one token bucket, refilled continuously, holding a minute's worth at
+ * most), and at most {@code maxReads} history reads in the store at once, so that one tenant's reads cannot take
+ * every store thread from another tenant's stream starts.
  *
  * <p>Lock-free (compare-and-set), so the event loop can call it. State per tenant is two small objects; tenants
  * come from the configured keys, so the map is bounded by them.
@@ -20,19 +22,47 @@ public final class TenantLimits {
 
     private final class Tenant {
         final AtomicInteger streams = new AtomicInteger();
+        final AtomicInteger reads = new AtomicInteger();
         final AtomicReference<Bucket> bucket = new AtomicReference<>(new Bucket(requestsPerMinute, System.nanoTime()));
     }
 
     private final int maxStreams;
     private final int requestsPerMinute;
+    private final int maxReads;
     private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
 
-    public TenantLimits(int maxStreams, int requestsPerMinute) {
-        if (maxStreams < 1 || requestsPerMinute < 1) {
+    public TenantLimits(int maxStreams, int requestsPerMinute, int maxReads) {
+        if (maxStreams < 1 || requestsPerMinute < 1 || maxReads < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxStreams = maxStreams;
         this.requestsPerMinute = requestsPerMinute;
+        this.maxReads = maxReads;
+    }
+
+    /**
+     * Admits one history read for {@code tenant}: it takes a request token and an in-flight read slot, which must
+     * be {@link #releaseRead}d when the read is done.
+     */
+    public java.util.Optional<Refusal> tryAcquireRead(String tenant) {
+        Tenant t = tenants.computeIfAbsent(tenant, k -> new Tenant());
+        if (t.reads.incrementAndGet() > maxReads) {
+            t.reads.decrementAndGet();
+            return java.util.Optional.of(new Refusal("at most " + maxReads + " history reads at once per tenant", 1));
+        }
+        long waitNanos = takeToken(t.bucket);
+        if (waitNanos > 0) {
+            t.reads.decrementAndGet();
+            return java.util.Optional.of(rateRefusal(waitNanos));
+        }
+        return java.util.Optional.empty();
+    }
+
+    public void releaseRead(String tenant) {
+        Tenant t = tenants.get(tenant);
+        if (t != null) {
+            t.reads.decrementAndGet();
+        }
     }
 
     /**
@@ -48,10 +78,14 @@ public final class TenantLimits {
         long waitNanos = takeToken(t.bucket);
         if (waitNanos > 0) {
             t.streams.decrementAndGet();
-            return java.util.Optional.of(new Refusal("at most " + requestsPerMinute + " requests per minute per tenant",
-                    Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L)));
+            return java.util.Optional.of(rateRefusal(waitNanos));
         }
         return java.util.Optional.empty();
+    }
+
+    private Refusal rateRefusal(long waitNanos) {
+        return new Refusal("at most " + requestsPerMinute + " requests per minute per tenant",
+                Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L));
     }
 
     public void release(String tenant) {

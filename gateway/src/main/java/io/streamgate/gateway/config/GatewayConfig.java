@@ -64,11 +64,13 @@ public record GatewayConfig(
 
     /**
      * @param perStreamBytes events kept per stream for resumes
-     * @param totalBytes events kept over all streams; the oldest ended streams are forgotten first
+     * @param totalBytes events kept over all streams, live or ended; past it the oldest stream's oldest events go
      * @param window how long an ended stream stays resumable
      * @param grace how long a stream whose client left goes on, waiting for the client to resume; 0 stops it at once
+     * @param maxFollowers resumed connections that may follow one live stream at once
      */
-    public record ResumeSettings(int perStreamBytes, long totalBytes, Duration window, Duration grace) {}
+    public record ResumeSettings(
+            int perStreamBytes, long totalBytes, Duration window, Duration grace, int maxFollowers) {}
 
     /**
      * Which provider API the upstream speaks and how hard to try it.
@@ -98,8 +100,13 @@ public record GatewayConfig(
      * @param knownIdsCapacity how many conversation ids the in-memory filter of known ids is sized for (past it, more
      *     new conversations take the slower path that reads the store first)
      * @param historyCacheBytes how much the cache of recently answered conversations' history windows may hold (0: off)
+     * @param storeQueue store tasks that may wait for a store thread before new requests get 503 {@code store_busy}
+     * @param tenantMaxReads history reads one tenant may have in the store at once (429 beyond), so that one tenant
+     *     cannot fill the store threads
      */
-    public record ConversationSettings(Path dataDir, int historyMessages, int knownIdsCapacity, long historyCacheBytes) {}
+    public record ConversationSettings(
+            Path dataDir, int historyMessages, int knownIdsCapacity, long historyCacheBytes, int storeQueue,
+            int tenantMaxReads) {}
 
     /**
      * @param defaults the tools offered when a request names none
@@ -181,7 +188,9 @@ public record GatewayConfig(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
                         s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000),
                         s.integer("STREAMGATE_KNOWN_CONVERSATIONS", 1_000_000, 1_000, 100_000_000),
-                        s.integer("STREAMGATE_HISTORY_CACHE_MB", 32, 0, 64 * 1024) * 1024L * 1024L),
+                        s.integer("STREAMGATE_HISTORY_CACHE_MB", 32, 0, 64 * 1024) * 1024L * 1024L,
+                        s.integer("STREAMGATE_STORE_QUEUE", 256, 1, 1_000_000),
+                        s.integer("STREAMGATE_TENANT_MAX_READS", 2, 1, 1024)),
                 new ToolSettings(
                         s.list("STREAMGATE_DEFAULT_TOOLS", "current_time,calculator"),
                         s.path("STREAMGATE_HTTP_TOOLS_FILE"),
@@ -191,7 +200,8 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_RESUME_BUFFER_BYTES", 256 * 1024, 1024, 64 << 20),
                         s.integer("STREAMGATE_RESUME_TOTAL_MB", 64, 1, 64 * 1024) * 1024L * 1024L,
                         s.millis("STREAMGATE_RESUME_WINDOW_MS", 300_000, 1, 86_400_000),
-                        s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000)));
+                        s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000),
+                        s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024)));
         for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
             log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),
                     SettingNames.suggestion(unknown, s.read()));

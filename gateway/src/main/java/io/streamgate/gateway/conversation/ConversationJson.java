@@ -16,6 +16,7 @@ import java.io.IOException;
  *                "tool_call_id": "...", "tool_name": "...", "is_error": false,
  *                "status": "complete", "finish_reason": "stop", "created_at": "..."}]}
  * </pre>
+ * Each message also carries its {@code "seq"} (1, 2, 3... in the conversation), the cursor for paging.
  * Fields that are null or empty are left out; {@code is_error} appears on tool messages only. Times are
  * ISO-8601 UTC. {@code content} is always a string (a tool message's content is its result as JSON text);
  * {@code input} is the arguments object, or the arguments as a string when the model wrote invalid JSON. The
@@ -29,6 +30,27 @@ public final class ConversationJson {
         requireNonNull(c, "conversation");
         requireNonNull(g, "generator");
         g.writeStartObject();
+        writeFields(c, g);
+        g.writeEndObject();
+    }
+
+    /**
+     * One page: the fields above plus {@code "has_more"} and, when it is true, {@code "next_before"}, the
+     * {@code before} value that fetches the next older page.
+     */
+    public static void write(HistoryPage page, JsonGenerator g) throws IOException {
+        requireNonNull(page, "page");
+        requireNonNull(g, "generator");
+        g.writeStartObject();
+        writeFields(page.conversation(), g);
+        g.writeBooleanField("has_more", page.hasMore());
+        if (page.hasMore()) {
+            g.writeNumberField("next_before", page.nextBefore());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeFields(Conversation c, JsonGenerator g) throws IOException {
         g.writeStringField("conversation_id", c.id());
         g.writeStringField("created_at", c.createdAt().toString());
         g.writeArrayFieldStart("messages");
@@ -36,11 +58,11 @@ public final class ConversationJson {
             writeMessage(m, g);
         }
         g.writeEndArray();
-        g.writeEndObject();
     }
 
     private static void writeMessage(StoredMessage m, JsonGenerator g) throws IOException {
         g.writeStartObject();
+        g.writeNumberField("seq", m.seq());
         g.writeStringField("role", m.role());
         g.writeStringField("content", m.content());
         if (m.hasToolCalls()) {

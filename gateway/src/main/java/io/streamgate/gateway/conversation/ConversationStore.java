@@ -27,6 +27,20 @@ public interface ConversationStore extends AutoCloseable {
     Optional<Conversation> find(String conversationId);
 
     /**
+     * One page of the conversation's history: the newest {@code limit} messages whose {@code seq} is below
+     * {@code beforeSeq}, oldest first; empty when the conversation is unknown.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     */
+    Optional<HistoryPage> page(String conversationId, long beforeSeq, int limit);
+
+    /**
+     * Claims the conversation for {@code tenant} if nobody owns it yet, atomically: of any number of racing claims
+     * exactly one creates it. Returns the owner afterwards, {@code tenant} or whoever was first.
+     */
+    String claim(String conversationId, String tenant);
+
+    /**
      * Appends the user's message, creating the conversation, owned by {@code tenant}, if it does not exist.
      *
      * @throws ForeignConversationException when the conversation exists and another tenant owns it

@@ -115,7 +115,15 @@ public final class SqliteConversationStore implements ConversationStore {
 
     @Override
     public Optional<Conversation> find(String conversationId) {
+        return page(conversationId, Long.MAX_VALUE, MAX_FIND_MESSAGES).map(HistoryPage::conversation);
+    }
+
+    @Override
+    public Optional<HistoryPage> page(String conversationId, long beforeSeq, int limit) {
         requireNonNull(conversationId, "conversationId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
         return read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT tenant, created_at FROM conversations WHERE id = ?")) {
                 s.setString(1, conversationId);
@@ -123,13 +131,33 @@ public final class SqliteConversationStore implements ConversationStore {
                     if (!r.next()) {
                         return Optional.empty();
                     }
-                    String tenant = r.getString(1);
-                    Instant createdAt = Instant.ofEpochMilli(r.getLong(2));
-                    return Optional.of(new Conversation(
-                            conversationId, tenant, createdAt, newest(c, conversationId, MAX_FIND_MESSAGES)));
+                    // One more than asked for tells whether an older page exists.
+                    List<StoredMessage> messages = newest(c, conversationId, beforeSeq, limit + 1);
+                    boolean hasMore = messages.size() > limit;
+                    List<StoredMessage> page = hasMore ? messages.subList(1, messages.size()) : messages;
+                    return Optional.of(new HistoryPage(new Conversation(conversationId, r.getString(1),
+                            Instant.ofEpochMilli(r.getLong(2)), page), hasMore));
                 }
             }
         });
+    }
+
+    @Override
+    public String claim(String conversationId, String tenant) {
+        requireNonNull(conversationId, "conversationId");
+        requireNonNull(tenant, "tenant");
+        String[] owner = new String[1];
+        write(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO conversations (id, tenant, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                s.setString(1, conversationId);
+                s.setString(2, tenant);
+                s.setLong(3, clock.instant().toEpochMilli());
+                s.executeUpdate();
+            }
+            owner[0] = owner(c, conversationId).orElseThrow(); // same transaction: the row is there either way
+        });
+        return owner[0];
     }
 
     @Override
@@ -234,11 +262,18 @@ public final class SqliteConversationStore implements ConversationStore {
 
     /** The newest {@code limit} messages, oldest first. */
     private static List<StoredMessage> newest(Connection c, String conversationId, int limit) throws SQLException {
+        return newest(c, conversationId, Long.MAX_VALUE, limit);
+    }
+
+    /** The newest {@code limit} messages numbered below {@code beforeSeq}, oldest first. */
+    private static List<StoredMessage> newest(Connection c, String conversationId, long beforeSeq, int limit)
+            throws SQLException {
         List<StoredMessage> messages = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM messages WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
             s.setString(1, conversationId);
-            s.setInt(2, limit);
+            s.setLong(2, beforeSeq);
+            s.setInt(3, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     messages.add(new StoredMessage(

@@ -2,6 +2,7 @@ package io.streamgate.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -13,7 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.conversation.ConversationJson;
 import io.streamgate.gateway.metrics.LogValue;
@@ -120,7 +121,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         String tenant = admitted.tenant();
         if (action == null) {
             if (isGetOrHead(method)) {
-                history(ctx, request, tenant, id);
+                history(ctx, request, tenant, admitted.target(), id);
             } else {
                 send(ctx, request, methodNotAllowed(ctx, "GET, HEAD"));
             }
@@ -140,7 +141,9 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     /**
      * {@code GET .../stream}: replays the conversation's latest stream after {@code Last-Event-ID} (or the
      * {@code last_event_id} query parameter, for clients that can't set headers), then follows it live if it is
-     * still running. 204 when there is nothing to resume; 410 when the events after that id are no longer kept.
+     * still running. 204 when this tenant has nothing to resume there (an unknown id and another tenant's id get
+     * the same answer); 410 when the events after that id are no longer kept; 429 when the live stream already
+     * has as many followers as allowed.
      */
     private void resume(ChannelHandlerContext ctx, FullHttpRequest request, AdmittedRequest admitted, String id) {
         long lastSeen;
@@ -151,30 +154,38 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
                     "Last-Event-ID must be an event id (a number)"));
             return;
         }
-        var journal = directory.latest(id).orElse(null);
+        var journal = directory.latest(admitted.tenant(), id).orElse(null);
         if (journal == null) {
             send(ctx, request, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
-            return;
-        }
-        if (!journal.tenant().equals(admitted.tenant())) {
-            send(ctx, request, notFound(ctx, id));
             return;
         }
         busy = true; // the connection closes when the resumed response ends
         var client = ctx.channel();
         journal.loop().execute(() -> {
-            if (journal.resume(client, lastSeen) == StreamJournal.Resume.GONE) {
-                FullHttpResponse gone = JsonResponses.error(client.alloc(), HttpResponseStatus.GONE,
+            FullHttpResponse refused = switch (journal.resume(client, lastSeen)) {
+                case GONE -> JsonResponses.error(client.alloc(), HttpResponseStatus.GONE,
                         "resume_window_exceeded", "the events after id " + lastSeen + " are no longer kept");
-                HttpUtil.setKeepAlive(gone, false);
-                client.writeAndFlush(gone).addListener(ChannelFutureListener.CLOSE);
+                case TOO_MANY_FOLLOWERS -> {
+                    FullHttpResponse r = JsonResponses.error(client.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+                            "too_many_followers", "this stream already has as many resumed followers as allowed");
+                    r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+                    yield r;
+                }
+                case ATTACHED, REPLAYED -> null;
+            };
+            if (refused != null) {
+                HttpUtil.setKeepAlive(refused, false);
+                client.writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
             }
         });
     }
 
-    /** {@code DELETE .../stream}: stops the generation in flight; it ends with {@code finish_reason: cancelled}. */
+    /**
+     * {@code DELETE .../stream}: stops the generation in flight; it ends with {@code finish_reason: cancelled}.
+     * 404 when this tenant has no stream there (an unknown id and another tenant's id alike).
+     */
     private void stop(ChannelHandlerContext ctx, String tenant, String id) {
-        var journal = directory.latest(id).filter(j -> j.tenant().equals(tenant)).orElse(null);
+        var journal = directory.latest(tenant, id).orElse(null);
         if (journal == null) {
             ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
             return;
@@ -202,24 +213,51 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private static long lastEventId(FullHttpRequest request, RequestPath target) {
         String id = request.headers().get("Last-Event-ID");
         if (id == null) {
-            var query = new QueryStringDecoder(target.query(), false).parameters().get("last_event_id");
+            var query = target.parameters().get("last_event_id");
             id = query == null || query.isEmpty() ? null : query.getFirst();
         }
         return id == null || id.isBlank() ? -1 : Long.parseLong(id.strip());
     }
 
-    /** {@code GET /api/v1/conversations/{id}}: the stored history; 404 when unknown or another tenant's. */
-    private void history(ChannelHandlerContext ctx, FullHttpRequest request, String tenant, String id) {
+    /**
+     * {@code GET /api/v1/conversations/{id}?limit=&before=}: one page of the stored history, newest messages
+     * first chosen, oldest first shown; 404 when unknown or another tenant's. Counts against the tenant's request
+     * rate and its cap on reads in flight.
+     */
+    private void history(ChannelHandlerContext ctx, FullHttpRequest request, String tenant, RequestPath target,
+            String id) {
+        HistoryQuery query;
+        try {
+            query = HistoryQuery.parse(target.parameters());
+        } catch (IllegalArgumentException e) {
+            send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "bad_request",
+                    e.getMessage()));
+            return;
+        }
+        if (!conversations.admit()) {
+            send(ctx, request, storeBusy(ctx));
+            return;
+        }
+        var refusal = limits.tryAcquireRead(tenant);
+        if (refusal.isPresent()) {
+            send(ctx, request, rateLimited(ctx, refusal.get()));
+            return;
+        }
         boolean head = HttpMethod.HEAD.equals(request.method());
-        whenDone(ctx, conversations.find(id, tenant), found -> {
-            FullHttpResponse r = found.isPresent()
-                    ? JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
-                    : notFound(ctx, id);
+        ByteBufAllocator alloc = ctx.alloc();
+        // The page is rendered on the store thread too, so a large page costs this event loop one write. The read
+        // slot is free before the answer leaves, so a client's next read never finds it taken.
+        var answer = conversations.page(id, tenant, query.before(), query.limit())
+                .thenApply(found -> found.isPresent()
+                        ? JsonResponses.json(alloc, HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
+                        : notFound(alloc, id))
+                .whenComplete((r, failure) -> limits.releaseRead(tenant));
+        whenDone(ctx, answer, r -> {
             if (head) {
                 r.content().clear();
             }
             ctx.writeAndFlush(r, ctx.voidPromise());
-        });
+        }, () -> {});
     }
 
     private void startStream(ChannelHandlerContext ctx, FullHttpRequest request, String tenant, String id,
@@ -233,34 +271,38 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         StreamRequest parsed;
         try {
             parsed = parser.parse(request.content());
+            launcher.check(parsed);
         } catch (BadRequestException e) {
             send(ctx, request, badRequest(ctx, e));
             return;
         }
-        if (!checkOwnership) {
-            admit(ctx, id, tenant, parsed, delivery, acceptedNanos);
+        if (!conversations.admit()) {
+            send(ctx, request, storeBusy(ctx));
             return;
         }
-        whenDone(ctx, conversations.ownedByAnother(id, tenant), foreign -> {
-            if (foreign) {
-                ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
-            } else {
-                admit(ctx, id, tenant, parsed, delivery, acceptedNanos);
-            }
-        });
-    }
-
-    /** Applies the tenant's limits, then starts the stream. */
-    private void admit(
-            ChannelHandlerContext ctx, String id, String tenant, StreamRequest parsed, Delivery delivery, long accepted) {
         var refusal = limits.tryAcquire(tenant);
         if (refusal.isPresent()) {
-            FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
-                    "rate_limited", refusal.get().reason());
-            r.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.get().retryAfterSeconds());
-            ctx.writeAndFlush(r, ctx.voidPromise());
+            send(ctx, request, rateLimited(ctx, refusal.get()));
             return;
         }
+        if (!checkOwnership) {
+            launch(ctx, id, tenant, parsed, delivery, acceptedNanos); // one tenant: nobody else can own it
+            return;
+        }
+        // Ownership is claimed before any message, journal or stream exists: the loser of a race writes nothing.
+        whenDone(ctx, conversations.claim(id, tenant), owned -> {
+            if (owned) {
+                launch(ctx, id, tenant, parsed, delivery, acceptedNanos);
+            } else {
+                limits.release(tenant);
+                ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
+            }
+        }, () -> limits.release(tenant));
+    }
+
+    /** Starts the stream the tenant's limits admitted; they are released when it ends. */
+    private void launch(
+            ChannelHandlerContext ctx, String id, String tenant, StreamRequest parsed, Delivery delivery, long accepted) {
         try {
             busy = true;
             active = launcher.launch(ctx.channel(), id, tenant, parsed, delivery, accepted, () -> {
@@ -275,16 +317,23 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    /** Runs {@code then} on this event loop once {@code future} completes; the connection stays busy meanwhile. */
-    private <T> void whenDone(ChannelHandlerContext ctx, CompletableFuture<T> future, Consumer<T> then) {
+    /**
+     * Runs {@code then} on this event loop once {@code future} completes; the connection stays busy meanwhile.
+     * {@code abandoned} runs instead when the future failed (the client gets 503) or the client left.
+     */
+    private <T> void whenDone(
+            ChannelHandlerContext ctx, CompletableFuture<T> future, Consumer<T> then, Runnable abandoned) {
         busy = true;
         future.whenComplete((value, failure) -> ctx.executor().execute(() -> {
             busy = false;
             if (!ctx.channel().isActive()) {
+                ReferenceCountUtil.release(value); // a rendered answer nobody will read
+                abandoned.run();
                 return;
             }
             if (failure != null) {
-                log.warn("conversation store read failed: {}", LogValue.of(failure));
+                abandoned.run();
+                log.warn("conversation store call failed: {}", LogValue.of(failure));
                 ctx.writeAndFlush(JsonResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "store_unavailable", "the conversation store is unavailable"), ctx.voidPromise());
                 return;
@@ -317,8 +366,25 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private static FullHttpResponse notFound(ChannelHandlerContext ctx, String id) {
-        return JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not_found",
-                "no conversation " + id);
+        return notFound(ctx.alloc(), id);
+    }
+
+    private static FullHttpResponse notFound(ByteBufAllocator alloc, String id) {
+        return JsonResponses.error(alloc, HttpResponseStatus.NOT_FOUND, "not_found", "no conversation " + id);
+    }
+
+    private static FullHttpResponse storeBusy(ChannelHandlerContext ctx) {
+        FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, "store_busy",
+                "the conversation store is busy; retry shortly", true);
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+        return r;
+    }
+
+    private static FullHttpResponse rateLimited(ChannelHandlerContext ctx, TenantLimits.Refusal refusal) {
+        FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+                "rate_limited", refusal.reason());
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
+        return r;
     }
 
     private static FullHttpResponse badRequest(ChannelHandlerContext ctx, BadRequestException e) {

@@ -66,7 +66,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.conversations = requireNonNull(conversations, "conversations");
         this.directory = requireNonNull(directory, "directory");
         this.keys = requireNonNull(keys, "keys");
-        this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute());
+        this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+                config.conversations().tenantMaxReads());
     }
 
     @Override

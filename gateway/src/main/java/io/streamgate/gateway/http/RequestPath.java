@@ -2,6 +2,9 @@ package io.streamgate.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +48,11 @@ public record RequestPath(String path, String query) {
         String path = q < 0 ? target : target.substring(0, q);
         String query = q < 0 ? "" : target.substring(q + 1);
         return isNormalPath(path) && isValidQuery(query) ? Optional.of(new RequestPath(path, query)) : Optional.empty();
+    }
+
+    /** The query's parameters, decoded; the path is never decoded. */
+    public Map<String, List<String>> parameters() {
+        return query.isEmpty() ? Map.of() : new QueryStringDecoder(query, false).parameters();
     }
 
     private static boolean isNormalPath(String path) {

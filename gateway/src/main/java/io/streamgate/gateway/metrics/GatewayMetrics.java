@@ -109,6 +109,20 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
+    /** Exports the store executor's backlog and the requests it refused (503 {@code store_busy}); read at scrape. */
+    public void watchStoreQueue(LongSupplier queued, LongSupplier refused) {
+        GaugeWithCallback.builder()
+                .name("streaming_store_queue_depth")
+                .help("Store tasks waiting for a store thread")
+                .callback(cb -> cb.call(queued.getAsLong()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("streaming_store_busy_total")
+                .help("Requests refused with 503 store_busy because the store's queue was full")
+                .callback(cb -> cb.call(refused.getAsLong()))
+                .register(registry);
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

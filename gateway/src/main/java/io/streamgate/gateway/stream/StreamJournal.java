@@ -18,36 +18,52 @@ import java.util.concurrent.atomic.AtomicLong;
  * One stream's encoded events, kept so that a client that lost its connection can resume after the last event id
  * it saw ({@code Last-Event-ID}), and the live followers of the stream on other connections.
  *
- * <p>Bounded: at most {@code maxBytes} of events are kept; the oldest are dropped first, and a resume from before
- * what is kept is refused rather than served with a gap. Confined to the stream's event loop: every method runs
- * there (other threads hand work over with {@link #loop()}).
+ * <p>Bounded: at most {@code maxBytes} of events are kept, and fewer when the {@link StreamDirectory}'s global
+ * budget trims this journal; the oldest are dropped first, and a resume from before what is kept is refused
+ * rather than served with a gap. At most {@code maxFollowers} connections follow the live stream. Confined to the
+ * stream's event loop: every method runs there (other threads hand work over with {@link #loop()}).
  */
 public final class StreamJournal {
 
     /** What became of a resume request. */
-    public enum Resume { ATTACHED, REPLAYED, GONE }
+    public enum Resume { ATTACHED, REPLAYED, GONE, TOO_MANY_FOLLOWERS }
 
     private record Entry(long sequence, byte[] sse) {}
 
     private final EventLoop loop;
     private final String tenant;
+    private final long serial;
     private final int maxBytes;
+    private final int maxFollowers;
     private final AtomicLong globalBytes;
+    private final Runnable afterAppend;
     private final Runnable onEnd;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final List<Channel> followers = new ArrayList<>(1);
     private volatile long bytes; // read by the directory's eviction from other threads
-    private long firstKept;
+    private long droppedThrough = -1; // the last sequence dropped; a resume from before it has a gap
     private boolean discarded;
     private boolean ended;
     private StreamBridge bridge;
 
-    StreamJournal(EventLoop loop, String tenant, int maxBytes, AtomicLong globalBytes, Runnable onEnd) {
+    /**
+     * @param serial orders journals by age in their directory
+     * @param afterAppend runs after each append, on this loop: the directory's global budget check
+     */
+    StreamJournal(EventLoop loop, String tenant, long serial, int maxBytes, int maxFollowers, AtomicLong globalBytes,
+            Runnable afterAppend, Runnable onEnd) {
         this.loop = requireNonNull(loop, "loop");
         this.onEnd = requireNonNull(onEnd, "onEnd");
         this.tenant = requireNonNull(tenant, "tenant");
+        this.serial = serial;
         this.maxBytes = maxBytes;
+        this.maxFollowers = maxFollowers;
         this.globalBytes = requireNonNull(globalBytes, "globalBytes");
+        this.afterAppend = requireNonNull(afterAppend, "afterAppend");
+    }
+
+    long serial() {
+        return serial;
     }
 
     public EventLoop loop() {
@@ -78,11 +94,29 @@ public final class StreamJournal {
         bytes += copy.length;
         globalBytes.addAndGet(copy.length);
         while (bytes > maxBytes && entries.size() > 1) {
-            Entry dropped = entries.removeFirst();
-            bytes -= dropped.sse.length;
-            globalBytes.addAndGet(-dropped.sse.length);
-            firstKept = entries.getFirst().sequence;
+            dropOldest();
         }
+        afterAppend.run();
+    }
+
+    /**
+     * Drops the oldest events while {@code over} says the global budget is exceeded.
+     *
+     * @return true when this journal has ended and holds nothing any more
+     */
+    boolean trimWhile(java.util.function.BooleanSupplier over) {
+        assert loop.inEventLoop();
+        while (!entries.isEmpty() && over.getAsBoolean()) {
+            dropOldest();
+        }
+        return ended && entries.isEmpty();
+    }
+
+    private void dropOldest() {
+        Entry dropped = entries.removeFirst();
+        bytes -= dropped.sse.length;
+        globalBytes.addAndGet(-dropped.sse.length);
+        droppedThrough = dropped.sequence;
     }
 
     /** Sends the bytes just flushed to the origin client to every follower too. */
@@ -114,11 +148,17 @@ public final class StreamJournal {
      * Serves a resume on {@code client}: the response head, every kept event after {@code lastSeen}, then either
      * the end (the stream is over) or live events as they come.
      *
-     * @return {@link Resume#GONE} when events after {@code lastSeen} were already dropped; nothing is sent then
+     * @return {@link Resume#GONE} when events after {@code lastSeen} were already dropped, and
+     *     {@link Resume#TOO_MANY_FOLLOWERS} when the live stream has as many followers as allowed; nothing is sent
+     *     then
      */
     public Resume resume(Channel client, long lastSeen) {
-        if (!entries.isEmpty() && lastSeen + 1 < firstKept) {
+        assert loop.inEventLoop();
+        if (lastSeen < droppedThrough) {
             return Resume.GONE;
+        }
+        if (!ended && followers.size() >= maxFollowers) {
+            return Resume.TOO_MANY_FOLLOWERS;
         }
         var head = SseOutput.head();
         io.netty.handler.codec.http.HttpUtil.setKeepAlive(head, false); // a resumed response ends its connection

@@ -82,6 +82,15 @@ public final class StreamLauncher {
         return bridge;
     }
 
+    /**
+     * Refuses a request {@link #launch} would refuse, before anything (a conversation claim) is done for it.
+     *
+     * @throws BadRequestException when the request names a tool the gateway does not have
+     */
+    public void check(StreamRequest request) {
+        toolSpecs(request);
+    }
+
     private List<ToolSpec> toolSpecs(StreamRequest request) {
         try {
             return tools.specs(request.tools() == null ? defaultTools : request.tools());

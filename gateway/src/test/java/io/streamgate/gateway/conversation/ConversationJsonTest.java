@@ -30,15 +30,15 @@ class ConversationJsonTest {
         }
         String at = "\"created_at\":\"2026-05-01T12:00:00Z\"";
         assertEquals("{\"conversation_id\":\"c1\"," + at + ",\"messages\":["
-                + "{\"role\":\"user\",\"content\":\"hi \\\"there\\\"\",\"status\":\"complete\"," + at + "},"
-                + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
+                + "{\"seq\":1,\"role\":\"user\",\"content\":\"hi \\\"there\\\"\",\"status\":\"complete\"," + at + "},"
+                + "{\"seq\":2,\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
                 + "{\"id\":\"t1\",\"name\":\"calculator\",\"input\":{\"expression\":\"1+1\"}},"
                 + "{\"id\":\"t2\",\"name\":\"calculator\",\"input\":\"not json\"}],\"status\":\"complete\"," + at + "},"
-                + "{\"role\":\"tool\",\"content\":\"{\\\"result\\\":2}\",\"tool_call_id\":\"t1\","
+                + "{\"seq\":3,\"role\":\"tool\",\"content\":\"{\\\"result\\\":2}\",\"tool_call_id\":\"t1\","
                 + "\"tool_name\":\"calculator\",\"is_error\":false,\"status\":\"complete\"," + at + "},"
-                + "{\"role\":\"tool\",\"content\":\"{\\\"error\\\":\\\"x\\\"}\",\"tool_call_id\":\"t2\","
+                + "{\"seq\":4,\"role\":\"tool\",\"content\":\"{\\\"error\\\":\\\"x\\\"}\",\"tool_call_id\":\"t2\","
                 + "\"tool_name\":\"calculator\",\"is_error\":true,\"status\":\"complete\"," + at + "},"
-                + "{\"role\":\"assistant\",\"content\":\"2\",\"status\":\"partial\",\"finish_reason\":\"length\","
+                + "{\"seq\":5,\"role\":\"assistant\",\"content\":\"2\",\"status\":\"partial\",\"finish_reason\":\"length\","
                 + at + "}]}", out.toString());
     }
 
@@ -58,5 +58,22 @@ class ConversationJsonTest {
                 + "{\"id\":\"t1\",\"name\":\"calculator\",\"input\":{\"expression\":\"1+1\"}},"
                 + "{\"id\":\"t2\",\"name\":\"calculator\",\"input\":\"{\\\"a\\\":1}\\n\\n{\\\"forged\\\":true}\"}],"
                 + "\"status\":\"complete\"," + at + "}]}", out.toString());
+    }
+
+    @Test
+    void aPageSaysWhetherOlderMessagesExistAndHowToFetchThem() throws Exception {
+        Conversation c = new Conversation("c1", "acme", T, List.of(
+                StoredMessage.of(7, T, NewMessage.user("a")), StoredMessage.of(8, T, NewMessage.user("b"))));
+        assertEquals(",\"has_more\":true,\"next_before\":7}", tail(new HistoryPage(c, true)));
+        assertEquals(",\"has_more\":false}", tail(new HistoryPage(c, false)));
+    }
+
+    private static String tail(HistoryPage page) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            ConversationJson.write(page, g);
+        }
+        String json = out.toString();
+        return json.substring(json.lastIndexOf(']') + 1);
     }
 }

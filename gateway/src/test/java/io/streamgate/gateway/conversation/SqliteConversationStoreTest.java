@@ -288,6 +288,63 @@ class SqliteConversationStoreTest {
     }
 
     @Test
+    void racingClaimsOnANewIdLeaveExactlyOneOwner() throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+            for (int round = 0; round < 50; round++) {
+                String id = "race-" + round;
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<String>> owners = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    String tenant = "tenant-" + t;
+                    owners.add(threads.submit(() -> {
+                        start.await();
+                        return store.claim(id, tenant);
+                    }));
+                }
+                start.countDown();
+                String owner = owners.getFirst().get();
+                for (Future<String> f : owners) {
+                    assertEquals(owner, f.get(), "every claimant sees the one owner");
+                }
+                assertEquals(owner, store.owner(id).orElseThrow());
+                assertEquals(owner, store.claim(id, "late"), "a later claim changes nothing");
+            }
+        }
+    }
+
+    @Test
+    void aClaimCreatesAnEmptyConversationThatItsOwnerThenExtends() {
+        assertEquals("acme", store.claim("c1", "acme"));
+        assertEquals("acme", store.claim("c1", "globex"));
+        assertTrue(store.find("c1").orElseThrow().messages().isEmpty());
+        store.appendUser("c1", "acme", "hi");
+        assertThrows(ForeignConversationException.class, () -> store.appendUser("c1", "globex", "mine?"));
+        assertEquals(List.of("hi"), contents(store.find("c1").orElseThrow().messages()));
+    }
+
+    @Test
+    void pagesWalkTheHistoryBackwardsWithoutGapsOrRepeats() {
+        for (int i = 1; i <= 7; i++) {
+            store.appendUser("c1", "acme", "m" + i);
+        }
+        HistoryPage newest = store.page("c1", Long.MAX_VALUE, 3).orElseThrow();
+        assertEquals(List.of("m5", "m6", "m7"), contents(newest.conversation().messages()));
+        assertTrue(newest.hasMore());
+        assertEquals(5, newest.nextBefore());
+        HistoryPage middle = store.page("c1", newest.nextBefore(), 3).orElseThrow();
+        assertEquals(List.of("m2", "m3", "m4"), contents(middle.conversation().messages()));
+        assertTrue(middle.hasMore());
+        HistoryPage oldest = store.page("c1", middle.nextBefore(), 3).orElseThrow();
+        assertEquals(List.of("m1"), contents(oldest.conversation().messages()));
+        assertFalse(oldest.hasMore());
+        HistoryPage exact = store.page("c1", 4, 3).orElseThrow();
+        assertFalse(exact.hasMore(), "exactly the rest fits: no empty page after it");
+        assertEquals("acme", exact.conversation().tenant());
+        assertTrue(store.page("nope", Long.MAX_VALUE, 3).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> store.page("c1", 1, 0));
+    }
+
+    @Test
     void aClosedStoreRefusesCalls() {
         store.close();
         assertThrows(IllegalStateException.class, () -> store.find("c1"));

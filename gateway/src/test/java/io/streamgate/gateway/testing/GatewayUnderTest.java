@@ -2,9 +2,11 @@ package io.streamgate.gateway.testing;
 
 import io.streamgate.gateway.StreamGate;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.conversation.ConversationStore;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** A gateway on ephemeral ports in front of a {@link TestUpstream} (or the simulator), for end-to-end tests. */
 public final class GatewayUnderTest implements AutoCloseable {
@@ -17,6 +19,12 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** @param upstreamUrl the provider base URL, or null for the built-in simulator */
     public static GatewayUnderTest start(String upstreamUrl, String... settings) {
+        return start(upstreamUrl, UnaryOperator.identity(), settings);
+    }
+
+    /** As {@link #start(String, String...)}, with the conversation store wrapped by {@code wrapStore}. */
+    public static GatewayUnderTest start(
+            String upstreamUrl, UnaryOperator<ConversationStore> wrapStore, String... settings) {
         Map<String, String> env = new HashMap<>();
         env.put("STREAMGATE_PORT", "0");
         env.put("STREAMGATE_METRICS_PORT", "0");
@@ -28,7 +36,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         for (int i = 0; i + 1 < settings.length; i += 2) {
             env.put(settings[i], settings[i + 1]);
         }
-        return new GatewayUnderTest(StreamGate.start(GatewayConfig.from(env)));
+        return new GatewayUnderTest(StreamGate.start(GatewayConfig.from(env), wrapStore));
     }
 
     private static String freshDataDir() {
