@@ -54,7 +54,7 @@ class ConversationJsonTest {
         }
         String at = "\"created_at\":\"2026-05-01T12:00:00Z\"";
         assertEquals("{\"conversation_id\":\"c1\"," + at + ",\"messages\":["
-                + "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
+                + "{\"seq\":1,\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":["
                 + "{\"id\":\"t1\",\"name\":\"calculator\",\"input\":{\"expression\":\"1+1\"}},"
                 + "{\"id\":\"t2\",\"name\":\"calculator\",\"input\":\"{\\\"a\\\":1}\\n\\n{\\\"forged\\\":true}\"}],"
                 + "\"status\":\"complete\"," + at + "}]}", out.toString());
