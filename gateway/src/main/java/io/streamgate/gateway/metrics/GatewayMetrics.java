@@ -9,7 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.LongSupplier;
 
 /**
- * The gateway's Prometheus metrics. Names are a contract (DESIGN.md, "Metrics"): dashboards use them.
+ * The gateway's Prometheus metrics. Names and labels are a contract: dashboards use them.
  *
  * <p>Latency histograms have buckets below one millisecond because the gateway's own share is meant to be that
  * small. Every method is safe from any thread and allocation-free on the per-chunk path.

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * Merges consecutive text (or thinking) deltas into fewer, larger events.
  *
  * <p>Why: one SSE message per token costs a syscall and ~150 bytes of framing per token. Merging a few tokens
- * is invisible to a reader but cuts both. The rules (DESIGN.md, "Coalescing"):
+ * is invisible to a reader but cuts both. The rules:
  * <ul>
  *   <li>the first delta of each kind is emitted at once: for text that is the time-to-first-token;
  *   <li>later deltas wait in {@code pending} until {@code maxTokens} have merged, another kind arrives, the

@@ -3,8 +3,8 @@ package io.streamgate.gateway.stream;
 import io.streamgate.llm.ErrorCode;
 
 /**
- * The typed events a client receives, one per SSE message. Field names and meanings are the contract in
- * DESIGN.md; {@link SseEventEncoder} writes them.
+ * The typed events a client receives, one per SSE message. Field names and meanings are a contract with
+ * clients; {@link SseEventEncoder} writes them.
  *
  * <p>{@code sequence} and {@code timestamp} are not stored here: the {@link StreamBridge} stamps them as it
  * writes, because only the writer knows the order.
