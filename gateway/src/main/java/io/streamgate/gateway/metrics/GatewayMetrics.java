@@ -63,7 +63,8 @@ public final class GatewayMetrics {
                 .register(registry);
         addedLatency = Histogram.builder()
                 .name("streaming_gateway_added_latency_ms")
-                .help("First upstream delta received to it being written to the client socket, in milliseconds")
+                .help("Per text chunk written to a client: from the arrival of its oldest upstream delta to its write, "
+                        + "in milliseconds (tool and thinking time excluded)")
                 .classicUpperBounds(LATENCY_BUCKETS_MS)
                 .classicOnly()
                 .register(registry);

@@ -50,6 +50,7 @@ public final class StreamBridge {
     private final GatewayMetrics metrics;
     private final StreamServices services;
     private final Runnable onEnd;
+    private final java.util.function.LongSupplier clock;
     private final TokenRing ring;
     private final ChunkCoalescer coalescer;
     private final AtomicReference<UpstreamCall> call = new AtomicReference<>();
@@ -83,7 +84,8 @@ public final class StreamBridge {
         this.metrics = services.metrics();
         this.onEnd = requireNonNull(onEnd, "onEnd");
         this.acceptedNanos = acceptedNanos;
-        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask));
+        this.clock = services.clock();
+        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask), clock);
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
         this.steps = new AgentSteps(settings.maxSteps());
         this.watchdog = new UpstreamWatchdog(loop, settings.firstTokenTimeout(), settings.upstreamIdleTimeout(),
@@ -223,9 +225,10 @@ public final class StreamBridge {
                 }
                 steps.text(t.text());
                 textDeltas++;
-                coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), catchUp);
+                coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), ring.lastPolledArrivalNanos(), catchUp);
             }
-            case UpstreamEvent.ThinkingDelta t -> coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), catchUp);
+            case UpstreamEvent.ThinkingDelta t ->
+                    coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), ring.lastPolledArrivalNanos(), catchUp);
             case UpstreamEvent.SignedThinking s -> steps.thinking(s); // for the provider; the client had its text
             case UpstreamEvent.ToolCall c -> {
                 coalescer.flush();
@@ -438,6 +441,15 @@ public final class StreamBridge {
     }
 
     private void emit(StreamEvent event) {
+        emit(event, ChunkCoalescer.UNTIMED);
+    }
+
+    /**
+     * Writes one event. For text, {@code oldestArrivalNanos} is when its oldest delta arrived from upstream: the
+     * time since is the gateway's added latency for this chunk. Only text is timed, and only from its own deltas'
+     * arrival, so the time a tool runs or the model thinks before answering is never counted.
+     */
+    private void emit(StreamEvent event, long oldestArrivalNanos) {
         output.event(event, sequence++, System.currentTimeMillis());
         if (!firstEventWritten) {
             firstEventWritten = true;
@@ -448,8 +460,10 @@ public final class StreamBridge {
             if (firstTokenNanos < 0 && !chunk.content().isEmpty()) {
                 firstTokenNanos = System.nanoTime();
                 metrics.firstToken(firstTokenNanos - acceptedNanos);
-                // The first content is encoded now and flushed at the end of this same drain.
-                metrics.gatewayAdded(firstTokenNanos - ring.firstPublishNanos());
+            }
+            if (oldestArrivalNanos != ChunkCoalescer.UNTIMED && !chunk.content().isEmpty()) {
+                // Encoded now and flushed at the end of this same drain.
+                metrics.gatewayAdded(clock.getAsLong() - oldestArrivalNanos);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.streamgate.gateway.e2e;
 
 import static io.streamgate.gateway.testing.GatewayUnderTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.gateway.testing.GatewayUnderTest;
@@ -48,6 +49,10 @@ class SimulatorEndToEndTest {
                     "streaming_gateway_added_latency_ms_bucket{le=\"0.25\"}", "upstream_requests_total")) {
                 assertTrue(metrics.body().contains(name), name + " in\n" + metrics.body());
             }
+            assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("upstream_requests_total{")
+                    && l.contains("provider=\"simulator\"") && l.contains("outcome=\"success\"") && l.endsWith(" 1.0")),
+                    "the built-in simulator is reported as such:\n" + metrics.body());
+            assertFalse(metrics.body().contains("provider=\"openai\""), metrics.body());
         }
     }
 }
