@@ -23,12 +23,12 @@ class SimulatorEndToEndTest {
     void withNoUpstreamTheSimulatorAnswersAndThePageSaysSo() throws Exception {
         try (GatewayUnderTest gateway = GatewayUnderTest.start(null,
                 "STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", "0", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "0",
-                "STREAMGATE_SIM_TOKENS", "40")) {
+                "STREAMGATE_SIM_TOKENS", "41")) { // 41 tokens end the simulated paragraph's second sentence
             try (RawHttpClient client = gateway.stream("demo", message("hello"))) {
                 List<SseParser.Event> events = client.readAllEvents();
                 StreamingEndToEndTest.assertContract(events);
                 String complete = events.getLast().data();
-                assertEquals(40, Json.number(complete, "total_tokens"));
+                assertEquals(41, Json.number(complete, "total_tokens"));
                 assertTrue(Json.string(complete, "final_message").contains("simulated"));
             }
             HttpClient http = HttpClient.newHttpClient();
