@@ -65,6 +65,7 @@ public final class StreamBridge {
     private long sequence;
     private long textDeltas;
     private long firstTokenNanos = -1;
+    private AnswerStats stats; // what complete_state reported, for the store
     private String finishReason = "-";
     private String errorCode = "-";
     private boolean firstEventWritten;
@@ -87,7 +88,7 @@ public final class StreamBridge {
         this.clock = services.clock();
         this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask), clock);
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
-        this.steps = new AgentSteps(settings.maxSteps());
+        this.steps = new AgentSteps(settings.maxSteps(), settings.maxAnswerChars());
         this.watchdog = new UpstreamWatchdog(loop, settings.firstTokenTimeout(), settings.upstreamIdleTimeout(),
                 () -> paused || toolsInFlight != null, this::fail);
     }
@@ -227,8 +228,10 @@ public final class StreamBridge {
                 textDeltas++;
                 coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), ring.lastPolledArrivalNanos(), catchUp);
             }
-            case UpstreamEvent.ThinkingDelta t ->
-                    coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), ring.lastPolledArrivalNanos(), catchUp);
+            case UpstreamEvent.ThinkingDelta t -> {
+                steps.reasoning(t.text());
+                coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), ring.lastPolledArrivalNanos(), catchUp);
+            }
             case UpstreamEvent.SignedThinking s -> steps.thinking(s); // for the provider; the client had its text
             case UpstreamEvent.ToolCall c -> {
                 coalescer.flush();
@@ -288,14 +291,18 @@ public final class StreamBridge {
 
     private void emitCompleteState(String reason) {
         Usage usage = steps.usage();
+        long totalTokens = usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas;
+        double elapsedSeconds = (System.nanoTime() - acceptedNanos) / 1e9;
+        stats = new AnswerStats(totalTokens, Math.max(-1, usage.promptTokens()), coalescer.chunksEmitted(),
+                elapsedSeconds, firstTokenNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - acceptedNanos));
         emit(new StreamEvent.CompleteState(
                 steps.answer().toString(),
-                usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas,
+                totalTokens,
                 usage.promptTokens(),
                 usage.cacheCreationInputTokens(),
                 usage.cacheReadInputTokens(),
                 coalescer.chunksEmitted(),
-                (System.nanoTime() - acceptedNanos) / 1e9,
+                elapsedSeconds,
                 reason,
                 false));
     }
@@ -414,7 +421,7 @@ public final class StreamBridge {
             case CANCELLED -> "cancelled";
             case ERROR, TIMEOUT -> errorCode;
         };
-        Transcript transcript = steps.transcript(status, reason);
+        Transcript transcript = steps.transcript(status, reason, stats);
         plan.starter().execute(() -> {
             try {
                 plan.turn().close(transcript);
@@ -531,8 +538,11 @@ public final class StreamBridge {
         return ring.retainedBytes() + 2L * coalescer.pendingChars() + output.pendingBytes();
     }
 
-    /** Everything this stream holds: what it buffers plus the answer kept for {@code final_message}. */
+    /**
+     * Everything this stream holds: what it buffers, the answer kept for {@code final_message} and the thinking kept
+     * for the store.
+     */
     long heldBytes() {
-        return bufferedBytes() + steps.answer().length();
+        return bufferedBytes() + steps.answer().length() + steps.reasoningLength();
     }
 }
