@@ -95,6 +95,9 @@ class StreamBridgeTest {
     }
 
     private void start(Duration maxDelay, int maxTokens, java.util.concurrent.Executor starter) {
+        // The loop's clock moves only when a test advances it: on a loaded machine real time would pass max-delay
+        // between two lines of a test and flush what the test expects to be held.
+        channel.freezeTime();
         var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO, stallTimeout);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
@@ -493,6 +496,36 @@ class StreamBridgeTest {
         assertEquals(1, samples.getCount(), "thinking chunks are not sampled, nor is the empty final chunk");
         assertTrue(samples.getSum() < thinkingTime.toMillis(), "thinking time is the model's: " + samples.getSum());
         assertEquals(1.0, samples.getSum(), 1e-9);
+    }
+
+    @Test
+    void eachStepsThinkingAndTheCompleteStateFiguresGoToTheStore() {
+        tools = calls -> java.util.concurrent.CompletableFuture.completedFuture(List.of(
+                new ToolResult("call_1", "calculator", "{\"result\":3}", false)));
+        start(Duration.ZERO, 16);
+        publish(new UpstreamEvent.ThinkingDelta("I need"), new UpstreamEvent.ThinkingDelta(" a tool."),
+                toolCall("call_1"), completed("tool_calls", 3));
+        written();
+        publish(new UpstreamEvent.ThinkingDelta("Now answer."), text("It is 3."), completed("stop", 4));
+        String complete = written().getLast().data();
+
+        Transcript stored = turn.transcript;
+        assertEquals("I need a tool.", stored.steps().getFirst().thinking());
+        assertEquals("Now answer.", stored.finalThinking());
+        AnswerStats stats = stored.stats();
+        assertEquals(Json.number(complete, "total_tokens"), stats.totalTokens());
+        assertEquals(Json.number(complete, "prompt_tokens"), stats.promptTokens());
+        assertEquals(Json.number(complete, "total_chunks"), stats.totalChunks());
+        assertEquals(Json.decimal(complete, "elapsed_time"), stats.elapsedSeconds(), 1e-3, "the event rounds to ms");
+        assertTrue(stats.firstTokenMs() >= 0);
+    }
+
+    @Test
+    void anAnswerThatEndsInAnErrorStoresNoFigures() {
+        start(Duration.ZERO, 16);
+        publish(text("half"), new UpstreamEvent.Failed(new UpstreamError(ErrorCode.UPSTREAM_ERROR, "cut", true, 0)));
+        written();
+        assertNull(turn.transcript.stats(), "no complete_state was sent");
     }
 
     @Test
