@@ -55,4 +55,31 @@ class SimulatorEndToEndTest {
             assertFalse(metrics.body().contains("provider=\"openai\""), metrics.body());
         }
     }
+
+    @Test
+    void theHistoryKeepsTheThinkingAndTheFiguresOfAnAnswer() throws Exception {
+        try (GatewayUnderTest gateway = GatewayUnderTest.start(null,
+                "STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", "0", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "0")) {
+            String complete;
+            try (RawHttpClient client = gateway.stream("think", message("Think first: what time is it?"))) {
+                complete = client.readAllEvents().getLast().data();
+            }
+            String history;
+            try (RawHttpClient r = RawHttpClient.connect(gateway.port())
+                    .send("GET", "/api/v1/conversations/think", null).readHead()) {
+                assertEquals(200, r.status());
+                history = r.readBody();
+            }
+            List<String> messages = Json.elements(Json.raw(history, "messages"));
+            String step = messages.stream().filter(m -> Json.has(m, "tool_calls")).findFirst().orElseThrow();
+            assertTrue(Json.string(step, "thinking").contains("Let me think"), step);
+            assertFalse(Json.has(step, "stats"), "a step that called tools has no figures: " + step);
+            String answer = messages.getLast();
+            assertEquals("assistant", Json.string(answer, "role"));
+            String stats = Json.raw(answer, "stats");
+            assertEquals(Json.number(complete, "total_tokens"), Json.number(stats, "total_tokens"), stats);
+            assertEquals(Json.number(complete, "total_chunks"), Json.number(stats, "total_chunks"), stats);
+            assertTrue(Json.number(stats, "first_token_ms") >= 0, stats);
+        }
+    }
 }
