@@ -195,12 +195,12 @@ public final class TokenRing implements TokenSink {
         return slots.length;
     }
 
-    /** Approximate heap bytes held by the ring: its slot array plus the events queued in it. Any thread. */
+    /** Approximate heap bytes held by the ring: its slot and arrival arrays plus the events queued in it. Any thread. */
     public long retainedBytes() {
         // Consumed first (acquire, paired with poll's release): whatever it counts was produced earlier, so the
         // later read of produced includes it. The reverse order could count an event as consumed but not produced.
         long consumed = (long) CONSUMED_BYTES.getAcquire(this);
         long queued = (long) PRODUCED_BYTES.getOpaque(this) - consumed;
-        return 16L + 4L * slots.length + Math.max(0, queued);
+        return 32L + 12L * slots.length + Math.max(0, queued); // two array headers, 4-byte refs, 8-byte stamps
     }
 }
