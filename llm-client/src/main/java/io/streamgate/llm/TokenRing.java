@@ -201,6 +201,7 @@ public final class TokenRing implements TokenSink {
         // later read of produced includes it. The reverse order could count an event as consumed but not produced.
         long consumed = (long) CONSUMED_BYTES.getAcquire(this);
         long queued = (long) PRODUCED_BYTES.getOpaque(this) - consumed;
-        return 32L + 12L * slots.length + Math.max(0, queued); // two array headers, 4-byte refs, 8-byte stamps
+        // Two array headers, a 4-byte reference and an 8-byte arrival stamp per slot.
+        return 32L + 12L * slots.length + Math.max(0, queued);
     }
 }

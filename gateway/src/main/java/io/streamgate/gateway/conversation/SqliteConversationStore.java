@@ -214,8 +214,8 @@ public final class SqliteConversationStore implements ConversationStore {
                 seq = r.getLong(1);
             }
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO messages (conversation_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO messages (conversation_id, " + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (NewMessage m : messages) {
                 s.setString(1, conversationId);
                 s.setLong(2, ++seq);

@@ -64,7 +64,8 @@ final class AnswerPlanner {
                     request.promptWords());
         }
         int length = SimulatedText.wholeSentences(settings.tokens());
-        return text(request, id, created, reasoning, length, SimulatedText::token, SimulatedText.endsSentence(length));
+        return text(request, id, created, reasoning, length, SimulatedText::token,
+                SimulatedText.endsSentence(length));
     }
 
     /**

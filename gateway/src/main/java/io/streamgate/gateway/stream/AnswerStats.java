@@ -10,7 +10,8 @@ package io.streamgate.gateway.stream;
  * @param elapsedSeconds request accepted to the end of the stream
  * @param firstTokenMs request accepted to the first content written, or -1 when no content was written
  */
-public record AnswerStats(long totalTokens, long promptTokens, long totalChunks, double elapsedSeconds, long firstTokenMs) {
+public record AnswerStats(
+        long totalTokens, long promptTokens, long totalChunks, double elapsedSeconds, long firstTokenMs) {
 
     public AnswerStats {
         if (totalTokens < 0 || totalChunks < 0 || !(elapsedSeconds >= 0) || promptTokens < -1 || firstTokenMs < -1) {

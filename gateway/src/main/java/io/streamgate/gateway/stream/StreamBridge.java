@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class StreamBridge {
     private final GatewayMetrics metrics;
     private final StreamServices services;
     private final Runnable onEnd;
-    private final java.util.function.LongSupplier clock;
+    private final LongSupplier clock;
     private final TokenRing ring;
     private final ChunkCoalescer coalescer;
     private final AtomicReference<UpstreamCall> call = new AtomicReference<>();
@@ -293,8 +294,9 @@ public final class StreamBridge {
         Usage usage = steps.usage();
         long totalTokens = usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas;
         double elapsedSeconds = (System.nanoTime() - acceptedNanos) / 1e9;
+        long firstTokenMs = firstTokenNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - acceptedNanos);
         stats = new AnswerStats(totalTokens, Math.max(-1, usage.promptTokens()), coalescer.chunksEmitted(),
-                elapsedSeconds, firstTokenNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - acceptedNanos));
+                elapsedSeconds, firstTokenMs);
         emit(new StreamEvent.CompleteState(
                 steps.answer().toString(),
                 totalTokens,
