@@ -18,7 +18,9 @@ JVM_OPTIONS := $(shell grep -v '^\#' gateway/jvm.options | tr '\n' ' ')
 # Each stream holds two sockets (client and provider): raise the open-file limit when the system allows it.
 RAISE_FD_LIMIT := ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn) 2>/dev/null || true
 
-run: build
+# Builds only what it runs: the gateway and the module it needs (llm-client), not bench; tests are not run.
+run: check-jdk
+	$(MVN) -DskipTests package -pl gateway -am
 	$(RAISE_FD_LIMIT); $(JAVA_HOME)/bin/java $(JVM_OPTIONS) -jar $(JAR)
 
 test: check-jdk

@@ -13,6 +13,7 @@ import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.conversation.ConversationStoreException;
 import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
@@ -37,7 +38,8 @@ import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,7 @@ public final class StreamGate implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamGate.class);
 
+    private final StartedResources started;
     private final Simulator simulator;
     private final ConversationStore store;
     private final OkHttpClient http;
@@ -68,24 +71,33 @@ public final class StreamGate implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
 
-    private StreamGate(GatewayConfig config) throws InterruptedException {
+    /**
+     * Starts each part in turn, recording it in {@code started}: what is started last is stopped first, by
+     * {@link #close} or, when a later part fails, by {@link #start} at once.
+     */
+    private StreamGate(GatewayConfig config, StartedResources started) throws InterruptedException {
+        this.started = started;
+        // What a setting alone can get wrong is checked before anything starts.
+        ApiKeys keys = ApiKeys.parse(config.apiKeys());
+        ToolRegistry tools = toolRegistry(config);
+        transport = transport(config);
+
+        store = started.add(openStore(config), ConversationStore::close);
         simulator = config.usesSimulator()
-                ? Simulator.start(new SimulatorSettings(config.simulatorFirstTokenDelay(),
-                        config.simulatorTokenInterval(), config.simulatorTokens(), 0))
+                ? started.add(Simulator.start(new SimulatorSettings(config.simulatorFirstTokenDelay(),
+                        config.simulatorTokenInterval(), config.simulatorTokens(), 0)), Simulator::close)
                 : null;
-        http = UpstreamClients.create(UpstreamClients.Settings.defaults()
+        http = started.add(UpstreamClients.create(UpstreamClients.Settings.defaults()
                 .withConnectTimeout(config.upstreamConnectTimeout())
                 .withReadTimeout(config.upstreamReadTimeout())
-                .withHttp2(config.provider().http2()));
+                .withHttp2(config.provider().http2())), StreamGate::stopClient);
         Upstreams upstreams = Upstreams.create(config, http,
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
         LlmProvider provider = upstreams.provider();
 
-        store = SqliteConversationStore.open(config.conversations().dataDir());
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
         store.forEachConversationId(known::add);
         HistoryCache history = HistoryCache.withMaxBytes(config.conversations().historyCacheBytes());
-        ToolRegistry tools = toolRegistry(config);
         ToolRunner toolRunner = new ToolRunner(tools, config.tools().timeout());
         var turnSetup = new StoredTurn.Setup(store, known, history, config.conversations().historyMessages());
 
@@ -97,9 +109,10 @@ public final class StreamGate implements AutoCloseable {
         metrics.watchHistoryCache(history::hits, history::misses);
         // Store work runs on a few platform threads: sqlite-jdbc's native calls would pin virtual threads' carriers,
         // which the upstream readers need. Its queue is bounded in practice by the per-tenant stream limits.
-        starter = Executors.newFixedThreadPool(STORE_THREADS, Thread.ofPlatform().daemon().name("streamgate-store-", 0)
-                .factory());
-        StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, new StreamLog());
+        starter = started.add(Executors.newFixedThreadPool(STORE_THREADS, Thread.ofPlatform().daemon()
+                .name("streamgate-store-", 0).factory()), StreamGate::drain);
+        StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
+        StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog);
         StreamLauncher launcher = new StreamLauncher(provider, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
@@ -109,11 +122,10 @@ public final class StreamGate implements AutoCloseable {
                         config.model() != null ? config.model() : "streamgate-sim", upstreams::states)
                 : new HealthResponder(provider.name(), false, config.model(), upstreams::states);
 
-        ApiKeys keys = ApiKeys.parse(config.apiKeys());
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
-        transport = Transport.named(config.transport());
-        ioGroup = transport.newGroup(config.ioThreads(), "streamgate-io");
+        ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
+                g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         ServerBootstrap template = new ServerBootstrap()
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -124,34 +136,64 @@ public final class StreamGate implements AutoCloseable {
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
                         config, launcher, conversations, directory, StaticPage.load(), health, keys));
-        listeners = Listeners.bind(template, transport, ioGroup, bindAddress, config.port());
         try {
-            metricsServer = HTTPServer.builder()
+            listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
+                    config.reusePort()), Listeners::close);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows a failed bind's IOException unchecked
+            throw cannotListen("STREAMGATE_PORT", bindAddress, config.port(), e);
+        }
+        try {
+            metricsServer = started.add(HTTPServer.builder()
                     .hostname(bindAddress)
                     .port(config.metricsPort())
                     .registry(metrics.registry())
-                    .buildAndStart();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the metrics port " + config.metricsPort(), e);
+                    .buildAndStart(), HTTPServer::close);
+        } catch (IOException | RuntimeException e) { // an unresolvable host arrives unchecked
+            throw cannotListen("STREAMGATE_METRICS_PORT", bindAddress, config.metricsPort(), e);
         }
     }
 
-    /** Starts a gateway with {@code config}; returns once both ports are listening. */
+    /**
+     * Starts a gateway with {@code config}; returns once both ports are listening.
+     *
+     * @throws ConfigException when a setting is wrong or a port cannot be had; the message names the setting, and
+     *     whatever had been started is stopped again
+     */
     public static StreamGate start(GatewayConfig config) {
         requireNonNull(config, "config");
+        StartedResources started = new StartedResources();
+        StreamGate gate;
         try {
-            StreamGate gate = new StreamGate(config);
-            if (!gate.authenticates) {
-                log.warn("no API keys are configured (STREAMGATE_API_KEYS): authentication is off, so the gateway "
-                        + "listens on loopback only");
-            }
-            log.info("streamgate listening on http://{}:{} ({}), metrics on :{}, upstream {}",
-                    gate.bindAddress, gate.port(), gate.transport, gate.metricsPort(),
-                    gate.simulator != null ? "SIMULATED (built-in simulator, answers are synthetic)" : "configured");
-            return gate;
+            gate = new StreamGate(config, started);
         } catch (InterruptedException e) {
+            stopAfterFailure(started, e);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException | Error e) {
+            stopAfterFailure(started, e);
+            throw e;
+        }
+        if (!gate.authenticates) {
+            log.warn("no API keys are configured (STREAMGATE_API_KEYS): authentication is off, so the gateway "
+                    + "listens on loopback only");
+        }
+        log.info("streamgate listening on http://{}:{} ({}), metrics on :{}", gate.bindAddress, gate.port(),
+                gate.transport, gate.metricsPort());
+        if (gate.simulator != null) {
+            log.info("upstream: SIMULATED (built-in simulator at {}, answers are synthetic)", gate.simulator.baseUrl());
+        } else {
+            Upstreams.describe(config).forEach(upstream -> log.info("upstream: {}", upstream));
+        }
+        return gate;
+    }
+
+    private static void stopAfterFailure(StartedResources started, Throwable failure) {
+        try {
+            started.close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -171,11 +213,16 @@ public final class StreamGate implements AutoCloseable {
         return streams;
     }
 
+    /**
+     * Stops the metrics port, the listeners and the event loops, lets finished streams store their answers, then
+     * stops the upstream client, the simulator and the store: the start order, reversed.
+     */
     @Override
     public void close() {
-        listeners.close();
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        metricsServer.close();
+        started.close();
+    }
+
+    private static void drain(ExecutorService starter) {
         starter.shutdown(); // let finished streams store their answers before the store closes
         try {
             if (!starter.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -185,26 +232,74 @@ public final class StreamGate implements AutoCloseable {
             Thread.currentThread().interrupt();
             starter.shutdownNow();
         }
+    }
+
+    private static void stopClient(OkHttpClient http) {
         http.dispatcher().cancelAll();
         http.dispatcher().executorService().shutdownNow();
         http.connectionPool().evictAll();
-        if (simulator != null) {
-            simulator.close();
-        }
-        store.close();
     }
 
-    /** The built-in tools plus the HTTP tools declared in {@code STREAMGATE_HTTP_TOOLS_FILE}. */
+    private static Transport transport(GatewayConfig config) {
+        Transport transport;
+        try {
+            transport = Transport.named(config.transport());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new ConfigException("STREAMGATE_TRANSPORT: " + e.getMessage());
+        }
+        if (config.reusePort() && transport.reusePort() == null) {
+            throw new ConfigException("STREAMGATE_REUSE_PORT: sharing the port needs the epoll or io_uring transport; "
+                    + "the " + transport.name().toLowerCase(Locale.ROOT) + " transport has no SO_REUSEPORT");
+        }
+        return transport;
+    }
+
+    private static ConversationStore openStore(GatewayConfig config) {
+        try {
+            return SqliteConversationStore.open(config.conversations().dataDir());
+        } catch (ConversationStoreException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ConfigException("STREAMGATE_DATA_DIR: cannot open the conversation store in "
+                    + config.conversations().dataDir().toAbsolutePath() + ": " + cause);
+        }
+    }
+
+    /** A port that cannot be listened on, as a one-line error that names the setting to change. */
+    private static ConfigException cannotListen(String setting, String host, int port, Exception e) {
+        String reason = String.valueOf(e.getMessage());
+        if (reason.toLowerCase(Locale.ROOT).contains("already in use")) {
+            return new ConfigException(setting + ": port " + port + " is already in use (on " + host + ")");
+        }
+        return new ConfigException(setting + " / STREAMGATE_BIND_ADDRESS: cannot listen on " + host + ":" + port + ": "
+                + (e instanceof BindException ? reason : e.toString()));
+    }
+
+    /**
+     * The built-in tools plus the HTTP tools declared in {@code STREAMGATE_HTTP_TOOLS_FILE}; checks that
+     * {@code STREAMGATE_DEFAULT_TOOLS} names only tools it has.
+     */
     private static ToolRegistry toolRegistry(GatewayConfig config) {
         GatewayConfig.ToolSettings t = config.tools();
-        if (t.httpToolsFile() == null) {
-            return ToolRegistry.builtIns();
-        }
+        ToolRegistry registry = t.httpToolsFile() == null ? ToolRegistry.builtIns() : withHttpTools(t);
         try {
-            String json = java.nio.file.Files.readString(t.httpToolsFile());
-            return ToolRegistry.builtIns().with(HttpTool.fromConfig(json, Set.copyOf(t.allowedHosts()), t.timeout()));
+            registry.specs(t.defaults());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("STREAMGATE_DEFAULT_TOOLS: " + e.getMessage());
+        }
+        return registry;
+    }
+
+    private static ToolRegistry withHttpTools(GatewayConfig.ToolSettings t) {
+        String json;
+        try {
+            json = java.nio.file.Files.readString(t.httpToolsFile());
         } catch (IOException e) {
             throw new ConfigException("STREAMGATE_HTTP_TOOLS_FILE: cannot read " + t.httpToolsFile() + ": " + e);
+        }
+        try {
+            return ToolRegistry.builtIns().with(HttpTool.fromConfig(json, Set.copyOf(t.allowedHosts()), t.timeout()));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new ConfigException("STREAMGATE_HTTP_TOOLS_FILE " + t.httpToolsFile() + ": " + e.getMessage());
         }
     }
 }

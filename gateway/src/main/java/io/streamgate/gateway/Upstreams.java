@@ -66,10 +66,6 @@ final class Upstreams {
         return provider;
     }
 
-    List<Target> targets() {
-        return targets;
-    }
-
     /** Each upstream's state now, in chain order; reads memory only. */
     List<UpstreamState> states() {
         List<ResilientProvider.UpstreamStatus> status = provider.status();
@@ -87,10 +83,31 @@ final class Upstreams {
         return parsed.host() + ":" + parsed.port();
     }
 
+    /**
+     * One line per configured upstream for the start log: kind, then scheme, host, port and path. Never a key: the
+     * URL's user info, query and fragment, where credentials can hide, are left out.
+     */
+    static List<String> describe(GatewayConfig config) {
+        List<HttpUrl> urls = Arrays.stream(config.upstreamUrl().split(","))
+                .map(url -> HttpUrl.parse(url.strip()))
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        String model = config.model() == null ? "" : ", model " + config.model();
+        return java.util.stream.IntStream.range(0, urls.size())
+                .mapToObj(i -> (i + 1) + " of " + urls.size() + ": " + config.provider().kind() + " at "
+                        + printable(urls.get(i)) + model)
+                .toList();
+    }
+
+    /** Scheme, host, port and path: what a log line may show of an upstream URL. */
+    private static String printable(HttpUrl url) {
+        return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
+    }
+
     private static LlmProvider adapter(GatewayConfig config, OkHttpClient http, String url) {
         GatewayConfig.ProviderSettings p = config.provider();
         try {
-            return switch (p.kind()) {
+            LlmProvider adapter = switch (p.kind()) {
                 case "anthropic" -> AnthropicProvider.create(http, url, config.upstreamApiKey(), config.model(),
                         AnthropicOptions.defaults()
                                 .withMaxTokens(p.anthropicMaxTokens())
@@ -98,6 +115,7 @@ final class Upstreams {
                                 .withThinkingBudgetTokens(p.anthropicThinkingBudget()));
                 default -> OpenAiProvider.create(http, url, config.upstreamApiKey(), config.model());
             };
+            return new NotFoundWarning(adapter, p.kind() + " at " + printable(HttpUrl.get(url)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("STREAMGATE_UPSTREAM_URL '" + url + "': " + e.getMessage());
         }

@@ -25,6 +25,13 @@ public final class UpstreamFailures {
 
     static final int MAX_DETAIL_CHARS = 200;
 
+    /**
+     * Added to a 404 answer that is not about a model: the provider has no such path, and the usual cause is a base URL
+     * without its version path ({@code http://host:11434} instead of {@code http://host:11434/v1}).
+     */
+    public static final String MISSING_PATH_HINT =
+            " (the provider has no such path: check that the upstream URL includes the API version, e.g. /v1)";
+
     private static final Pattern KEY_LIKE = Pattern.compile("\\b(sk|pk|rk|key|api)[-_][A-Za-z0-9_*.\\-]{6,}");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}+");
 
@@ -33,16 +40,27 @@ public final class UpstreamFailures {
     /** A non-2xx answer. Reads at most {@value #MAX_ERROR_BODY_BYTES} bytes of its body for the provider's message. */
     public static UpstreamError forResponse(Response response) {
         requireNonNull(response, "response");
-        String detail = null;
+        ProviderError providerError = null;
         try {
-            ProviderError error = ProviderError.parseBody(response.peekBody(MAX_ERROR_BODY_BYTES).string());
-            detail = error == null ? null : error.message();
+            providerError = ProviderError.parseBody(response.peekBody(MAX_ERROR_BODY_BYTES).string());
         } catch (IOException | RuntimeException e) {
             // The status alone still classifies the failure.
         }
-        UpstreamError error = forStatus(response.code(), detail);
+        UpstreamError error = forStatus(response.code(), providerError == null ? null : providerError.message());
+        if (response.code() == 404 && !aboutAModel(providerError)) {
+            error = new UpstreamError(error.code(), error.message() + MISSING_PATH_HINT, error.retryable(), 404);
+        }
         Duration retryAfter = retryAfter(response.header("Retry-After"));
         return retryAfter == null ? error : error.withRetryAfter(retryAfter);
+    }
+
+    /** OpenAI, vLLM, Ollama and Anthropic all answer an unknown model with a 404 whose error mentions the model. */
+    private static boolean aboutAModel(ProviderError error) {
+        if (error == null) {
+            return false;
+        }
+        String text = (error.type() + " " + error.code() + " " + error.message()).toLowerCase(Locale.ROOT);
+        return text.contains("model");
     }
 
     /** {@code Retry-After} in delta-seconds (the form providers use); an HTTP date or garbage is ignored. */

@@ -23,6 +23,10 @@ public final class ApiKeys {
 
     private record Entry(String tenant, byte[] hash) {}
 
+    /** Both accepted forms, for every error message about the setting. */
+    static final String FORMS = "expected tenant:key pairs separated by commas (e.g. STREAMGATE_API_KEYS=team-a:key1,"
+            + "team-b:key2), or the path of a file of tenant:sha256hex lines";
+
     private final List<Entry> entries;
 
     private ApiKeys(List<Entry> entries) {
@@ -40,16 +44,27 @@ public final class ApiKeys {
             return none();
         }
         String value = setting.strip();
-        Path file = Path.of(value);
-        if (!value.contains(":") || Files.isRegularFile(file)) {
-            return fromFile(file);
+        if (isFile(value)) {
+            return fromFile(Path.of(value));
+        }
+        if (!value.contains(":")) {
+            // Neither form: the value is not echoed, since it may well be a key.
+            throw new ConfigException("STREAMGATE_API_KEYS: " + FORMS + "; the value has no ':' and names no file");
         }
         List<Entry> entries = new ArrayList<>();
         for (String pair : value.split(",")) {
-            String[] parts = split(pair.strip(), "STREAMGATE_API_KEYS");
+            String[] parts = split(pair.strip(), "STREAMGATE_API_KEYS", FORMS);
             entries.add(new Entry(parts[0], sha256(parts[1])));
         }
         return new ApiKeys(entries);
+    }
+
+    private static boolean isFile(String value) {
+        try {
+            return Files.isRegularFile(Path.of(value));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     private static ApiKeys fromFile(Path file) {
@@ -65,9 +80,9 @@ public final class ApiKeys {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] parts = split(line, "API key file " + file);
+            String[] parts = split(line, "STREAMGATE_API_KEYS file " + file, "expected tenant:sha256hex lines");
             if (!parts[1].matches("[0-9a-fA-F]{64}")) {
-                throw new ConfigException("API key file " + file + ": expected tenant:sha256hex, got a "
+                throw new ConfigException("STREAMGATE_API_KEYS file " + file + ": expected tenant:sha256hex, got a "
                         + parts[1].length() + "-character value for tenant " + parts[0]);
             }
             entries.add(new Entry(parts[0], HexFormat.of().parseHex(parts[1])));
@@ -75,10 +90,10 @@ public final class ApiKeys {
         return new ApiKeys(entries);
     }
 
-    private static String[] split(String pair, String where) {
+    private static String[] split(String pair, String where, String expected) {
         int colon = pair.indexOf(':');
         if (colon <= 0 || colon == pair.length() - 1) {
-            throw new ConfigException(where + ": expected tenant:key pairs");
+            throw new ConfigException(where + ": " + expected);
         }
         String tenant = pair.substring(0, colon).strip();
         if (!tenant.matches("[A-Za-z0-9_.-]{1,64}")) {

@@ -2,7 +2,6 @@ package io.streamgate.gateway.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,12 +9,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every setting of the gateway, read once at start from {@code STREAMGATE_*} environment variables.
  *
  * <p>Each variable may also be given in a properties file named by {@code STREAMGATE_CONFIG}, under the same
- * name; the environment wins over the file. The README lists every setting with its default.
+ * name; the environment wins over the file. The README lists every setting with its default. A name that is not a
+ * setting (a typo, usually) is logged with the closest real one; the real ones are the names this class reads.
  */
 public record GatewayConfig(
         String bindAddress,
@@ -38,6 +42,7 @@ public record GatewayConfig(
         int writeBufferHighWaterMark,
         int ioThreads,
         String transport,
+        boolean reusePort,
         Duration upstreamConnectTimeout,
         Duration upstreamReadTimeout,
         Duration simulatorFirstTokenDelay,
@@ -103,6 +108,9 @@ public record GatewayConfig(
      */
     public record ToolSettings(List<String> defaults, Path httpToolsFile, List<String> allowedHosts, Duration timeout) {}
 
+    private static final Logger log = LoggerFactory.getLogger(GatewayConfig.class);
+    private static final String CONFIG_FILE = "STREAMGATE_CONFIG";
+
     /** Reads the process environment (and the {@code STREAMGATE_CONFIG} file, if named). */
     public static GatewayConfig fromEnvironment() {
         return from(System.getenv());
@@ -111,7 +119,7 @@ public record GatewayConfig(
     /** Reads the given variables (and the {@code STREAMGATE_CONFIG} file they name, if any). */
     public static GatewayConfig from(Map<String, String> env) {
         Map<String, String> merged = new HashMap<>();
-        String file = env.get("STREAMGATE_CONFIG");
+        String file = env.get(CONFIG_FILE);
         if (file != null && !file.isBlank()) {
             merged.putAll(readProperties(Path.of(file)));
         }
@@ -120,7 +128,7 @@ public record GatewayConfig(
                 merged.put(k, v);
             }
         });
-        Settings s = new Settings(merged);
+        Settings s = new Settings(merged, new TreeSet<>(Set.of(CONFIG_FILE)));
         int cores = Runtime.getRuntime().availableProcessors();
         GatewayConfig config = new GatewayConfig(
                 s.string("STREAMGATE_BIND_ADDRESS", "0.0.0.0"),
@@ -143,6 +151,7 @@ public record GatewayConfig(
                 s.integer("STREAMGATE_WRITE_BUFFER_HIGH_BYTES", 64 * 1024, 1, 64 << 20),
                 s.integer("STREAMGATE_IO_THREADS", cores, 1, 1024),
                 s.choice("STREAMGATE_TRANSPORT", "auto", List.of("auto", "epoll", "io_uring", "nio")),
+                s.bool("STREAMGATE_REUSE_PORT", false),
                 s.millis("STREAMGATE_UPSTREAM_CONNECT_TIMEOUT_MS", 5_000, 1, 600_000),
                 s.millis("STREAMGATE_UPSTREAM_READ_TIMEOUT_MS", 120_000, 1, 3_600_000),
                 s.millis("STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", 50, 0, 600_000),
@@ -180,8 +189,16 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_RESUME_TOTAL_MB", 64, 1, 64 * 1024) * 1024L * 1024L,
                         s.millis("STREAMGATE_RESUME_WINDOW_MS", 300_000, 1, 86_400_000),
                         s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000)));
+        for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
+            log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),
+                    SettingNames.suggestion(unknown, s.read()));
+        }
         if (config.writeBufferLowWaterMark > config.writeBufferHighWaterMark) {
             throw new ConfigException("STREAMGATE_WRITE_BUFFER_LOW_BYTES must not exceed STREAMGATE_WRITE_BUFFER_HIGH_BYTES");
+        }
+        if (config.provider.kind.equals("anthropic") && config.model == null) {
+            throw new ConfigException("STREAMGATE_MODEL is required with STREAMGATE_UPSTREAM_KIND=anthropic: the "
+                    + "Messages API has no default model");
         }
         return config;
     }
@@ -200,18 +217,29 @@ public record GatewayConfig(
         Properties props = new Properties();
         try (InputStream in = Files.newInputStream(path)) {
             props.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read STREAMGATE_CONFIG file " + path, e);
+        } catch (IOException | IllegalArgumentException e) { // IllegalArgumentException: a malformed unicode escape
+            throw new ConfigException(CONFIG_FILE + ": cannot read the properties file " + path + ": " + e);
         }
         Map<String, String> out = new HashMap<>();
         props.forEach((k, v) -> out.put(k.toString(), v.toString()));
         return out;
     }
 
-    /** Typed, range-checked reads, so a bad value fails at start with the variable's name. */
-    private record Settings(Map<String, String> values) {
+    /**
+     * Typed, range-checked reads, so a bad value fails at start with the variable's name. Every read records the name
+     * in {@code read}: those are the known settings (an unknown one gets a warning), so read each one unconditionally.
+     */
+    private record Settings(Map<String, String> values, Set<String> read) {
+
+        /** The names given that no read asked for, sorted. */
+        Set<String> unread() {
+            Set<String> unread = new TreeSet<>(values.keySet());
+            unread.removeAll(read);
+            return unread;
+        }
 
         String string(String name, String fallback) {
+            read.add(name);
             String v = values.get(name);
             return v == null || v.isBlank() ? fallback : v.strip();
         }
@@ -241,6 +269,7 @@ public record GatewayConfig(
         }
 
         List<String> list(String name, String fallback) {
+            read.add(name);
             String v = values.containsKey(name) ? values.get(name) : fallback;
             return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
         }

@@ -13,18 +13,17 @@ import org.slf4j.LoggerFactory;
  * event loop. Lines go into a bounded queue that one daemon thread drains; when it is full a line is dropped and
  * counted, never waited for. Lines carry ids, figures and status only: never prompt text, answer text or keys.
  */
-public final class StreamLog {
+public final class StreamLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger("streamgate.streams");
     private static final int CAPACITY = 8192;
 
     private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
 
     public StreamLog() {
-        if (log.isInfoEnabled()) {
-            Thread.ofPlatform().daemon().name("streamgate-stream-log").start(this::drain);
-        }
+        writer = log.isInfoEnabled() ? Thread.ofPlatform().daemon().name("streamgate-stream-log").start(this::drain) : null;
     }
 
     /** Queues one line; never blocks. */
@@ -38,13 +37,28 @@ public final class StreamLog {
         return dropped.get();
     }
 
+    /** Writes the lines still queued and stops the writer thread. Lines queued afterwards are not written. */
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.interrupt();
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private void drain() {
         try {
             while (true) {
                 log.info(lines.take());
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            for (String line = lines.poll(); line != null; line = lines.poll()) {
+                log.info(line);
+            }
         }
     }
 }

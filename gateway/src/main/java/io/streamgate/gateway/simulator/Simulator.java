@@ -84,7 +84,8 @@ public final class Simulator implements AutoCloseable {
                     .syncUninterruptibly()
                     .channel();
             Simulator simulator = new Simulator(group, channel);
-            log.info("simulated upstream (built-in simulator) listening on {} — answers are synthetic", simulator.baseUrl);
+            // Debug: the gateway's start line names it, and a start that fails later prints only its one error line.
+            log.debug("simulated upstream (built-in simulator) listening on {}", simulator.baseUrl);
             log.debug("simulator transport: {}", transport.name());
             return simulator;
         } catch (Exception e) { // bind() failures arrive as checked exceptions, rethrown unchecked by Netty
@@ -110,6 +111,6 @@ public final class Simulator implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         // No quiet period: in-flight answers are synthetic, nobody is served by waiting for them.
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        log.info("simulated upstream stopped");
+        log.debug("simulated upstream stopped");
     }
 }

@@ -49,4 +49,22 @@ class ApiKeysTest {
         assertThrows(ConfigException.class, () -> ApiKeys.parse(file.toString()));
         assertThrows(ConfigException.class, () -> ApiKeys.parse(dir.resolve("missing").toString()));
     }
+
+    @Test
+    void aBareKeyIsRefusedWithBothExpectedFormsAndWithoutBeingEchoed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("justakey"));
+
+        assertTrue(e.getMessage().startsWith("STREAMGATE_API_KEYS: "), e.getMessage());
+        assertTrue(e.getMessage().contains("tenant:key pairs"), e.getMessage());
+        assertTrue(e.getMessage().contains("file of tenant:sha256hex lines"), e.getMessage());
+        assertFalse(e.getMessage().contains("justakey"), "the value may be a key: " + e.getMessage());
+        assertFalse(e.getMessage().contains("cannot read"), "it is not treated as a file: " + e.getMessage());
+    }
+
+    @Test
+    void aPairWithoutAKeyShowsTheExpectedForm() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("acme:k1,globex"));
+
+        assertTrue(e.getMessage().contains("e.g. STREAMGATE_API_KEYS=team-a:key1,team-b:key2"), e.getMessage());
+    }
 }

@@ -35,6 +35,7 @@ public final class LeakDetectionExtension implements AfterAllCallback {
     }
 
     @Override
+    @SuppressWarnings("removal") // runFinalization: still the way to drain pending finalizers before the check
     public void afterAll(ExtensionContext context) {
         for (int i = 0; i < 5; i++) {
             System.gc();

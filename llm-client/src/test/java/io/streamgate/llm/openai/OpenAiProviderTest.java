@@ -16,6 +16,7 @@ import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.UpstreamFailures;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -119,8 +120,35 @@ class OpenAiProviderTest {
         assertEquals(code, error.code());
         assertEquals(retryable, error.retryable());
         assertEquals(status, error.httpStatus());
-        assertEquals("upstream returned HTTP " + status + ": provider says no", error.message());
+        // A 404 that is not about a model also says where to look (see the next tests).
+        assertEquals("upstream returned HTTP " + status + ": provider says no"
+                + (status == 404 ? UpstreamFailures.MISSING_PATH_HINT : ""), error.message());
         assertEquals(1, sink.events().size());
+    }
+
+    @Test
+    void aBaseUrlWithoutItsVersionPathGetsA404ThatSuggestsV1() throws Exception {
+        upstream.server().enqueue(new MockResponse.Builder().code(404).setHeader("Content-Type", "text/plain")
+                .body("404 page not found").build()); // what Ollama answers for /chat/completions without /v1
+        OpenAiProvider withoutVersion = OpenAiProvider.create(upstream.client(), upstream.server().url("/").toString(),
+                null, "m");
+
+        UpstreamError error = upstream.streamToEnd(withoutVersion, HELLO).awaitFailure();
+
+        assertEquals("/chat/completions", upstream.server().takeRequest().getUrl().encodedPath());
+        assertEquals(ErrorCode.BAD_REQUEST, error.code());
+        assertEquals("upstream returned HTTP 404" + UpstreamFailures.MISSING_PATH_HINT, error.message());
+        assertTrue(error.message().contains("e.g. /v1"), error.message());
+    }
+
+    @Test
+    void a404ForAnUnknownModelDoesNotBlameTheUrl() throws Exception {
+        upstream.server().enqueue(errorResponse(404, "{\"error\":{\"message\":\"The model `gpt-9` does not exist\","
+                + "\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}"));
+
+        UpstreamError error = upstream.streamToEnd(provider("k", "gpt-9"), HELLO).awaitFailure();
+
+        assertEquals("upstream returned HTTP 404: The model `gpt-9` does not exist", error.message());
     }
 
     @Test
