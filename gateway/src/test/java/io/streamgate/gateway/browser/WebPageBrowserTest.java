@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.testing.Await;
 import io.streamgate.gateway.testing.GatewayUnderTest;
+import io.streamgate.gateway.testing.RawHttpClient;
 import io.streamgate.gateway.testing.TestUpstream;
 import java.time.Duration;
 import java.util.List;
@@ -76,6 +78,7 @@ class WebPageBrowserTest {
                 () -> "complete_state figures: " + transcript(page));
         assertTrue(page.getCurrentUrl().endsWith("#" + conversation), "the URL names the conversation: " + page.getCurrentUrl());
 
+        awaitStored(gateway, page);
         page.navigate().refresh();
         await(page, "the stored history after the reload",
                 d -> !d.findElements(By.cssSelector("[data-role=user], .history-note, .notice.error")).isEmpty());
@@ -119,6 +122,7 @@ class WebPageBrowserTest {
         }
 
         // The last one (think) again after a reload: thinking (folded) and the figures come from the history.
+        awaitStored(gateway, page);
         page.navigate().refresh();
         await(page, "the stored thinking after the reload",
                 d -> !d.findElements(By.cssSelector("details[data-role=thinking], .notice.error")).isEmpty());
@@ -157,6 +161,7 @@ class WebPageBrowserTest {
             stream.end();
             awaitEnd(page);
 
+            awaitStored(scripted, page);
             page.navigate().refresh();
             await(page, "the stored answer after the reload",
                     d -> !d.findElements(By.cssSelector(".figures, .notice.error")).isEmpty());
@@ -173,6 +178,19 @@ class WebPageBrowserTest {
     private static String delta(String field, String text) {
         return "data: {\"choices\":[{\"index\":0,\"delta\":{\"" + field + "\":\"" + text
                 + "\"},\"finish_reason\":null}]}\n\n";
+    }
+
+    /** The answer is stored after its stream ended, off the event loop: a reload before that would miss it. */
+    private static void awaitStored(GatewayUnderTest gateway, WebDriver page) {
+        String id = page.findElement(By.id("conversation")).getDomProperty("value");
+        Await.until("the answer of " + id + " is stored", () -> {
+            try (RawHttpClient r = RawHttpClient.connect(gateway.port())
+                    .send("GET", "/api/v1/conversations/" + id, null).readHead()) {
+                return r.status() == 200 && r.readBody().contains("\"stats\"");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private static void awaitEnd(WebDriver page) {

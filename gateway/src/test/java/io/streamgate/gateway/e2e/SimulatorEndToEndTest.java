@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.testing.Await;
 import io.streamgate.gateway.testing.GatewayUnderTest;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
@@ -64,13 +65,9 @@ class SimulatorEndToEndTest {
             try (RawHttpClient client = gateway.stream("think", message("Think first: what time is it?"))) {
                 complete = client.readAllEvents().getLast().data();
             }
-            String history;
-            try (RawHttpClient r = RawHttpClient.connect(gateway.port())
-                    .send("GET", "/api/v1/conversations/think", null).readHead()) {
-                assertEquals(200, r.status());
-                history = r.readBody();
-            }
-            List<String> messages = Json.elements(Json.raw(history, "messages"));
+            // The turn is stored after its stream ended, off the event loop.
+            Await.until("the answer is stored", () -> history(gateway).contains("\"stats\""));
+            List<String> messages = Json.elements(Json.raw(history(gateway), "messages"));
             String step = messages.stream().filter(m -> Json.has(m, "tool_calls")).findFirst().orElseThrow();
             assertTrue(Json.string(step, "thinking").contains("Let me think"), step);
             assertFalse(Json.has(step, "stats"), "a step that called tools has no figures: " + step);
@@ -80,6 +77,15 @@ class SimulatorEndToEndTest {
             assertEquals(Json.number(complete, "total_tokens"), Json.number(stats, "total_tokens"), stats);
             assertEquals(Json.number(complete, "total_chunks"), Json.number(stats, "total_chunks"), stats);
             assertTrue(Json.number(stats, "first_token_ms") >= 0, stats);
+        }
+    }
+
+    private static String history(GatewayUnderTest gateway) {
+        try (RawHttpClient r = RawHttpClient.connect(gateway.port())
+                .send("GET", "/api/v1/conversations/think", null).readHead()) {
+            return r.status() == 200 ? r.readBody() : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
