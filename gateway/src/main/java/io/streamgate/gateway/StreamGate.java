@@ -94,8 +94,9 @@ public final class StreamGate implements AutoCloseable {
                 .withConnectTimeout(config.upstreamConnectTimeout())
                 .withReadTimeout(config.upstreamReadTimeout())
                 .withHttp2(config.provider().http2())), StreamGate::stopClient);
-        LlmProvider provider = Upstreams.create(config, http,
-                simulator != null ? simulator.baseUrl() : config.upstreamUrl());
+        Upstreams upstreams = Upstreams.create(config, http,
+                simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
+        LlmProvider provider = upstreams.provider();
 
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
         store.forEachConversationId(known::add);
@@ -120,8 +121,9 @@ public final class StreamGate implements AutoCloseable {
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
         Conversations conversations = new Conversations(store, known, history, starter);
         HealthResponder health = simulator != null
-                ? new HealthResponder("simulator", true, config.model() != null ? config.model() : "streamgate-sim")
-                : new HealthResponder(provider.name(), false, config.model());
+                ? new HealthResponder(Upstreams.SIMULATOR, true,
+                        config.model() != null ? config.model() : "streamgate-sim", upstreams::states)
+                : new HealthResponder(provider.name(), false, config.model(), upstreams::states);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * The bounded single-producer, single-consumer queue between one upstream thread and one channel's event loop.
@@ -22,6 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Head, tail and the two flags are volatile, so the publish/drain handshake is a Dekker-style pair of
  * store-then-load sequences and no wake-up is lost. Memory is bounded by {@code capacity} events.
+ *
+ * <p>Each event's arrival time is kept beside it ({@link #lastPolledArrivalNanos()}), so the consumer can tell
+ * how long an event waited on its side: the gateway's own share of the latency.
  */
 public final class TokenRing implements TokenSink {
 
@@ -45,6 +49,8 @@ public final class TokenRing implements TokenSink {
     }
 
     private final UpstreamEvent[] slots;
+    private final long[] arrivals; // clock reading at publish, per slot; published by the volatile tail write
+    private final LongSupplier clock;
     private final int mask;
     private final Runnable wakeConsumer;
 
@@ -53,9 +59,9 @@ public final class TokenRing implements TokenSink {
     private volatile boolean wakePending; // true while a drain is scheduled or will be triggered otherwise
     private volatile boolean closed;
     private volatile Thread parkedProducer;
-    private volatile long firstPublishNanos; // when the first event arrived from upstream, for the added-latency metric
     private long producedBytes; // producer-written, read by the memory gauge
     private long consumedBytes; // consumer-written, read by the memory gauge
+    private long lastPolledArrival; // consumer-only
 
     /**
      * @param capacity the number of events the ring holds; rounded up to a power of two
@@ -63,11 +69,18 @@ public final class TokenRing implements TokenSink {
      *     at most once per {@link #beginDrain()}, and must not block
      */
     public TokenRing(int capacity, Runnable wakeConsumer) {
+        this(capacity, wakeConsumer, System::nanoTime);
+    }
+
+    /** @param clock stamps each event's arrival, in nanoseconds ({@link System#nanoTime()} outside tests) */
+    public TokenRing(int capacity, Runnable wakeConsumer, LongSupplier clock) {
         if (capacity < 2 || capacity > (1 << 20)) {
             throw new IllegalArgumentException("capacity must be in [2, 2^20]: " + capacity);
         }
         int size = Integer.highestOneBit(capacity - 1) << 1;
         this.slots = new UpstreamEvent[size];
+        this.arrivals = new long[size];
+        this.clock = requireNonNull(clock, "clock");
         this.mask = size - 1;
         this.wakeConsumer = requireNonNull(wakeConsumer, "wakeConsumer");
     }
@@ -98,9 +111,7 @@ public final class TokenRing implements TokenSink {
         if (closed) {
             return false;
         }
-        if (t == 0) {
-            firstPublishNanos = System.nanoTime();
-        }
+        arrivals[(int) t & mask] = clock.getAsLong();
         slots[(int) t & mask] = event;
         PRODUCED_BYTES.setOpaque(this, producedBytes + event.retainedBytes());
         tail = t + 1;
@@ -137,6 +148,7 @@ public final class TokenRing implements TokenSink {
         int index = (int) h & mask;
         UpstreamEvent event = slots[index];
         slots[index] = null;
+        lastPolledArrival = arrivals[index];
         CONSUMED_BYTES.setRelease(this, consumedBytes + event.retainedBytes());
         head = h + 1;
         Thread producer = parkedProducer;
@@ -170,9 +182,9 @@ public final class TokenRing implements TokenSink {
         }
     }
 
-    /** {@link System#nanoTime()} of the first {@link #publish}, or 0 before it. Any thread. */
-    public long firstPublishNanos() {
-        return firstPublishNanos;
+    /** The clock reading when the event last returned by {@link #poll()} was published. Consumer thread only. */
+    public long lastPolledArrivalNanos() {
+        return lastPolledArrival;
     }
 
     public boolean isClosed() {
@@ -183,12 +195,13 @@ public final class TokenRing implements TokenSink {
         return slots.length;
     }
 
-    /** Approximate heap bytes held by the ring: its slot array plus the events queued in it. Any thread. */
+    /** Approximate heap bytes held by the ring: its slot and arrival arrays plus the events queued in it. Any thread. */
     public long retainedBytes() {
         // Consumed first (acquire, paired with poll's release): whatever it counts was produced earlier, so the
         // later read of produced includes it. The reverse order could count an event as consumed but not produced.
         long consumed = (long) CONSUMED_BYTES.getAcquire(this);
         long queued = (long) PRODUCED_BYTES.getOpaque(this) - consumed;
-        return 16L + 4L * slots.length + Math.max(0, queued);
+        // Two array headers, a 4-byte reference and an 8-byte arrival stamp per slot.
+        return 32L + 12L * slots.length + Math.max(0, queued);
     }
 }

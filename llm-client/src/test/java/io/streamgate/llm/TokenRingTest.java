@@ -153,7 +153,7 @@ class TokenRingTest {
     @Test
     void retainedBytesReflectsQueuedEvents() {
         TokenRing ring = new TokenRing(4, () -> {});
-        long empty = 16L + 4L * ring.capacity();
+        long empty = 32L + 12L * ring.capacity(); // the slot array and the arrival stamps
         assertEquals(empty, ring.retainedBytes());
 
         TextDelta hello = new TextDelta("hello");
@@ -194,5 +194,21 @@ class TokenRingTest {
             }
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void eachPolledEventCarriesItsOwnArrivalTime() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(100);
+        TokenRing ring = new TokenRing(4, () -> {}, now::get);
+        for (int i = 0; i < 6; i++) { // wraps around the 4 slots
+            ring.publish(delta(i));
+            now.addAndGet(10);
+            if (i >= 2) {
+                assertEquals(delta(i - 2), ring.poll());
+                assertEquals(100 + 10L * (i - 2), ring.lastPolledArrivalNanos(), "event " + (i - 2));
+            }
+        }
+        assertEquals(delta(4), ring.poll());
+        assertEquals(140, ring.lastPolledArrivalNanos());
     }
 }

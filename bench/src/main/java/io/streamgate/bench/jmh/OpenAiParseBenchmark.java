@@ -49,8 +49,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *       {@code provider} cannot beat. The difference is the delta parser's share.
  * </ul>
  * Scores are per chunk ({@value #CHUNKS} {@code data:} events in the fixture, checked at setup). The fixture is
- * read from {@code -Dstreamgate.fixture}, default {@code ../shared/fixtures/recorded/openai-chat-text.sse}
- * relative to the repository root.
+ * read from {@code -Dstreamgate.fixture}, default {@value #DEFAULT_FIXTURE} relative to the repository root
+ * (where {@code make jmh} runs).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -61,6 +61,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class OpenAiParseBenchmark {
 
     static final int CHUNKS = 51;
+    static final String DEFAULT_FIXTURE = "llm-client/src/test/resources/fixtures/recorded/openai-chat-text.sse";
     private static final MediaType EVENT_STREAM = MediaType.get("text/event-stream");
     private static final ChatRequest REQUEST =
             new ChatRequest("gpt-4o", List.of(ChatMessage.user("Tell me a story")), null, null);
@@ -72,7 +73,7 @@ public class OpenAiParseBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        Path path = Path.of(System.getProperty("streamgate.fixture", "../shared/fixtures/recorded/openai-chat-text.sse"));
+        Path path = Path.of(System.getProperty("streamgate.fixture", DEFAULT_FIXTURE));
         fixture = Files.readAllBytes(path);
         long events = new String(fixture, java.nio.charset.StandardCharsets.UTF_8).lines()
                 .filter(l -> l.startsWith("data:")).count();

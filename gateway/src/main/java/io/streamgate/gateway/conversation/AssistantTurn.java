@@ -2,6 +2,7 @@ package io.streamgate.gateway.conversation;
 
 import static java.util.Objects.requireNonNull;
 
+import io.streamgate.gateway.stream.AnswerStats;
 import io.streamgate.gateway.tools.JsonText;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
 import java.util.ArrayList;
@@ -74,8 +75,13 @@ public record AssistantTurn(List<NewMessage> messages) {
 
         /** The model asked for tools: its text so far (may be empty) and the calls. */
         public Builder step(String text, List<ToolCall> toolCalls) {
+            return step(text, null, toolCalls);
+        }
+
+        /** The model asked for tools: the reasoning before (null for none), its text so far and the calls. */
+        public Builder step(String text, String thinking, List<ToolCall> toolCalls) {
             answerUnanswered();
-            messages.add(NewMessage.assistantStep(text, toolCalls));
+            messages.add(NewMessage.assistantStep(text, thinking, toolCalls));
             toolCalls.forEach(c -> unanswered.put(c.id(), c));
             return this;
         }
@@ -91,8 +97,14 @@ public record AssistantTurn(List<NewMessage> messages) {
 
         /** The final answer text and how the stream ended; builds the turn. */
         public AssistantTurn finish(String text, MessageStatus status, String finishReason) {
+            return finish(text, status, finishReason, null, null);
+        }
+
+        /** As above, with the reasoning before the final text and the stream's figures (each null for none). */
+        public AssistantTurn finish(
+                String text, MessageStatus status, String finishReason, String thinking, AnswerStats stats) {
             answerUnanswered();
-            messages.add(NewMessage.answer(text, status, finishReason));
+            messages.add(NewMessage.answer(text, status, finishReason, thinking, stats));
             return new AssistantTurn(messages);
         }
 

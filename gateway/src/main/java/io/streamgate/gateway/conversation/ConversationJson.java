@@ -14,9 +14,14 @@ import java.io.IOException;
  *  "messages": [{"role": "assistant", "content": "...",
  *                "tool_calls": [{"id": "...", "name": "...", "input": {...}}],
  *                "tool_call_id": "...", "tool_name": "...", "is_error": false,
- *                "status": "complete", "finish_reason": "stop", "created_at": "..."}]}
+ *                "status": "complete", "finish_reason": "stop", "created_at": "...",
+ *                "thinking": "...",
+ *                "stats": {"total_tokens": 42, "prompt_tokens": 12, "total_chunks": 9, "elapsed_time": 1.25,
+ *                          "first_token_ms": 61}}]}
  * </pre>
  * Each message also carries its {@code "seq"} (1, 2, 3... in the conversation), the cursor for paging.
+ * {@code thinking} is the reasoning the model streamed before an assistant message; {@code stats} are a final
+ * answer's {@code complete_state} figures (and when its first content was written); both are for display.
  * Fields that are null or empty are left out; {@code is_error} appears on tool messages only. Times are
  * ISO-8601 UTC. {@code content} is always a string (a tool message's content is its result as JSON text);
  * {@code input} is the arguments object, or the arguments as a string when the model wrote invalid JSON. The
@@ -91,6 +96,13 @@ public final class ConversationJson {
             g.writeStringField("finish_reason", m.finishReason());
         }
         g.writeStringField("created_at", m.at().toString());
+        if (m.thinking() != null) {
+            g.writeStringField("thinking", m.thinking());
+        }
+        if (m.stats() != null) {
+            g.writeFieldName("stats");
+            AnswerStatsJson.writeObject(m.stats(), g);
+        }
         g.writeEndObject();
     }
 }

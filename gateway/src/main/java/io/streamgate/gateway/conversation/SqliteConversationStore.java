@@ -41,11 +41,13 @@ public final class SqliteConversationStore implements ConversationStore {
 
     public static final String FILE_NAME = "streamgate.db";
 
-    private static final int SCHEMA_VERSION = 1;
+    /** 2 added {@code thinking} and {@code stats_json} to {@code messages}; a version-1 file is upgraded on open. */
+    private static final int SCHEMA_VERSION = 2;
     private static final int READERS = 4;
     private static final int BUSY_TIMEOUT_MS = 5_000;
     private static final String COLUMNS =
-            "seq, role, content, tool_calls_json, tool_call_id, tool_name, is_error, status, finish_reason, created_at";
+            "seq, role, content, tool_calls_json, tool_call_id, tool_name, is_error, status, finish_reason, created_at,"
+            + " thinking, stats_json";
 
     private final Clock clock;
     private final Connection writer;
@@ -240,8 +242,8 @@ public final class SqliteConversationStore implements ConversationStore {
                 seq = r.getLong(1);
             }
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO messages (conversation_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO messages (conversation_id, " + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (NewMessage m : messages) {
                 s.setString(1, conversationId);
                 s.setLong(2, ++seq);
@@ -254,6 +256,8 @@ public final class SqliteConversationStore implements ConversationStore {
                 s.setString(9, m.status().wireName());
                 s.setString(10, m.finishReason());
                 s.setLong(11, at.toEpochMilli());
+                s.setString(12, m.thinking());
+                s.setString(13, AnswerStatsJson.write(m.stats()));
                 s.addBatch();
             }
             s.executeBatch();
@@ -286,7 +290,9 @@ public final class SqliteConversationStore implements ConversationStore {
                             r.getInt(7) != 0,
                             MessageStatus.fromWireName(r.getString(8)),
                             r.getString(9),
-                            Instant.ofEpochMilli(r.getLong(10))));
+                            Instant.ofEpochMilli(r.getLong(10)),
+                            r.getString(11),
+                            AnswerStatsJson.read(r.getString(12))));
                 }
             }
         }
@@ -400,8 +406,15 @@ public final class SqliteConversationStore implements ConversationStore {
                         status          TEXT    NOT NULL,
                         finish_reason   TEXT,
                         created_at      INTEGER NOT NULL,
+                        thinking        TEXT,
+                        stats_json      TEXT,
                         PRIMARY KEY (conversation_id, seq)
                     ) WITHOUT ROWID""");
+            if (version == 1) {
+                // Version 1 had neither column; SQLite adds a nullable column without rewriting the table.
+                s.executeUpdate("ALTER TABLE messages ADD COLUMN thinking TEXT");
+                s.executeUpdate("ALTER TABLE messages ADD COLUMN stats_json TEXT");
+            }
             s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
         }
         c.commit();

@@ -114,16 +114,19 @@ public final class StoredTurn implements ConversationTurn {
         }
         AssistantTurn.Builder turn = AssistantTurn.builder();
         for (Transcript.Step step : transcript.steps()) {
-            turn.step(step.text(), step.calls());
+            turn.step(step.text(), step.thinking(), step.calls());
             for (ToolResult r : step.results()) {
                 turn.toolResult(r.toolCallId(), r.toolName(), r.resultJson(), r.isError());
             }
         }
-        if (!transcript.pendingCalls().isEmpty()) {
-            turn.step(transcript.finalText(), transcript.pendingCalls());
+        boolean pending = !transcript.pendingCalls().isEmpty();
+        if (pending) {
+            turn.step(transcript.finalText(), transcript.finalThinking(), transcript.pendingCalls());
         }
-        String finalText = transcript.pendingCalls().isEmpty() ? transcript.finalText() : "";
-        store.appendAssistant(conversationId, turn.finish(finalText, status(transcript), transcript.finishReason()));
+        String finalText = pending ? "" : transcript.finalText();
+        String finalThinking = pending ? null : transcript.finalThinking();
+        store.appendAssistant(conversationId, turn.finish(
+                finalText, status(transcript), transcript.finishReason(), finalThinking, transcript.stats()));
         if (historyMessages > 1 && history.isEnabled()) {
             // Read back rather than assembled here, so the next turn gets exactly the window the store would give.
             history.put(conversationId, tenant, store.recent(conversationId, historyMessages - 1));

@@ -108,7 +108,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         switch (path) {
-            case "/healthz", "/readyz" -> getOnly(ctx, request, () -> health.respond(ctx.alloc()));
+            case "/healthz" -> getOnly(ctx, request, () -> health.live(ctx.alloc()));
+            case "/readyz" -> getOnly(ctx, request, () -> health.ready(ctx.alloc()));
             case "/", "/index.html" -> getOnly(ctx, request, () -> page.respond(ctx.alloc()));
             default -> send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not_found",
                     "no route for " + method + " " + truncate(path)));

@@ -2,32 +2,115 @@ package io.streamgate.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.resilience.CircuitBreaker;
+import io.streamgate.llm.resilience.ResilientProvider;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * {@code /healthz} and {@code /readyz}: the process is up and which upstream it talks to. The page reads
- * {@code simulated} to tell users plainly that answers are synthetic.
+ * {@code /healthz} (liveness: 200 while the process serves) and {@code /readyz} (readiness: each upstream's state,
+ * and 503 when none of them would take a call now). The page reads {@code simulated} from {@code /healthz} to tell
+ * users plainly that answers are synthetic.
  *
  * @param upstream {@code simulator}, or the provider's name
  * @param simulated whether the built-in simulator is the upstream
  * @param model the default model, or {@code null}
+ * @param upstreams each upstream's state now, in the order they are tried; read on the event loop, so it must
+ *     only read memory
  */
-public record HealthResponder(String upstream, boolean simulated, String model) {
+public record HealthResponder(
+        String upstream, boolean simulated, String model, Supplier<List<UpstreamState>> upstreams) {
+
+    /**
+     * One upstream as {@code /readyz} reports it.
+     *
+     * @param name its name in logs and the {@code provider} metric label ({@code simulator} for the built-in one)
+     * @param kind the API it speaks: {@code openai} or {@code anthropic}
+     * @param host {@code host:port} of its base URL (never the path, query or credentials)
+     * @param status its breaker and last failure
+     */
+    public record UpstreamState(String name, String kind, String host, ResilientProvider.UpstreamStatus status) {
+        public UpstreamState {
+            requireNonNull(name, "name");
+            requireNonNull(kind, "kind");
+            requireNonNull(host, "host");
+            requireNonNull(status, "status");
+        }
+    }
 
     public HealthResponder {
         requireNonNull(upstream, "upstream");
+        requireNonNull(upstreams, "upstreams");
     }
 
-    FullHttpResponse respond(ByteBufAllocator alloc) {
+    /** {@code /healthz}: the process serves; says nothing about the upstreams. */
+    FullHttpResponse live(ByteBufAllocator alloc) {
         return JsonResponses.json(alloc, HttpResponseStatus.OK, json -> {
             json.writeStartObject();
             json.writeStringField("status", "ok");
-            json.writeStringField("upstream", upstream);
-            json.writeBooleanField("simulated", simulated);
-            json.writeStringField("model", model);
+            writeIdentity(json);
             json.writeEndObject();
         });
+    }
+
+    /** {@code /readyz}: 200 if at least one upstream's breaker would let a call through now, else 503. */
+    FullHttpResponse ready(ByteBufAllocator alloc) {
+        List<UpstreamState> states = upstreams.get();
+        boolean ready = states.stream().anyMatch(s -> s.status().breaker().admitsCalls());
+        return JsonResponses.json(alloc, ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                json -> {
+                    json.writeStartObject();
+                    json.writeStringField("status", ready ? "ready" : "unavailable");
+                    writeIdentity(json);
+                    json.writeArrayFieldStart("upstreams");
+                    for (UpstreamState s : states) {
+                        writeUpstream(json, s);
+                    }
+                    json.writeEndArray();
+                    json.writeEndObject();
+                });
+    }
+
+    private void writeIdentity(JsonGenerator json) throws IOException {
+        json.writeStringField("upstream", upstream);
+        json.writeBooleanField("simulated", simulated);
+        json.writeStringField("model", model);
+    }
+
+    private static void writeUpstream(JsonGenerator json, UpstreamState s) throws IOException {
+        CircuitBreaker.View breaker = s.status().breaker();
+        json.writeStartObject();
+        json.writeStringField("name", s.name());
+        json.writeStringField("kind", s.kind());
+        json.writeStringField("host", s.host());
+        json.writeStringField("breaker", switch (breaker.state()) {
+            case CLOSED -> "closed";
+            case OPEN -> "open";
+            case HALF_OPEN -> "half-open";
+        });
+        json.writeNumberField("consecutive_failures", breaker.consecutiveFailures());
+        json.writeNumberField("retry_in_ms", TimeUnit.NANOSECONDS.toMillis(breaker.refusingForNanos()));
+        ResilientProvider.Failure failure = s.status().lastFailure();
+        if (failure == null) {
+            json.writeNullField("last_error");
+        } else {
+            UpstreamError error = failure.error();
+            json.writeObjectFieldStart("last_error");
+            json.writeStringField("code", error.code().wireName());
+            json.writeStringField("message", error.message());
+            if (error.httpStatus() != 0) {
+                json.writeNumberField("http_status", error.httpStatus());
+            }
+            json.writeStringField("at", failure.at().toString());
+            json.writeEndObject();
+        }
+        json.writeEndObject();
     }
 }

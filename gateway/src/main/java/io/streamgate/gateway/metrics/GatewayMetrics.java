@@ -9,7 +9,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.function.LongSupplier;
 
 /**
- * The gateway's Prometheus metrics. Names are a contract (DESIGN.md, "Metrics"): dashboards use them.
+ * The gateway's Prometheus metrics. Names and labels are a contract: dashboards use them.
  *
  * <p>Latency histograms have buckets below one millisecond because the gateway's own share is meant to be that
  * small. Every method is safe from any thread and allocation-free on the per-chunk path.
@@ -63,7 +63,8 @@ public final class GatewayMetrics {
                 .register(registry);
         addedLatency = Histogram.builder()
                 .name("streaming_gateway_added_latency_ms")
-                .help("First upstream delta received to it being written to the client socket, in milliseconds")
+                .help("Per text chunk written to a client: from the arrival of its oldest upstream delta to its write, "
+                        + "in milliseconds (tool and thinking time excluded)")
                 .classicUpperBounds(LATENCY_BUCKETS_MS)
                 .classicOnly()
                 .register(registry);

@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
  * <ol>
  *   <li>the conversation ends with tool results: answer from them, in text;
  *   <li>the user's message calls for offered tools ({@link DemoTools}): call them, in parallel;
- *   <li>otherwise: the simulated paragraph, sized by the settings and {@code max_tokens}.
+ *   <li>otherwise: the simulated paragraph, sized by the settings (cut back to its last whole sentence)
+ *       and {@code max_tokens}.
  * </ol>
  * A user message that asks the model to "think" gets a few reasoning deltas first, so the page's
  * thinking block can be demonstrated without a reasoning model.
@@ -46,7 +47,7 @@ final class AnswerPlanner {
         String id = "chatcmpl-sim-" + completions.incrementAndGet();
         if (request.answersToolResults()) {
             List<String> words = SimulatedText.tokens(results.answer(request.toolResults()));
-            return text(request, id, created, List.of(), words.size(), words::get);
+            return text(request, id, created, List.of(), words.size(), words::get, true);
         }
         String user = request.answersUser() ? request.lastUserMessage() : "";
         List<SimDelta> reasoning = DemoTools.asksToThink(user) ? reasoning() : List.of();
@@ -62,16 +63,19 @@ final class AnswerPlanner {
             return new SimAnswer(id, created, request.model(), List.copyOf(deltas), SimAnswer.TOOL_CALLS,
                     request.promptWords());
         }
-        return text(request, id, created, reasoning, settings.tokens(), SimulatedText::token);
+        int length = SimulatedText.wholeSentences(settings.tokens());
+        return text(request, id, created, reasoning, length, SimulatedText::token,
+                SimulatedText.endsSentence(length));
     }
 
     /**
      * A text answer: {@code reasoning}, then up to {@code available} tokens, cut by the request's
-     * {@code max_tokens} (finish reason {@code length}). Tokens are made as they are streamed, so a
-     * long answer costs no memory up front.
+     * {@code max_tokens}. It finishes with {@code stop} only when all {@code available} tokens went out and
+     * they end a sentence ({@code whole}); otherwise the answer was cut short, which {@code length} says.
+     * Tokens are made as they are streamed, so a long answer costs no memory up front.
      */
     private static SimAnswer text(SimRequest request, String id, long created, List<SimDelta> reasoning,
-                                  int available, IntFunction<String> token) {
+                                  int available, IntFunction<String> token, boolean whole) {
         int count = Math.min(available, request.maxTokens().orElse(Integer.MAX_VALUE));
         List<SimDelta> deltas = new AbstractList<>() {
             @Override
@@ -85,7 +89,7 @@ final class AnswerPlanner {
                 return reasoning.size() + count;
             }
         };
-        return new SimAnswer(id, created, request.model(), deltas, count < available ? "length" : "stop",
+        return new SimAnswer(id, created, request.model(), deltas, count == available && whole ? "stop" : "length",
                 request.promptWords());
     }
 

@@ -16,9 +16,9 @@ import java.util.Objects;
  * Writes the OpenAI Chat Completions wire format (chunks, the whole completion, errors) straight
  * into pooled {@link ByteBuf}s with jackson-core's generator, with no intermediate strings.
  *
- * <p>The field order and the {@code null}s follow what api.openai.com sends (see
- * {@code fixtures/recorded/openai-chat-text.sse}), so that a client which works against the
- * simulator also works against the real API.
+ * <p>The field order and the {@code null}s follow what api.openai.com sends (see the recording
+ * {@code llm-client/src/test/resources/fixtures/recorded/openai-chat-text.sse}), so that a client which works
+ * against the simulator also works against the real API.
  *
  * <p>Every method that returns a buffer hands over its ownership; if writing fails the buffer is
  * released before the exception leaves, so no path leaks.
@@ -44,7 +44,7 @@ final class OpenAiJson {
     /**
      * The first stream event: the assistant role with empty content, as OpenAI sends it; the
      * content is null instead when the answer goes on to call tools (see
-     * {@code fixtures/recorded/openai-chat-parallel-tools.sse}).
+     * {@code llm-client/src/test/resources/fixtures/recorded/openai-chat-parallel-tools.sse}).
      */
     ByteBuf roleEvent(ByteBufAllocator alloc, SimAnswer a) {
         return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> {

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * The simulator's answer text: one fixed English paragraph, cut into word tokens and cycled to
- * the requested length.
+ * the requested length, which {@link #wholeSentences(int)} shortens to end on a whole sentence.
  *
  * <p>The text is fixed so that the same request always gets the same answer, byte for byte, which
  * lets tests and the cache compare answers. It opens with "(simulated)" so nobody mistakes it for a
@@ -31,6 +31,9 @@ final class SimulatedText {
     /** The paragraph's words, each but the first with its leading space, as a model would stream them. */
     private static final List<String> WORDS = tokens(PARAGRAPH);
 
+    /** For each token count {@code k} in 0..WORDS.size(): whether the first {@code k} words end a sentence. */
+    private static final boolean[] ENDS_SENTENCE = sentenceEnds(WORDS);
+
     private SimulatedText() {}
 
     /** The {@code index}-th token (0-based) of the endless cycled answer. */
@@ -41,6 +44,42 @@ final class SimulatedText {
         String word = WORDS.get(index % WORDS.size());
         // The first word of each later cycle needs the space that the paragraph's first word lacks.
         return index >= WORDS.size() && index % WORDS.size() == 0 ? " " + word : word;
+    }
+
+    /**
+     * The length of the answer for a limit of {@code limit} tokens: the most tokens, at most {@code limit}, that
+     * end on a whole sentence; {@code limit} itself when even the first sentence is longer than that.
+     */
+    static int wholeSentences(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, was " + limit);
+        }
+        int n = WORDS.size();
+        int cycles = limit / n;
+        for (int rest = limit % n; rest > 0; rest--) {
+            if (ENDS_SENTENCE[rest]) {
+                return cycles * n + rest;
+            }
+        }
+        return cycles > 0 ? cycles * n : limit; // the paragraph itself ends a sentence
+    }
+
+    /** Whether the first {@code count} tokens of the cycled answer end on a whole sentence. */
+    static boolean endsSentence(int count) {
+        return count > 0 && ENDS_SENTENCE[(count - 1) % WORDS.size() + 1];
+    }
+
+    private static boolean[] sentenceEnds(List<String> words) {
+        boolean[] ends = new boolean[words.size() + 1];
+        for (int k = 1; k <= words.size(); k++) {
+            String w = words.get(k - 1);
+            char last = w.charAt(w.length() - 1);
+            ends[k] = last == '.' || last == '!' || last == '?';
+        }
+        if (!ends[words.size()]) {
+            throw new ExceptionInInitializerError("the paragraph must end a sentence, so that it can be cycled");
+        }
+        return ends;
     }
 
     /** The first {@code count} tokens joined: what the streamed chunks concatenate to. */

@@ -23,6 +23,9 @@ final class AgentSteps {
     private int stepStart; // where the current step's text begins in answer
     private final List<UpstreamEvent.ToolCall> stepCalls = new ArrayList<>();
     private final List<UpstreamEvent.SignedThinking> stepThinking = new ArrayList<>();
+    private final StringBuilder reasoning = new StringBuilder(); // the current step's thinking text, for the store
+    private final int maxReasoningChars;
+    private long reasoningChars; // kept over the whole turn, to bound what is stored
     private List<UpstreamEvent.ToolCall> running = List.of();
     private int step = 1;
     private long completionTokens = Usage.UNKNOWN;
@@ -30,11 +33,13 @@ final class AgentSteps {
     private long cacheCreationTokens = Usage.UNKNOWN;
     private long cacheReadTokens = Usage.UNKNOWN;
 
-    AgentSteps(int maxSteps) {
+    /** @param maxReasoningChars thinking text kept for the store per turn; the rest still streams, unstored */
+    AgentSteps(int maxSteps, int maxReasoningChars) {
         if (maxSteps < 1) {
             throw new IllegalArgumentException("maxSteps must be >= 1");
         }
         this.maxSteps = maxSteps;
+        this.maxReasoningChars = maxReasoningChars;
     }
 
     void begin(List<ChatMessage> opening) {
@@ -56,6 +61,22 @@ final class AgentSteps {
 
     void toolCall(UpstreamEvent.ToolCall call) {
         stepCalls.add(call);
+    }
+
+    /** Keeps a thinking delta of this step for the stored answer, up to the turn's limit. */
+    void reasoning(String delta) {
+        int room = (int) Math.max(0, Math.min(delta.length(), maxReasoningChars - reasoningChars));
+        reasoning.append(delta, 0, room);
+        reasoningChars += room;
+    }
+
+    /** Thinking text held for the store. */
+    int reasoningLength() {
+        return reasoning.length();
+    }
+
+    private String stepReasoning() {
+        return reasoning.isEmpty() ? null : reasoning.toString();
     }
 
     /** Keeps a signed reasoning block of this step, to go back to the provider with the step's tool calls. */
@@ -89,8 +110,9 @@ final class AgentSteps {
         for (ToolResult r : results) {
             conversation.add(ChatMessage.toolResult(r.toolCallId(), r.toolName(), r.resultJson()));
         }
-        done.add(new Transcript.Step(stepText(), running, results));
+        done.add(new Transcript.Step(stepText(), stepReasoning(), running, results));
         running = List.of();
+        reasoning.setLength(0);
         stepStart = answer.length();
         stepCalls.clear();
         stepThinking.clear();
@@ -110,9 +132,13 @@ final class AgentSteps {
         return new Usage(promptTokens, completionTokens, cacheCreationTokens, cacheReadTokens);
     }
 
-    /** What this turn produced; the current step's text is the final (possibly partial) text. */
-    Transcript transcript(Transcript.Status status, String finishReason) {
-        return new Transcript(done, stepText(), stepCalls, status, finishReason);
+    /**
+     * What this turn produced; the current step's text is the final (possibly partial) text.
+     *
+     * @param stats the figures of the turn's {@code complete_state}, or null
+     */
+    Transcript transcript(Transcript.Status status, String finishReason, AnswerStats stats) {
+        return new Transcript(done, stepText(), stepCalls, status, finishReason, stepReasoning(), stats);
     }
 
     private static long sum(long total, long more) {

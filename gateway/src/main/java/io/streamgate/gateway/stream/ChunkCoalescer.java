@@ -2,13 +2,12 @@ package io.streamgate.gateway.stream;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.function.Consumer;
 
 /**
  * Merges consecutive text (or thinking) deltas into fewer, larger events.
  *
  * <p>Why: one SSE message per token costs a syscall and ~150 bytes of framing per token. Merging a few tokens
- * is invisible to a reader but cuts both. The rules (DESIGN.md, "Coalescing"):
+ * is invisible to a reader but cuts both. The rules:
  * <ul>
  *   <li>the first delta of each kind is emitted at once: for text that is the time-to-first-token;
  *   <li>later deltas wait in {@code pending} until {@code maxTokens} have merged, another kind arrives, the
@@ -16,22 +15,36 @@ import java.util.function.Consumer;
  *   <li>in catch-up mode (after a backpressure pause) {@code maxTokens} is ignored, so everything that queued
  *       while the client was slow leaves as one chunk.
  * </ul>
- * Event-loop confined; holds at most one pending run.
+ * Each event it emits comes with the arrival time of its oldest delta, so the owner can measure how long text
+ * waited on the gateway's side; a run that held deltas queued behind a slow client is {@link #UNTIMED}, since that
+ * wait was the client's. Event-loop confined; holds at most one pending run.
  */
 final class ChunkCoalescer {
 
     enum Kind { TEXT, THINKING }
 
+    /** The arrival time given for an event whose wait is not the gateway's own (or that holds no delta). */
+    static final long UNTIMED = Long.MIN_VALUE;
+
+    /** Receives each merged event. */
+    @FunctionalInterface
+    interface Emitter {
+        /** @param oldestArrivalNanos when the event's oldest delta arrived from upstream, or {@link #UNTIMED} */
+        void emit(StreamEvent event, long oldestArrivalNanos);
+    }
+
     private final int maxTokens;
-    private final Consumer<StreamEvent> emit;
+    private final Emitter emit;
     private final StringBuilder pending = new StringBuilder();
     private Kind pendingKind;
     private int pendingCount;
+    private long pendingArrival;
+    private boolean pendingCaughtUp;
     private boolean textStarted;
     private boolean thinkingStarted;
     private int chunksEmitted;
 
-    ChunkCoalescer(int maxTokens, Consumer<StreamEvent> emit) {
+    ChunkCoalescer(int maxTokens, Emitter emit) {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("maxTokens must be >= 1");
         }
@@ -39,8 +52,13 @@ final class ChunkCoalescer {
         this.emit = requireNonNull(emit, "emit");
     }
 
-    /** Adds one delta; may emit zero, one or two events (a pending run of the other kind, then this one). */
-    void add(Kind kind, String delta, boolean catchUp) {
+    /**
+     * Adds one delta; may emit zero, one or two events (a pending run of the other kind, then this one).
+     *
+     * @param arrivalNanos when the delta arrived from upstream
+     * @param catchUp whether it queued while the client was not reading (backpressure)
+     */
+    void add(Kind kind, String delta, long arrivalNanos, boolean catchUp) {
         if (pendingKind != null && pendingKind != kind) {
             flush();
         }
@@ -51,9 +69,13 @@ final class ChunkCoalescer {
             } else {
                 thinkingStarted = true;
             }
-            emitRun(kind, delta, 1, false);
+            emitRun(kind, delta, 1, false, catchUp ? UNTIMED : arrivalNanos);
             return;
         }
+        if (pendingKind == null) {
+            pendingArrival = arrivalNanos;
+        }
+        pendingCaughtUp |= catchUp;
         pending.append(delta);
         pendingKind = kind;
         pendingCount++;
@@ -65,7 +87,7 @@ final class ChunkCoalescer {
     /** Emits the pending run, if any, as a non-final event. */
     void flush() {
         if (pendingKind != null) {
-            emitRun(pendingKind, pending.toString(), pendingCount, false);
+            emitRun(pendingKind, pending.toString(), pendingCount, false, pendingTiming());
             clearPending();
         }
     }
@@ -79,10 +101,12 @@ final class ChunkCoalescer {
         if (pendingKind == Kind.THINKING) {
             flush();
         }
-        String content = pendingKind == Kind.TEXT ? pending.toString() : "";
-        int count = pendingKind == Kind.TEXT ? pendingCount : 0;
+        boolean text = pendingKind == Kind.TEXT;
+        String content = text ? pending.toString() : "";
+        int count = text ? pendingCount : 0;
+        long arrival = text ? pendingTiming() : UNTIMED;
         clearPending();
-        emitRun(Kind.TEXT, content, count, true);
+        emitRun(Kind.TEXT, content, count, true, arrival);
     }
 
     boolean hasPending() {
@@ -97,12 +121,16 @@ final class ChunkCoalescer {
         return chunksEmitted;
     }
 
-    private void emitRun(Kind kind, String content, int count, boolean isFinal) {
+    private long pendingTiming() {
+        return pendingCaughtUp ? UNTIMED : pendingArrival;
+    }
+
+    private void emitRun(Kind kind, String content, int count, boolean isFinal, long arrival) {
         if (kind == Kind.TEXT) {
             chunksEmitted++;
-            emit.accept(new StreamEvent.MessageChunk(content, count, isFinal));
+            emit.emit(new StreamEvent.MessageChunk(content, count, isFinal), arrival);
         } else {
-            emit.accept(new StreamEvent.Thinking(content));
+            emit.emit(new StreamEvent.Thinking(content), arrival);
         }
     }
 
@@ -110,5 +138,6 @@ final class ChunkCoalescer {
         pending.setLength(0);
         pendingKind = null;
         pendingCount = 0;
+        pendingCaughtUp = false;
     }
 }

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class StreamBridge {
     private final GatewayMetrics metrics;
     private final StreamServices services;
     private final Runnable onEnd;
+    private final LongSupplier clock;
     private final TokenRing ring;
     private final ChunkCoalescer coalescer;
     private final AtomicReference<UpstreamCall> call = new AtomicReference<>();
@@ -65,6 +67,7 @@ public final class StreamBridge {
     private long sequence;
     private long textDeltas;
     private long firstTokenNanos = -1;
+    private AnswerStats stats; // what complete_state reported, for the store
     private String finishReason = "-";
     private String errorCode = "-";
     private boolean firstEventWritten;
@@ -84,9 +87,10 @@ public final class StreamBridge {
         this.metrics = services.metrics();
         this.onEnd = requireNonNull(onEnd, "onEnd");
         this.acceptedNanos = acceptedNanos;
-        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask));
+        this.clock = services.clock();
+        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask), clock);
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
-        this.steps = new AgentSteps(settings.maxSteps());
+        this.steps = new AgentSteps(settings.maxSteps(), settings.maxAnswerChars());
         this.watchdog = new UpstreamWatchdog(loop, settings.firstTokenTimeout(), settings.upstreamIdleTimeout(),
                 () -> paused || toolsInFlight != null, this::fail);
     }
@@ -226,9 +230,12 @@ public final class StreamBridge {
                 }
                 steps.text(t.text());
                 textDeltas++;
-                coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), catchUp);
+                coalescer.add(ChunkCoalescer.Kind.TEXT, t.text(), ring.lastPolledArrivalNanos(), catchUp);
             }
-            case UpstreamEvent.ThinkingDelta t -> coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), catchUp);
+            case UpstreamEvent.ThinkingDelta t -> {
+                steps.reasoning(t.text());
+                coalescer.add(ChunkCoalescer.Kind.THINKING, t.text(), ring.lastPolledArrivalNanos(), catchUp);
+            }
             case UpstreamEvent.SignedThinking s -> steps.thinking(s); // for the provider; the client had its text
             case UpstreamEvent.ToolCall c -> {
                 coalescer.flush();
@@ -288,14 +295,19 @@ public final class StreamBridge {
 
     private void emitCompleteState(String reason) {
         Usage usage = steps.usage();
+        long totalTokens = usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas;
+        double elapsedSeconds = (System.nanoTime() - acceptedNanos) / 1e9;
+        long firstTokenMs = firstTokenNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - acceptedNanos);
+        stats = new AnswerStats(totalTokens, Math.max(-1, usage.promptTokens()), coalescer.chunksEmitted(),
+                elapsedSeconds, firstTokenMs);
         emit(new StreamEvent.CompleteState(
                 steps.answer().toString(),
-                usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas,
+                totalTokens,
                 usage.promptTokens(),
                 usage.cacheCreationInputTokens(),
                 usage.cacheReadInputTokens(),
                 coalescer.chunksEmitted(),
-                (System.nanoTime() - acceptedNanos) / 1e9,
+                elapsedSeconds,
                 reason,
                 false));
     }
@@ -414,7 +426,7 @@ public final class StreamBridge {
             case CANCELLED -> "cancelled";
             case ERROR, TIMEOUT -> errorCode;
         };
-        Transcript transcript = steps.transcript(status, reason);
+        Transcript transcript = steps.transcript(status, reason, stats);
         plan.starter().execute(() -> {
             try {
                 plan.turn().close(transcript);
@@ -444,6 +456,15 @@ public final class StreamBridge {
     }
 
     private void emit(StreamEvent event) {
+        emit(event, ChunkCoalescer.UNTIMED);
+    }
+
+    /**
+     * Writes one event. For text, {@code oldestArrivalNanos} is when its oldest delta arrived from upstream: the
+     * time since is the gateway's added latency for this chunk. Only text is timed, and only from its own deltas'
+     * arrival, so the time a tool runs or the model thinks before answering is never counted.
+     */
+    private void emit(StreamEvent event, long oldestArrivalNanos) {
         output.event(event, sequence++, System.currentTimeMillis());
         if (!firstEventWritten) {
             firstEventWritten = true;
@@ -454,8 +475,10 @@ public final class StreamBridge {
             if (firstTokenNanos < 0 && !chunk.content().isEmpty()) {
                 firstTokenNanos = System.nanoTime();
                 metrics.firstToken(firstTokenNanos - acceptedNanos);
-                // The first content is encoded now and flushed at the end of this same drain.
-                metrics.gatewayAdded(firstTokenNanos - ring.firstPublishNanos());
+            }
+            if (oldestArrivalNanos != ChunkCoalescer.UNTIMED && !chunk.content().isEmpty()) {
+                // Encoded now and flushed at the end of this same drain.
+                metrics.gatewayAdded(clock.getAsLong() - oldestArrivalNanos);
             }
         }
     }
@@ -523,8 +546,11 @@ public final class StreamBridge {
         return ring.retainedBytes() + 2L * coalescer.pendingChars() + output.pendingBytes();
     }
 
-    /** Everything this stream holds: what it buffers plus the answer kept for {@code final_message}. */
+    /**
+     * Everything this stream holds: what it buffers, the answer kept for {@code final_message} and the thinking kept
+     * for the store.
+     */
     long heldBytes() {
-        return bufferedBytes() + steps.answer().length();
+        return bufferedBytes() + steps.answer().length() + steps.reasoningLength();
     }
 }

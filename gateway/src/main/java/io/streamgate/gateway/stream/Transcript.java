@@ -15,20 +15,35 @@ import java.util.List;
  * @param pendingCalls tool calls of the last step that never ran (the turn ended first)
  * @param status how the turn ended
  * @param finishReason the provider's reason, {@code max_steps}, {@code cancelled}, or the error code
+ * @param finalThinking the reasoning streamed before the final text, or null
+ * @param stats the figures of the {@code complete_state} that ended the turn, or null when it ended with an error
  */
 public record Transcript(
-        List<Step> steps, String finalText, List<UpstreamEvent.ToolCall> pendingCalls, Status status, String finishReason) {
+        List<Step> steps,
+        String finalText,
+        List<UpstreamEvent.ToolCall> pendingCalls,
+        Status status,
+        String finishReason,
+        String finalThinking,
+        AnswerStats stats) {
 
     /** How a turn ended. */
     public enum Status { COMPLETE, ERROR, CANCELLED }
 
-    /** One step that asked for tools. */
-    public record Step(String text, List<UpstreamEvent.ToolCall> calls, List<ToolResult> results) {
+    /** One step that asked for tools, with the reasoning streamed before it (null for none). */
+    public record Step(String text, String thinking, List<UpstreamEvent.ToolCall> calls, List<ToolResult> results) {
         public Step {
             requireNonNull(text, "text");
             calls = List.copyOf(calls);
             results = List.copyOf(results);
         }
+    }
+
+    /** A turn without thinking or stats. */
+    public Transcript(
+            List<Step> steps, String finalText, List<UpstreamEvent.ToolCall> pendingCalls, Status status,
+            String finishReason) {
+        this(steps, finalText, pendingCalls, status, finishReason, null, null);
     }
 
     public Transcript {

@@ -76,4 +76,20 @@ class ConversationJsonTest {
         String json = out.toString();
         return json.substring(json.lastIndexOf(']') + 1);
     }
+
+    @Test
+    void thinkingAndStatsAreShownWhenStored() throws Exception {
+        Conversation c = new Conversation("c1", "acme", T, List.of(
+                StoredMessage.of(1, T, NewMessage.answer("Yes.", MessageStatus.COMPLETE, "stop", "Let me think.",
+                        new io.streamgate.gateway.stream.AnswerStats(3, -1, 2, 0.5, 40)))));
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            ConversationJson.write(c, g);
+        }
+        String at = "\"created_at\":\"2026-05-01T12:00:00Z\"";
+        assertEquals("{\"conversation_id\":\"c1\"," + at + ",\"messages\":["
+                + "{\"seq\":1,\"role\":\"assistant\",\"content\":\"Yes.\",\"status\":\"complete\",\"finish_reason\":\"stop\","
+                + at + ",\"thinking\":\"Let me think.\",\"stats\":{\"total_tokens\":3,\"total_chunks\":2,"
+                + "\"elapsed_time\":0.5,\"first_token_ms\":40}}]}", out.toString());
+    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.stream.AnswerStats;
 import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.UpstreamEvent.ToolCall;
 import java.nio.file.Files;
@@ -121,6 +122,68 @@ class SqliteConversationStoreTest {
                 ResultSet r = c.createStatement().executeQuery("PRAGMA journal_mode")) {
             r.next();
             assertEquals("wal", r.getString(1));
+        }
+    }
+
+    @Test
+    void thinkingAndTheAnswersFiguresAreStoredForDisplayButNeverSentToTheProvider() {
+        AnswerStats stats = new AnswerStats(42, 12, 9, 1.25, 61);
+        store.appendUser("c1", "acme", "Think: what time is it?");
+        store.appendAssistant("c1", AssistantTurn.builder()
+                .step("", "I should ask the clock.", List.of(TIME_CALL))
+                .toolResult("call_1", "current_time", "{\"iso_time\":\"2026-05-01T14:00:00+02:00\"}", false)
+                .finish("It is two o'clock.", MessageStatus.COMPLETE, "stop", "Now I can answer.", stats));
+
+        List<StoredMessage> m = store.find("c1").orElseThrow().messages();
+        assertEquals("I should ask the clock.", m.get(1).thinking());
+        assertEquals(null, m.get(1).stats(), "a step has no figures");
+        assertEquals("Now I can answer.", m.get(3).thinking());
+        assertEquals(stats, m.get(3).stats());
+        // What the provider is sent is what it was sent before: the displayed thinking is not part of it.
+        assertEquals(ChatMessage.assistant("", List.of(TIME_CALL)), m.get(1).toChatMessage());
+        assertEquals(ChatMessage.assistant("It is two o'clock."), m.get(3).toChatMessage());
+    }
+
+    @Test
+    void aVersionOneFileIsUpgradedInPlaceAndKeepsItsMessages() throws Exception {
+        store.close();
+        Path data = dir.resolve("v1");
+        Files.createDirectories(data);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteConversationStore.FILE_NAME));
+                var s = c.createStatement()) {
+            // The version-1 schema, as the previous release created it.
+            s.executeUpdate("CREATE TABLE conversations (id TEXT PRIMARY KEY, tenant TEXT NOT NULL,"
+                    + " created_at INTEGER NOT NULL)");
+            s.executeUpdate("CREATE TABLE messages (conversation_id TEXT NOT NULL REFERENCES conversations (id)"
+                    + " ON DELETE CASCADE, seq INTEGER NOT NULL, role TEXT NOT NULL CHECK (role IN ('user',"
+                    + " 'assistant', 'tool')), content TEXT NOT NULL, tool_calls_json TEXT, tool_call_id TEXT,"
+                    + " tool_name TEXT, is_error INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, finish_reason TEXT,"
+                    + " created_at INTEGER NOT NULL, PRIMARY KEY (conversation_id, seq)) WITHOUT ROWID");
+            s.executeUpdate("INSERT INTO conversations VALUES ('old', 'acme', 1)");
+            s.executeUpdate("INSERT INTO messages (conversation_id, seq, role, content, status, created_at)"
+                    + " VALUES ('old', 1, 'user', 'hello', 'complete', 1), ('old', 2, 'assistant', 'hi', 'complete', 2)");
+            s.executeUpdate("PRAGMA user_version = 1");
+        }
+        store = SqliteConversationStore.open(data, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        List<StoredMessage> old = store.find("old").orElseThrow().messages();
+        assertEquals(List.of("hello", "hi"), contents(old));
+        assertEquals(null, old.get(1).thinking());
+        assertEquals(null, old.get(1).stats());
+        store.appendUser("old", "acme", "think again");
+        store.appendAssistant("old", AssistantTurn.builder().finish("ok", MessageStatus.COMPLETE, "stop", "hmm",
+                new AnswerStats(1, -1, 1, 0.5, -1)));
+        StoredMessage answer = store.find("old").orElseThrow().messages().getLast();
+        assertEquals("hmm", answer.thinking());
+        assertEquals(new AnswerStats(1, -1, 1, 0.5, -1), answer.stats());
+        store.close();
+
+        store = SqliteConversationStore.open(data, Clock.fixed(NOW, ZoneOffset.UTC)); // a second open changes nothing
+        assertEquals(4, store.find("old").orElseThrow().messages().size());
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(SqliteConversationStore.FILE_NAME));
+                ResultSet r = c.createStatement().executeQuery("PRAGMA user_version")) {
+            r.next();
+            assertEquals(2, r.getInt(1));
         }
     }
 

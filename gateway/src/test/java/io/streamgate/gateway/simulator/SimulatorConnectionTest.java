@@ -86,7 +86,8 @@ class SimulatorConnectionTest {
 
     @Test
     void slowReaderGetsTheWholeAnswerThroughBackpressure() throws Exception {
-        int tokens = 20_000; // a few MB: far beyond the small receive window, so the server must pause
+        // A few MB: far beyond the small receive window, so the server must pause. Ends on a whole sentence.
+        int tokens = SimulatedText.wholeSentences(20_000);
         try (Simulator sim = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, tokens, 0));
              RawHttpConnection conn = new RawHttpConnection(sim.baseUrl(), 4096)) {
             conn.sendCompletion(STREAM);

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SimulatorTest {
 
-    private static final int TOKENS = 25;
+    /** A configured length that ends a sentence, so the whole of it is streamed. */
+    private static final int TOKENS = SimulatedText.wholeSentences(25);
     private static final String BODY = """
             {"model":"sim-test","messages":[{"role":"system","content":"Be brief."},
              {"role":"user","content":"Tell me about streaming gateways"}]%s}""";
@@ -116,12 +117,29 @@ class SimulatorTest {
     }
 
     @Test
-    void longAnswersCycleTheTextWithEscapingAndNonAscii() throws Exception {
-        try (Simulator big = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, 500, 0))) {
-            Stream s = Stream.of(send(big, SimulatorHandler.COMPLETIONS_PATH, body(",\"stream\":true")).body());
-            assertEquals(500, s.contents.size());
+    void theDefaultAnswerEndsOnAWholeSentenceAndAnAnswerCutShortSaysLength() throws Exception {
+        SimulatorSettings defaults = SimulatorSettings.defaults();
+        try (Simulator sim = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, defaults.tokens(), 0))) {
+            Stream s = Stream.of(send(sim, SimulatorHandler.COMPLETIONS_PATH, body(",\"stream\":true")).body());
             String text = String.join("", s.contents);
-            assertEquals(SimulatedText.text(500), text);
+            assertTrue(text.endsWith("."), text);
+            assertEquals("stop", s.finishReason);
+        }
+        try (Simulator tiny = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, 5, 0))) {
+            Stream s = Stream.of(send(tiny, SimulatorHandler.COMPLETIONS_PATH, body(",\"stream\":true")).body());
+            assertEquals(5, s.contents.size(), "no whole sentence fits in 5 tokens: the 5 are sent");
+            assertEquals("length", s.finishReason, "and the answer says it was cut short");
+        }
+    }
+
+    @Test
+    void longAnswersCycleTheTextWithEscapingAndNonAscii() throws Exception {
+        int tokens = SimulatedText.wholeSentences(500); // a few cycles, ending on a whole sentence
+        try (Simulator big = Simulator.start(new SimulatorSettings(Duration.ZERO, Duration.ZERO, tokens, 0))) {
+            Stream s = Stream.of(send(big, SimulatorHandler.COMPLETIONS_PATH, body(",\"stream\":true")).body());
+            assertEquals(tokens, s.contents.size());
+            String text = String.join("", s.contents);
+            assertEquals(SimulatedText.text(tokens), text);
             assertTrue(text.contains("\""), "has a quote to escape");
             assertTrue(text.contains("naïve") && text.contains("café"), "has non-ASCII words");
             assertTrue(text.indexOf("(simulated)", 1) > 0, "cycles the paragraph");

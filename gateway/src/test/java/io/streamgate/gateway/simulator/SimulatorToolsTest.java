@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SimulatorToolsTest {
 
-    private static final int TOKENS = 12;
+    /** The first sentence: a configured length that ends one, so plain answers finish with {@code stop}. */
+    private static final int TOKENS = SimulatedText.wholeSentences(13);
     private static final String BOTH_TOOLS = """
             [{"type":"function","function":{"name":"current_time","description":"now",
               "parameters":{"type":"object","properties":{"timezone":{"type":"string"}}}}},

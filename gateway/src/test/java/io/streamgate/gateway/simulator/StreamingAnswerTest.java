@@ -79,7 +79,8 @@ class StreamingAnswerTest {
 
     @Test
     void pausesWhileTheClientIsNotWritableAndResumesAfter() {
-        EmbeddedChannel ch = channel(new SimulatorSettings(Duration.ZERO, Duration.ZERO, 300, 0));
+        int tokens = SimulatedText.wholeSentences(300);
+        EmbeddedChannel ch = channel(new SimulatorSettings(Duration.ZERO, Duration.ZERO, tokens, 0));
         ch.unsafe().outboundBuffer().setUserDefinedWritability(CLIENT_STALLED, false);
         ch.writeInbound(streamRequest());
 
@@ -91,22 +92,23 @@ class StreamingAnswerTest {
         String rest = drainBody();
         assertTrue(rest.endsWith("data: [DONE]\n\n<END>"), rest);
         List<SseParser.Event> events = SseParser.parse(rest);
-        assertEquals(300 + 3, events.size(), "tokens, finish, usage, [DONE]");
+        assertEquals(tokens + 3, events.size(), "tokens, finish, usage, [DONE]");
     }
 
     @Test
     void longZeroIntervalAnswerSpansSeveralLoopTurnsAndStaysInOrder() {
         // Written in batches with the loop yielded in between; EmbeddedChannel runs those tasks itself.
-        EmbeddedChannel ch = channel(new SimulatorSettings(Duration.ZERO, Duration.ZERO, 1000, 0));
+        int tokens = SimulatedText.wholeSentences(1000);
+        EmbeddedChannel ch = channel(new SimulatorSettings(Duration.ZERO, Duration.ZERO, tokens, 0));
         ch.writeInbound(streamRequest());
         ch.runPendingTasks();
         List<SseParser.Event> events = SseParser.parse(drainBody());
-        assertEquals(1 + 1000 + 3, events.size());
+        assertEquals(1 + tokens + 3, events.size());
         StringBuilder text = new StringBuilder();
-        for (SseParser.Event e : events.subList(1, 1001)) {
+        for (SseParser.Event e : events.subList(1, 1 + tokens)) {
             text.append(TestJson.deltaContent(e.data()));
         }
-        assertEquals(SimulatedText.text(1000), text.toString());
+        assertEquals(SimulatedText.text(tokens), text.toString());
     }
 
     @Test

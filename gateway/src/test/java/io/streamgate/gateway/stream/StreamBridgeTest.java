@@ -32,6 +32,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,8 +66,24 @@ class StreamBridgeTest {
 
     private static final StreamLog LOG = new StreamLog();
 
+    /** The clock that stamps deltas' arrival and their chunks' writes; the test moves it. */
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
     private StreamServices services(StreamSettings settings) {
-        return new StreamServices(settings, metrics, registry, LOG);
+        return new StreamServices(settings, metrics, registry, LOG, clock::get);
+    }
+
+    private HistogramSnapshot.HistogramDataPointSnapshot addedLatency() {
+        for (MetricSnapshot m : metrics.registry().scrape()) {
+            if (m.getMetadata().getName().equals("streaming_gateway_added_latency_ms")) {
+                return ((HistogramSnapshot) m).getDataPoints().getFirst();
+            }
+        }
+        throw new AssertionError("no streaming_gateway_added_latency_ms");
+    }
+
+    private void advance(Duration d) {
+        clock.addAndGet(d.toNanos());
     }
 
     @AfterEach
@@ -77,6 +96,9 @@ class StreamBridgeTest {
     }
 
     private void start(Duration maxDelay, int maxTokens, java.util.concurrent.Executor starter) {
+        // The loop's clock moves only when a test advances it: on a loaded machine real time would pass max-delay
+        // between two lines of a test and flush what the test expects to be held.
+        channel.freezeTime();
         var settings = new StreamSettings(8, maxDelay, maxTokens, Duration.ofSeconds(15), 1 << 20, maxSteps, Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO, stallTimeout);
         bridge = new StreamBridge(channel.eventLoop(), new SseOutput(channel, null), TAG, services(settings),
                 System.nanoTime(), () -> ended.set(true));
@@ -456,6 +478,84 @@ class StreamBridgeTest {
         assertEquals("{\"r\":3}", Json.raw(events.get(2).data(), "result"));
         assertEquals("done", Json.string(events.getLast().data(), "final_message"));
         assertEquals(List.of(java.util.Set.of("calculator")), offeredSeen);
+    }
+
+    @Test
+    void addedLatencyTimesEachTextChunkFromItsOwnDeltasArrivalSoAToolsRunIsNotCounted() {
+        var pending = new java.util.concurrent.CompletableFuture<List<ToolResult>>();
+        tools = (calls, offered) -> pending;
+        start(Duration.ZERO, 16);
+        publish(text("Let me check. "));
+        advance(Duration.ofMillis(2)); // the delta waits 2 ms for the event loop
+        written();
+        publish(toolCall("call_1"), completed("tool_calls", 3));
+        written();
+
+        Duration toolTime = Duration.ofSeconds(5);
+        advance(toolTime); // the tool is slow
+        pending.complete(List.of(new ToolResult("call_1", "calculator", "{\"result\":3}", false)));
+        written();
+        assertEquals(2, provider.requests.size(), "the second step started");
+        publish(text("It is 3."), completed("stop", 4));
+        advance(Duration.ofMillis(1));
+        var events = written();
+        assertEquals("complete_state", Json.string(events.getLast().data(), "type"));
+
+        var samples = addedLatency();
+        assertEquals(2, samples.getCount(), "one sample per text chunk with content");
+        assertTrue(samples.getSum() < toolTime.toMillis(), "the tool's time is not the gateway's: " + samples.getSum());
+        assertEquals(3.0, samples.getSum(), 1e-9, "2 ms for the first chunk, 1 ms for the last");
+    }
+
+    @Test
+    void addedLatencyLeavesOutTheTimeTheModelSpentThinking() {
+        start(Duration.ZERO, 16);
+        Duration thinkingTime = Duration.ofSeconds(8);
+        publish(new UpstreamEvent.ThinkingDelta("Let me think"));
+        advance(thinkingTime.dividedBy(2));
+        publish(new UpstreamEvent.ThinkingDelta(" about it."));
+        advance(thinkingTime.dividedBy(2));
+        publish(text("The answer."));
+        advance(Duration.ofMillis(1));
+        written();
+        publish(completed("stop", 3));
+        var types = written().stream().map(e -> Json.string(e.data(), "type")).toList();
+        assertEquals(List.of("message_chunk", "complete_state"), types.subList(types.size() - 2, types.size()));
+
+        var samples = addedLatency();
+        assertEquals(1, samples.getCount(), "thinking chunks are not sampled, nor is the empty final chunk");
+        assertTrue(samples.getSum() < thinkingTime.toMillis(), "thinking time is the model's: " + samples.getSum());
+        assertEquals(1.0, samples.getSum(), 1e-9);
+    }
+
+    @Test
+    void eachStepsThinkingAndTheCompleteStateFiguresGoToTheStore() {
+        tools = (calls, offered) -> java.util.concurrent.CompletableFuture.completedFuture(List.of(
+                new ToolResult("call_1", "calculator", "{\"result\":3}", false)));
+        start(Duration.ZERO, 16);
+        publish(new UpstreamEvent.ThinkingDelta("I need"), new UpstreamEvent.ThinkingDelta(" a tool."),
+                toolCall("call_1"), completed("tool_calls", 3));
+        written();
+        publish(new UpstreamEvent.ThinkingDelta("Now answer."), text("It is 3."), completed("stop", 4));
+        String complete = written().getLast().data();
+
+        Transcript stored = turn.transcript;
+        assertEquals("I need a tool.", stored.steps().getFirst().thinking());
+        assertEquals("Now answer.", stored.finalThinking());
+        AnswerStats stats = stored.stats();
+        assertEquals(Json.number(complete, "total_tokens"), stats.totalTokens());
+        assertEquals(Json.number(complete, "prompt_tokens"), stats.promptTokens());
+        assertEquals(Json.number(complete, "total_chunks"), stats.totalChunks());
+        assertEquals(Json.decimal(complete, "elapsed_time"), stats.elapsedSeconds(), 1e-3, "the event rounds to ms");
+        assertTrue(stats.firstTokenMs() >= 0);
+    }
+
+    @Test
+    void anAnswerThatEndsInAnErrorStoresNoFigures() {
+        start(Duration.ZERO, 16);
+        publish(text("half"), new UpstreamEvent.Failed(new UpstreamError(ErrorCode.UPSTREAM_ERROR, "cut", true, 0)));
+        written();
+        assertNull(turn.transcript.stats(), "no complete_state was sent");
     }
 
     @Test

@@ -88,4 +88,24 @@ public final class Json {
         Object v = field(json, name);
         return v == null ? null : v.toString();
     }
+
+    /** The elements of a JSON array, each as compact JSON text. */
+    public static java.util.List<String> elements(String jsonArray) {
+        try (JsonParser p = FACTORY.createParser(jsonArray)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new AssertionError("not a JSON array: " + jsonArray);
+            }
+            java.util.List<String> list = new java.util.ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                java.io.StringWriter raw = new java.io.StringWriter();
+                try (var g = FACTORY.createGenerator(raw)) {
+                    g.copyCurrentStructure(p);
+                }
+                list.add(raw.toString());
+            }
+            return list;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

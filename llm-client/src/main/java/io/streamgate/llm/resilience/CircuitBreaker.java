@@ -81,4 +81,28 @@ public final class CircuitBreaker {
     public State state() {
         return snapshot.get().state;
     }
+
+    /**
+     * What the breaker would do with a call now, for health reports; changes nothing. An open breaker whose open
+     * period is over shows as {@link State#HALF_OPEN}: the next call is let through as the trial.
+     *
+     * @param state closed, open (calls refused), or half-open (a trial is out, or the next call is one)
+     * @param consecutiveFailures failures since the last success
+     * @param refusingForNanos how much longer calls are refused; 0 when a call would be let through
+     */
+    public record View(State state, int consecutiveFailures, long refusingForNanos) {
+        /** Whether a call would be let through now. */
+        public boolean admitsCalls() {
+            return refusingForNanos == 0;
+        }
+    }
+
+    public View view() {
+        Snapshot s = snapshot.get();
+        if (s.state == State.CLOSED) {
+            return new View(State.CLOSED, s.failures, 0);
+        }
+        long refusing = Math.max(0, openForNanos - (clock.getAsLong() - s.openedAtNanos));
+        return new View(refusing == 0 ? State.HALF_OPEN : s.state, s.failures, refusing);
+    }
 }

@@ -9,9 +9,12 @@ import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,7 +31,21 @@ public final class ResilientProvider implements LlmProvider {
 
     private final List<LlmProvider> chain;
     private final List<CircuitBreaker> breakers;
+    private final AtomicReferenceArray<Failure> lastFailures;
     private final RetryPolicy policy;
+    private final Clock wallClock = Clock.systemUTC();
+
+    /** An upstream's most recent failed call: what went wrong, and when. */
+    public record Failure(UpstreamError error, Instant at) {}
+
+    /**
+     * One upstream's state, for health reports.
+     *
+     * @param name the adapter's {@link LlmProvider#name()}
+     * @param breaker its circuit breaker now
+     * @param lastFailure its most recent failure, or {@code null} if it has not failed
+     */
+    public record UpstreamStatus(String name, CircuitBreaker.View breaker, Failure lastFailure) {}
 
     private ResilientProvider(List<LlmProvider> chain, RetryPolicy policy, int breakerThreshold, Duration openFor) {
         if (chain.isEmpty()) {
@@ -41,6 +58,7 @@ public final class ResilientProvider implements LlmProvider {
             list.add(new CircuitBreaker(breakerThreshold, openFor));
         }
         this.breakers = List.copyOf(list);
+        this.lastFailures = new AtomicReferenceArray<>(chain.size());
     }
 
     /**
@@ -60,6 +78,15 @@ public final class ResilientProvider implements LlmProvider {
 
     public CircuitBreaker breaker(int index) {
         return breakers.get(index);
+    }
+
+    /** Each upstream's state, in chain order; reads only, safe from any thread. */
+    public List<UpstreamStatus> status() {
+        List<UpstreamStatus> list = new ArrayList<>(chain.size());
+        for (int i = 0; i < chain.size(); i++) {
+            list.add(new UpstreamStatus(chain.get(i).name(), breakers.get(i).view(), lastFailures.get(i)));
+        }
+        return list;
     }
 
     @Override
@@ -146,6 +173,7 @@ public final class ResilientProvider implements LlmProvider {
             CircuitBreaker breaker = breakers.get(upstream);
             if (event instanceof UpstreamEvent.Failed failed) {
                 UpstreamError error = failed.error();
+                lastFailures.set(upstream, new Failure(error, wallClock.instant()));
                 if (error.code() != ErrorCode.BAD_REQUEST) {
                     breaker.onFailure();
                 }

@@ -3,9 +3,9 @@ package io.streamgate.llm.anthropic;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Hand-written Messages API streams for what the recordings in {@code shared/fixtures/recorded} do not cover, in the
- * documented format. Shared through the test jar, so the provider tests and the gateway's end-to-end tests replay
- * the same bytes.
+ * Hand-written Messages API streams for what the recordings in {@code src/test/resources/fixtures/recorded} do
+ * not cover, in the documented format. Shared through the test jar, so the provider tests and the gateway's
+ * end-to-end tests replay the same bytes.
  */
 public final class AnthropicStreams {
 

@@ -50,4 +50,29 @@ class CircuitBreakerTest {
         breaker.onFailure();
         assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
     }
+
+    @Test
+    void viewShowsWhetherACallWouldBeLetThroughWithoutChangingTheBreaker() {
+        assertEquals(new CircuitBreaker.View(CircuitBreaker.State.CLOSED, 0, 0), breaker.view());
+        for (int i = 0; i < 3; i++) {
+            breaker.onFailure();
+        }
+        now.addAndGet(Duration.ofSeconds(4).toNanos());
+        CircuitBreaker.View open = breaker.view();
+        assertEquals(CircuitBreaker.State.OPEN, open.state());
+        assertEquals(3, open.consecutiveFailures());
+        assertEquals(Duration.ofSeconds(6).toNanos(), open.refusingForNanos());
+        assertFalse(open.admitsCalls());
+
+        now.addAndGet(Duration.ofSeconds(6).toNanos());
+        CircuitBreaker.View due = breaker.view();
+        assertEquals(CircuitBreaker.State.HALF_OPEN, due.state(), "the next call would be the trial");
+        assertTrue(due.admitsCalls());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "viewing does not move the breaker");
+        assertTrue(breaker.tryAcquire(), "nor does it take the trial");
+
+        CircuitBreaker.View trialOut = breaker.view();
+        assertEquals(CircuitBreaker.State.HALF_OPEN, trialOut.state());
+        assertFalse(trialOut.admitsCalls(), "the trial is out: other calls are refused");
+    }
 }

@@ -149,6 +149,34 @@ class ResilientProviderTest {
     }
 
     @Test
+    void statusReportsEachUpstreamsBreakerAndLastFailure() throws Exception {
+        var a = new ScriptedProvider();
+        var b = new ScriptedProvider();
+        var provider = ResilientProvider.create(List.of(a, b), new RetryPolicy(1, Duration.ZERO, Duration.ZERO,
+                Duration.ZERO), 1, Duration.ofMinutes(5));
+        List<ResilientProvider.UpstreamStatus> before = provider.status();
+        assertEquals(2, before.size());
+        assertEquals("scripted", before.get(0).name());
+        assertEquals(CircuitBreaker.State.CLOSED, before.get(0).breaker().state());
+        assertNull(before.get(0).lastFailure());
+
+        var sink = new RecordingSink();
+        java.time.Instant start = java.time.Instant.now();
+        provider.stream(REQUEST, sink);
+        a.nextCall().publish(failed(ErrorCode.UPSTREAM_UNAVAILABLE, 0));
+        b.nextCall().publish(DONE);
+        sink.awaitTerminal();
+
+        ResilientProvider.UpstreamStatus dead = provider.status().get(0);
+        assertEquals(CircuitBreaker.State.OPEN, dead.breaker().state());
+        assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, dead.lastFailure().error().code());
+        assertFalse(dead.lastFailure().at().isBefore(start));
+        ResilientProvider.UpstreamStatus alive = provider.status().get(1);
+        assertEquals(CircuitBreaker.State.CLOSED, alive.breaker().state());
+        assertNull(alive.lastFailure());
+    }
+
+    @Test
     void cancelStopsTheCallAndAnyRetry() throws Exception {
         var a = new ScriptedProvider();
         var provider = ResilientProvider.create(List.of(a), new RetryPolicy(3, Duration.ofMinutes(1),
