@@ -1,5 +1,6 @@
 package io.streamgate.gateway.auth;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,18 +45,9 @@ public final class TenantLimits {
      * Admits one history read for {@code tenant}: it takes a request token and an in-flight read slot, which must
      * be {@link #releaseRead}d when the read is done.
      */
-    public java.util.Optional<Refusal> tryAcquireRead(String tenant) {
+    public Optional<Refusal> tryAcquireRead(String tenant) {
         Tenant t = tenants.computeIfAbsent(tenant, k -> new Tenant());
-        if (t.reads.incrementAndGet() > maxReads) {
-            t.reads.decrementAndGet();
-            return java.util.Optional.of(new Refusal("at most " + maxReads + " history reads at once per tenant", 1));
-        }
-        long waitNanos = takeToken(t.bucket);
-        if (waitNanos > 0) {
-            t.reads.decrementAndGet();
-            return java.util.Optional.of(rateRefusal(waitNanos));
-        }
-        return java.util.Optional.empty();
+        return acquire(t, t.reads, maxReads, "history reads at once");
     }
 
     public void releaseRead(String tenant) {
@@ -69,18 +61,23 @@ public final class TenantLimits {
      * Admits one stream for {@code tenant}, or says why not. An admitted stream must be {@link #release}d when it
      * ends.
      */
-    public java.util.Optional<Refusal> tryAcquire(String tenant) {
+    public Optional<Refusal> tryAcquire(String tenant) {
         Tenant t = tenants.computeIfAbsent(tenant, k -> new Tenant());
-        if (t.streams.incrementAndGet() > maxStreams) {
-            t.streams.decrementAndGet();
-            return java.util.Optional.of(new Refusal("at most " + maxStreams + " concurrent streams per tenant", 1));
+        return acquire(t, t.streams, maxStreams, "concurrent streams");
+    }
+
+    /** Takes one of {@code max} slots and a request token, or neither. */
+    private Optional<Refusal> acquire(Tenant t, AtomicInteger slots, int max, String what) {
+        if (slots.incrementAndGet() > max) {
+            slots.decrementAndGet();
+            return Optional.of(new Refusal("at most " + max + " " + what + " per tenant", 1));
         }
         long waitNanos = takeToken(t.bucket);
         if (waitNanos > 0) {
-            t.streams.decrementAndGet();
-            return java.util.Optional.of(rateRefusal(waitNanos));
+            slots.decrementAndGet();
+            return Optional.of(rateRefusal(waitNanos));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private Refusal rateRefusal(long waitNanos) {
