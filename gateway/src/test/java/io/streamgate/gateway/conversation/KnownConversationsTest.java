@@ -48,7 +48,7 @@ class KnownConversationsTest {
     }
 
     @Test
-    void ofTwoThreadsRacingToAddTheSameNewIdsAtMostOneWinsEach() throws InterruptedException {
+    void ofTwoThreadsRacingToAddTheSameNewIdsAtLeastOneWinsEachAndNoneIsNewAfterwards() throws InterruptedException {
         KnownConversations known = KnownConversations.withCapacity(100_000);
         AtomicInteger wins = new AtomicInteger();
         CountDownLatch go = new CountDownLatch(1);
@@ -70,10 +70,13 @@ class KnownConversationsTest {
         go.countDown();
         a.join();
         b.join();
-        // Every id is won at least once; both may win only in a rare interleaving of the bit updates.
-        assertTrue(wins.get() >= 20_000 && wins.get() < 20_000 + 200, "wins: " + wins.get());
+        // Every id is won at least once. Both adds may win when their bit updates interleave; how often depends on
+        // the scheduler (it rises on a loaded machine), so it is not bounded here: the store's atomic claim, not
+        // this filter, decides who owns a conversation.
+        assertTrue(wins.get() >= 20_000, "wins: " + wins.get());
         for (int i = 0; i < 20_000; i++) {
             assertTrue(known.mightContain("race-" + i));
+            assertFalse(known.add("race-" + i), "an id added before is never new again");
         }
     }
 
