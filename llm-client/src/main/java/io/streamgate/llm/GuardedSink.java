@@ -35,6 +35,21 @@ public final class GuardedSink implements TokenSink {
         return true;
     }
 
+    @Override
+    public boolean aboveMark() {
+        return delegate.aboveMark();
+    }
+
+    @Override
+    public boolean isFull() {
+        return delegate.isFull();
+    }
+
+    @Override
+    public void whenBelowMark(Runnable resume) {
+        delegate.whenBelowMark(resume);
+    }
+
     /** Lets nothing through from now on. Idempotent; safe from any thread. */
     public void close() {
         closed = true;

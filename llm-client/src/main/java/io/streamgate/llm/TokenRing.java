@@ -34,6 +34,7 @@ public final class TokenRing implements TokenSink {
     private static final VarHandle WAKE_PENDING;
     private static final VarHandle PRODUCED_BYTES;
     private static final VarHandle CONSUMED_BYTES;
+    private static final VarHandle BELOW_MARK_WAITER;
 
     static {
         try {
@@ -43,6 +44,7 @@ public final class TokenRing implements TokenSink {
             WAKE_PENDING = lookup.findVarHandle(TokenRing.class, "wakePending", boolean.class);
             PRODUCED_BYTES = lookup.findVarHandle(TokenRing.class, "producedBytes", long.class);
             CONSUMED_BYTES = lookup.findVarHandle(TokenRing.class, "consumedBytes", long.class);
+            BELOW_MARK_WAITER = lookup.findVarHandle(TokenRing.class, "belowMarkWaiter", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,6 +61,7 @@ public final class TokenRing implements TokenSink {
     private volatile boolean wakePending; // true while a drain is scheduled or will be triggered otherwise
     private volatile boolean closed;
     private volatile Thread parkedProducer;
+    private volatile Runnable belowMarkWaiter; // a non-parking producer's resume callback
     private long producedBytes; // producer-written, read by the memory gauge
     private long consumedBytes; // consumer-written, read by the memory gauge
     private long lastPolledArrival; // consumer-only
@@ -121,6 +124,39 @@ public final class TokenRing implements TokenSink {
         return true;
     }
 
+    /** Half full or more: a producer on an event loop stops reading here, with room left for one event's fan-out. */
+    @Override
+    public boolean aboveMark() {
+        return closed || tail - head >= slots.length / 2;
+    }
+
+    @Override
+    public boolean isFull() {
+        return tail - head >= slots.length;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The consumer's {@link #poll()} runs the callback on its thread once the ring is below half; {@link #close()}
+     * runs it too. Store-then-check, like {@link #publish}'s wake-up, so a drain that races this call is not missed.
+     */
+    @Override
+    public void whenBelowMark(Runnable resume) {
+        requireNonNull(resume, "resume");
+        belowMarkWaiter = resume;
+        if (!(tail - head >= slots.length / 2) || closed) {
+            runBelowMarkWaiter();
+        }
+    }
+
+    private void runBelowMarkWaiter() {
+        Runnable waiter = belowMarkWaiter;
+        if (waiter != null && BELOW_MARK_WAITER.compareAndSet(this, waiter, null)) {
+            waiter.run();
+        }
+    }
+
     // ---- consumer side ----
 
     /**
@@ -155,6 +191,9 @@ public final class TokenRing implements TokenSink {
         if (producer != null) {
             LockSupport.unpark(producer);
         }
+        if (belowMarkWaiter != null && tail - (h + 1) < slots.length / 2) {
+            runBelowMarkWaiter();
+        }
         return event;
     }
 
@@ -173,6 +212,7 @@ public final class TokenRing implements TokenSink {
         if (producer != null) {
             LockSupport.unpark(producer);
         }
+        runBelowMarkWaiter();
     }
 
     /** Drops queued events. Consumer thread only; call after {@link #close()}. */

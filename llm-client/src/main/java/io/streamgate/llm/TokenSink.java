@@ -4,7 +4,8 @@ package io.streamgate.llm;
  * Where a provider adapter publishes a stream's events. Implemented by {@link TokenRing}.
  *
  * <p>Called from a single upstream thread. {@link #publish} may park that thread while the consumer is
- * behind: that is how a slow client pushes back on the provider.
+ * behind: that is how a slow client pushes back on the provider. A producer on an event loop must not park: it
+ * checks {@link #aboveMark()} before each event and stops reading until {@link #whenBelowMark} calls it back.
  */
 public interface TokenSink {
 
@@ -14,4 +15,25 @@ public interface TokenSink {
      * @return {@code false} once the consumer has gone away; the producer should then stop reading
      */
     boolean publish(UpstreamEvent event);
+
+    /**
+     * Whether the consumer is behind: a producer that must not park (one reading on an event loop) stops reading
+     * until {@link #whenBelowMark} calls it back. Wrappers forward this; the default never asks anyone to stop.
+     */
+    default boolean aboveMark() {
+        return false;
+    }
+
+    /** Whether {@link #publish} would park now. Wrappers forward this. */
+    default boolean isFull() {
+        return false;
+    }
+
+    /**
+     * Runs {@code resume} once, on any thread, when {@link #aboveMark()} has turned false or the sink has closed;
+     * at once if that is already so. Only one callback is kept: a later call replaces an earlier one.
+     */
+    default void whenBelowMark(Runnable resume) {
+        resume.run();
+    }
 }

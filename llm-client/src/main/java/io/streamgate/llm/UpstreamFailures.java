@@ -40,18 +40,34 @@ public final class UpstreamFailures {
     /** A non-2xx answer. Reads at most {@value #MAX_ERROR_BODY_BYTES} bytes of its body for the provider's message. */
     public static UpstreamError forResponse(Response response) {
         requireNonNull(response, "response");
-        ProviderError providerError = null;
+        String body = null;
         try {
-            providerError = ProviderError.parseBody(response.peekBody(MAX_ERROR_BODY_BYTES).string());
+            body = response.peekBody(MAX_ERROR_BODY_BYTES).string();
         } catch (IOException | RuntimeException e) {
             // The status alone still classifies the failure.
         }
-        UpstreamError error = forStatus(response.code(), providerError == null ? null : providerError.message());
-        if (response.code() == 404 && !aboutAModel(providerError)) {
+        return forResponse(response.code(), body, response.header("Retry-After"));
+    }
+
+    /**
+     * A non-2xx answer, whatever the transport.
+     *
+     * @param body at most {@value #MAX_ERROR_BODY_BYTES} bytes of the body as text, or {@code null} if unread
+     * @param retryAfter the {@code Retry-After} header, or {@code null}
+     */
+    public static UpstreamError forResponse(int status, String body, String retryAfter) {
+        ProviderError providerError = null;
+        try {
+            providerError = body == null ? null : ProviderError.parseBody(body);
+        } catch (RuntimeException e) {
+            // The status alone still classifies the failure.
+        }
+        UpstreamError error = forStatus(status, providerError == null ? null : providerError.message());
+        if (status == 404 && !aboutAModel(providerError)) {
             error = new UpstreamError(error.code(), error.message() + MISSING_PATH_HINT, error.retryable(), 404);
         }
-        Duration retryAfter = retryAfter(response.header("Retry-After"));
-        return retryAfter == null ? error : error.withRetryAfter(retryAfter);
+        Duration parsed = retryAfter(retryAfter);
+        return parsed == null ? error : error.withRetryAfter(parsed);
     }
 
     /** OpenAI, vLLM, Ollama and Anthropic all answer an unknown model with a 404 whose error mentions the model. */

@@ -2,8 +2,15 @@ package io.streamgate.llm;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.streamgate.llm.netty.NettyTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -14,29 +21,53 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A scripted provider (MockWebServer) and the gateway's OkHttp client for each test, for provider tests that go
- * through real sockets. Register it as an instance {@code @RegisterExtension} field.
+ * A scripted provider (MockWebServer) and a transport for each test, for provider tests that go through real
+ * sockets. Register it as an instance {@code @RegisterExtension} field; provider contract tests take the
+ * {@link Kind} as a class parameter, so that they run against both transports.
  *
- * <p>The client's dispatcher reports when it goes idle, which is after okhttp-sse's last callback has returned:
- * {@link #awaitCallsFinished()} is how a test knows nothing more can be published.
+ * <p>The transport reports when it goes idle, which is after the last call has finished (for OkHttp, after
+ * okhttp-sse's last callback has returned): {@link #awaitCallsFinished()} is how a test knows nothing more can be
+ * published.
  */
 public final class MockUpstream implements BeforeEachCallback, AfterEachCallback {
 
+    /** The transport under test. */
+    public enum Kind { OKHTTP, NETTY }
+
+    private final Kind kind;
     private final Semaphore callsFinished = new Semaphore(0);
     private MockWebServer server;
     private OkHttpClient client;
+    private EventLoopGroup loops;
+    private NettyTransport netty;
+
+    public MockUpstream() {
+        this(Kind.OKHTTP);
+    }
+
+    public MockUpstream(Kind kind) {
+        this.kind = kind;
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         server = new MockWebServer();
         server.start();
         client = newClient(UpstreamClients.Settings.defaults());
+        loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        netty = newNetty(NettyTransport.Settings.defaults());
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         server.close();
         release(client);
+        netty.close();
+        loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     public MockWebServer server() {
@@ -45,6 +76,16 @@ public final class MockUpstream implements BeforeEachCallback, AfterEachCallback
 
     public OkHttpClient client() {
         return client;
+    }
+
+    /** The transport under test. */
+    public UpstreamTransport transport() {
+        return kind == Kind.OKHTTP ? OkHttpTransport.of(client) : netty;
+    }
+
+    /** The Netty transport, whatever the kind. */
+    public NettyTransport netty() {
+        return netty;
     }
 
     /** The provider's base URL, with the version path. */
@@ -57,6 +98,19 @@ public final class MockUpstream implements BeforeEachCallback, AfterEachCallback
         release(client);
         client = newClient(settings);
         return client;
+    }
+
+    /** Replaces the Netty transport with one built from {@code settings}; returns it. */
+    public NettyTransport useNetty(NettyTransport.Settings settings) {
+        netty.close();
+        netty = newNetty(settings);
+        return netty;
+    }
+
+    /** Makes either transport give up on a provider silent for {@code timeout}, before or after the head. */
+    public void useReadTimeout(Duration timeout) {
+        useClient(UpstreamClients.Settings.defaults().withReadTimeout(timeout));
+        useNetty(NettyTransport.Settings.defaults().withTimeouts(Duration.ofSeconds(5), timeout, timeout, timeout));
     }
 
     public void awaitCallsFinished() throws InterruptedException {
@@ -87,6 +141,11 @@ public final class MockUpstream implements BeforeEachCallback, AfterEachCallback
         OkHttpClient c = UpstreamClients.create(settings);
         c.dispatcher().setIdleCallback(callsFinished::release);
         return c;
+    }
+
+    private NettyTransport newNetty(NettyTransport.Settings settings) {
+        return NettyTransport.create(loops, NioSocketChannel.class, NioDatagramChannel.class, settings,
+                callsFinished::release);
     }
 
     private static void release(OkHttpClient c) {

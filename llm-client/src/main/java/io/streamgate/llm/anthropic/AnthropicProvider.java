@@ -4,42 +4,40 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
-import io.streamgate.llm.SseUpstreamCall;
+import io.streamgate.llm.OkHttpTransport;
+import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
+import io.streamgate.llm.UpstreamTransport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.sse.EventSource;
-import okhttp3.sse.EventSources;
 
 /**
  * Streams from the Anthropic Messages API ({@code POST /v1/messages} with {@code stream: true}).
  *
- * <p>Like the OpenAI adapter, {@link #stream} only builds the request and enqueues it; the connect, the reading and
- * the parsing run on the client's dispatcher thread, which parks in {@link TokenSink#publish} when the client is
- * slow. Both adapters share {@link SseUpstreamCall}, so the stream contract (one terminal event, cancel, failure
- * mapping) is the same code for both; only the request body and the event parsing are Anthropic's own.
+ * <p>Like the OpenAI adapter, {@link #stream} only builds the request and hands it to the {@link UpstreamTransport}.
+ * Both adapters share the transport, so the stream contract (one terminal event, cancel, failure mapping) is the
+ * same code for both; only the request body and the event parsing are Anthropic's own.
  */
 public final class AnthropicProvider implements LlmProvider {
 
     public static final String NAME = "anthropic";
 
     /** Anthropic's own spelling; it is byte-for-byte what the API documents. */
-    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String JSON = "application/json";
 
-    private final EventSource.Factory eventSources;
+    private final UpstreamTransport transport;
     private final HttpUrl endpoint;
     private final String apiKey;
     private final String defaultModel;
     private final AnthropicOptions options;
 
     private AnthropicProvider(
-            OkHttpClient client, HttpUrl endpoint, String apiKey, String defaultModel, AnthropicOptions options) {
-        this.eventSources = EventSources.createFactory(UpstreamClients.withSseGuard(client));
+            UpstreamTransport transport, HttpUrl endpoint, String apiKey, String defaultModel, AnthropicOptions options) {
+        this.transport = transport;
         this.endpoint = endpoint;
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         this.defaultModel = defaultModel;
@@ -56,7 +54,13 @@ public final class AnthropicProvider implements LlmProvider {
      */
     public static AnthropicProvider create(
             OkHttpClient client, String baseUrl, String apiKey, String defaultModel, AnthropicOptions options) {
-        requireNonNull(client, "client");
+        return create(OkHttpTransport.of(requireNonNull(client, "client")), baseUrl, apiKey, defaultModel, options);
+    }
+
+    /** {@link #create(OkHttpClient, String, String, String, AnthropicOptions)} over any transport. */
+    public static AnthropicProvider create(
+            UpstreamTransport transport, String baseUrl, String apiKey, String defaultModel, AnthropicOptions options) {
+        requireNonNull(transport, "transport");
         requireNonNull(baseUrl, "baseUrl");
         requireNonNull(defaultModel, "defaultModel");
         requireNonNull(options, "options");
@@ -64,12 +68,17 @@ public final class AnthropicProvider implements LlmProvider {
             throw new IllegalArgumentException("defaultModel is blank: the Messages API has no default model");
         }
         HttpUrl endpoint = HttpUrl.get(baseUrl).newBuilder().addPathSegments("messages").build();
-        return new AnthropicProvider(client, endpoint, apiKey, defaultModel, options);
+        return new AnthropicProvider(transport, endpoint, apiKey, defaultModel, options);
     }
 
     /** {@link #create(OkHttpClient, String, String, String, AnthropicOptions)} with {@link AnthropicOptions#defaults()}. */
     public static AnthropicProvider create(OkHttpClient client, String baseUrl, String apiKey, String defaultModel) {
         return create(client, baseUrl, apiKey, defaultModel, AnthropicOptions.defaults());
+    }
+
+    /** {@link #create(UpstreamTransport, String, String, String, AnthropicOptions)} with {@link AnthropicOptions#defaults()}. */
+    public static AnthropicProvider create(UpstreamTransport transport, String baseUrl, String apiKey, String defaultModel) {
+        return create(transport, baseUrl, apiKey, defaultModel, AnthropicOptions.defaults());
     }
 
     @Override
@@ -95,13 +104,13 @@ public final class AnthropicProvider implements LlmProvider {
     public UpstreamCall stream(ChatRequest request, TokenSink sink) {
         requireNonNull(request, "request");
         requireNonNull(sink, "sink");
-        RequestBody body = RequestBody.create(AnthropicRequestWriter.write(request, defaultModel, options), JSON);
-        Request.Builder http = UpstreamClients.streamingPost(endpoint, body)
-                .header("anthropic-version", options.anthropicVersion());
+        byte[] body = AnthropicRequestWriter.write(request, defaultModel, options);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("anthropic-version", options.anthropicVersion());
         if (apiKey != null) {
-            http.header("x-api-key", apiKey);
+            headers.put("x-api-key", apiKey);
         }
-        return SseUpstreamCall.start(eventSources, http.build(), sink, AnthropicEventParser::new);
+        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, AnthropicEventParser::new);
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

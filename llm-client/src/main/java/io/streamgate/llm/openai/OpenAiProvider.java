@@ -4,39 +4,37 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
-import io.streamgate.llm.SseUpstreamCall;
+import io.streamgate.llm.OkHttpTransport;
+import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
+import io.streamgate.llm.UpstreamTransport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.sse.EventSource;
-import okhttp3.sse.EventSources;
 
 /**
  * Streams from any OpenAI-compatible Chat Completions endpoint: OpenAI, vLLM, Ollama ({@code /v1}), llama.cpp
  * server, LM Studio.
  *
- * <p>{@link #stream} only builds the request and enqueues it; the connect, the reading and the parsing run on the
- * client's dispatcher thread (a virtual thread with {@link UpstreamClients}), which is also the thread that parks
- * in {@link TokenSink#publish} when the client is slow, and so stops reading the socket.
+ * <p>{@link #stream} only builds the request and hands it to the {@link UpstreamTransport}; the connect, the reading
+ * and the parsing run on the transport's thread (a virtual thread with OkHttp, the event loop with Netty).
  */
 public final class OpenAiProvider implements LlmProvider {
 
     public static final String NAME = "openai";
 
-    private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
+    private static final String JSON = "application/json; charset=utf-8";
 
-    private final EventSource.Factory eventSources;
+    private final UpstreamTransport transport;
     private final HttpUrl endpoint;
     private final String authorization;
     private final String defaultModel;
 
-    private OpenAiProvider(OkHttpClient client, HttpUrl endpoint, String apiKey, String defaultModel) {
-        this.eventSources = EventSources.createFactory(UpstreamClients.withSseGuard(client));
+    private OpenAiProvider(UpstreamTransport transport, HttpUrl endpoint, String apiKey, String defaultModel) {
+        this.transport = transport;
         this.endpoint = endpoint;
         this.authorization = apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey.strip();
         this.defaultModel = defaultModel == null || defaultModel.isBlank() ? null : defaultModel;
@@ -52,10 +50,15 @@ public final class OpenAiProvider implements LlmProvider {
      * @throws IllegalArgumentException if {@code baseUrl} is not an http(s) URL
      */
     public static OpenAiProvider create(OkHttpClient client, String baseUrl, String apiKey, String defaultModel) {
-        requireNonNull(client, "client");
+        return create(OkHttpTransport.of(requireNonNull(client, "client")), baseUrl, apiKey, defaultModel);
+    }
+
+    /** {@link #create(OkHttpClient, String, String, String)} over any transport. */
+    public static OpenAiProvider create(UpstreamTransport transport, String baseUrl, String apiKey, String defaultModel) {
+        requireNonNull(transport, "transport");
         requireNonNull(baseUrl, "baseUrl");
         HttpUrl endpoint = HttpUrl.get(baseUrl).newBuilder().addPathSegments("chat/completions").build();
-        return new OpenAiProvider(client, endpoint, apiKey, defaultModel);
+        return new OpenAiProvider(transport, endpoint, apiKey, defaultModel);
     }
 
     @Override
@@ -77,12 +80,12 @@ public final class OpenAiProvider implements LlmProvider {
     public UpstreamCall stream(ChatRequest request, TokenSink sink) {
         requireNonNull(request, "request");
         requireNonNull(sink, "sink");
-        RequestBody body = RequestBody.create(OpenAiRequestWriter.write(request, defaultModel), JSON);
-        Request.Builder http = UpstreamClients.streamingPost(endpoint, body);
+        byte[] body = OpenAiRequestWriter.write(request, defaultModel);
+        Map<String, String> headers = new LinkedHashMap<>();
         if (authorization != null) {
-            http.header("Authorization", authorization);
+            headers.put("Authorization", authorization);
         }
-        return SseUpstreamCall.start(eventSources, http.build(), sink, OpenAiChunkParser::new);
+        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, OpenAiChunkParser::new);
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

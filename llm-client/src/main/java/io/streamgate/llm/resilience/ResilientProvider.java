@@ -187,5 +187,20 @@ public final class ResilientProvider implements LlmProvider {
             delivered = true;
             return attempts.sink.publish(event);
         }
+
+        @Override
+        public boolean aboveMark() {
+            return attempts.sink.aboveMark();
+        }
+
+        @Override
+        public boolean isFull() {
+            return attempts.sink.isFull();
+        }
+
+        @Override
+        public void whenBelowMark(Runnable resume) {
+            attempts.sink.whenBelowMark(resume);
+        }
     }
 }

@@ -26,9 +26,13 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** End to end through a real OkHttpClient and sockets against MockWebServer playing the Messages API. */
+/** End to end through each transport and real sockets against MockWebServer playing the Messages API. */
+@ParameterizedClass
+@EnumSource(MockUpstream.Kind.class)
 class AnthropicProviderTest {
 
     private static final ChatRequest HELLO = new ChatRequest(null, List.of(ChatMessage.user("hello")), null, null);
@@ -37,10 +41,14 @@ class AnthropicProviderTest {
                     + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n";
 
     @RegisterExtension
-    final MockUpstream upstream = new MockUpstream();
+    final MockUpstream upstream;
+
+    AnthropicProviderTest(MockUpstream.Kind kind) {
+        this.upstream = new MockUpstream(kind);
+    }
 
     private AnthropicProvider provider(String apiKey, AnthropicOptions options) {
-        return AnthropicProvider.create(upstream.client(), upstream.baseUrl(), apiKey, "claude-test", options);
+        return AnthropicProvider.create(upstream.transport(), upstream.baseUrl(), apiKey, "claude-test", options);
     }
 
     @Test
@@ -237,10 +245,10 @@ class AnthropicProviderTest {
     @Test
     void createRejectsWhatTheApiWouldRejectOnEveryCall() {
         assertThrows(IllegalArgumentException.class,
-                () -> AnthropicProvider.create(upstream.client(), "https://api.anthropic.com/v1", "k", " ", AnthropicOptions.defaults()));
+                () -> AnthropicProvider.create(upstream.transport(), "https://api.anthropic.com/v1", "k", " ", AnthropicOptions.defaults()));
         assertThrows(IllegalArgumentException.class, () -> AnthropicOptions.defaults().withThinkingBudgetTokens(4096));
         assertThrows(IllegalArgumentException.class, () -> AnthropicOptions.defaults().withMaxTokens(0));
-        AnthropicProvider provider = AnthropicProvider.create(upstream.client(), "https://api.anthropic.com/v1", "sk-ant-secret", "m");
+        AnthropicProvider provider = AnthropicProvider.create(upstream.transport(), "https://api.anthropic.com/v1", "sk-ant-secret", "m");
         assertEquals("https://api.anthropic.com/v1/messages", provider.endpoint().toString());
         assertEquals("anthropic", provider.name());
         assertTrue(!provider.toString().contains("secret"), provider.toString());

@@ -26,21 +26,29 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** End to end through a real OkHttpClient and sockets: what the gateway will see from each kind of upstream. */
+/** End to end through each transport and real sockets: what the gateway will see from each kind of upstream. */
+@ParameterizedClass
+@EnumSource(MockUpstream.Kind.class)
 class OpenAiProviderTest {
 
     private static final String TEXT_CHUNK = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n";
     private static final ChatRequest HELLO = new ChatRequest(null, List.of(ChatMessage.user("hello")), null, null);
 
     @RegisterExtension
-    final MockUpstream upstream = new MockUpstream();
+    final MockUpstream upstream;
+
+    OpenAiProviderTest(MockUpstream.Kind kind) {
+        this.upstream = new MockUpstream(kind);
+    }
 
     private OpenAiProvider provider(String apiKey, String defaultModel) {
-        return OpenAiProvider.create(upstream.client(), upstream.baseUrl(), apiKey, defaultModel);
+        return OpenAiProvider.create(upstream.transport(), upstream.baseUrl(), apiKey, defaultModel);
     }
 
     @Test
@@ -87,7 +95,7 @@ class OpenAiProviderTest {
     void usesDefaultModelAndSendsNoAuthorizationWithoutKey() throws Exception {
         upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
 
-        upstream.streamToEnd(OpenAiProvider.create(upstream.client(), upstream.baseUrl() + "/", null, "llama3"), HELLO);
+        upstream.streamToEnd(OpenAiProvider.create(upstream.transport(), upstream.baseUrl() + "/", null, "llama3"), HELLO);
 
         RecordedRequest recorded = upstream.server().takeRequest();
         assertEquals("/v1/chat/completions", recorded.getUrl().encodedPath());
@@ -130,7 +138,7 @@ class OpenAiProviderTest {
     void aBaseUrlWithoutItsVersionPathGetsA404ThatSuggestsV1() throws Exception {
         upstream.server().enqueue(new MockResponse.Builder().code(404).setHeader("Content-Type", "text/plain")
                 .body("404 page not found").build()); // what Ollama answers for /chat/completions without /v1
-        OpenAiProvider withoutVersion = OpenAiProvider.create(upstream.client(), upstream.server().url("/").toString(),
+        OpenAiProvider withoutVersion = OpenAiProvider.create(upstream.transport(), upstream.server().url("/").toString(),
                 null, "m");
 
         UpstreamError error = upstream.streamToEnd(withoutVersion, HELLO).awaitFailure();
@@ -245,7 +253,7 @@ class OpenAiProviderTest {
         }
 
         RecordingSink sink = upstream.streamToEnd(
-                OpenAiProvider.create(upstream.client(), "http://127.0.0.1:" + closedPort + "/v1", null, "m"), HELLO);
+                OpenAiProvider.create(upstream.transport(), "http://127.0.0.1:" + closedPort + "/v1", null, "m"), HELLO);
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, error.code());
@@ -255,9 +263,9 @@ class OpenAiProviderTest {
 
     @Test
     void silentUpstreamTimesOut() throws Exception {
-        upstream.useClient(UpstreamClients.Settings.defaults().withReadTimeout(Duration.ofMillis(200)));
+        upstream.useReadTimeout(Duration.ofMillis(200));
         try (ScriptedServer silent = ScriptedServer.stallingAfter("")) {
-            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.client(), silent.baseUrl(), null, "m"), HELLO);
+            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.transport(), silent.baseUrl(), null, "m"), HELLO);
 
             UpstreamError error = sink.awaitFailure();
             assertEquals(ErrorCode.UPSTREAM_TIMEOUT, error.code());
@@ -268,7 +276,7 @@ class OpenAiProviderTest {
     @Test
     void connectionDroppedMidStreamFailsOnce() throws Exception {
         try (ScriptedServer dropping = ScriptedServer.droppingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK))) {
-            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.client(), dropping.baseUrl(), null, "m"), HELLO);
+            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.transport(), dropping.baseUrl(), null, "m"), HELLO);
 
             UpstreamError error = sink.awaitFailure();
             assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
@@ -281,7 +289,7 @@ class OpenAiProviderTest {
     void cancelStopsTheCallAndPublishesNothingMore() throws Exception {
         try (ScriptedServer stalling = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK))) {
             RecordingSink sink = new RecordingSink();
-            UpstreamCall call = OpenAiProvider.create(upstream.client(), stalling.baseUrl(), null, "m").stream(HELLO, sink);
+            UpstreamCall call = OpenAiProvider.create(upstream.transport(), stalling.baseUrl(), null, "m").stream(HELLO, sink);
             sink.awaitEvents(1);
 
             call.cancel();
@@ -297,7 +305,7 @@ class OpenAiProviderTest {
     void refusalBySinkCancelsTheCall() throws Exception {
         try (ScriptedServer stalling = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK + TEXT_CHUNK))) {
             RecordingSink sink = RecordingSink.refusingAfter(0);
-            OpenAiProvider.create(upstream.client(), stalling.baseUrl(), null, "m").stream(HELLO, sink);
+            OpenAiProvider.create(upstream.transport(), stalling.baseUrl(), null, "m").stream(HELLO, sink);
 
             upstream.awaitCallsFinished();
 
@@ -310,7 +318,7 @@ class OpenAiProviderTest {
     void runsMoreConcurrentStreamsThanOkHttpsDefaultPerHostLimit() throws Exception {
         int streams = 12; // OkHttp's default would run 5 and queue the rest behind these never-ending streams
         try (ScriptedServer stalling = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(TEXT_CHUNK))) {
-            OpenAiProvider provider = OpenAiProvider.create(upstream.client(), stalling.baseUrl(), null, "m");
+            OpenAiProvider provider = OpenAiProvider.create(upstream.transport(), stalling.baseUrl(), null, "m");
             List<RecordingSink> sinks = new ArrayList<>();
             List<UpstreamCall> calls = new ArrayList<>();
             for (int i = 0; i < streams; i++) {

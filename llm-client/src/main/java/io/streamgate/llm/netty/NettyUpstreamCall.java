@@ -1,0 +1,524 @@
+package io.streamgate.llm.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.GuardedSink;
+import io.streamgate.llm.StreamParser;
+import io.streamgate.llm.StreamingPost;
+import io.streamgate.llm.TokenSink;
+import io.streamgate.llm.UpstreamCall;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.UpstreamFailures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One provider stream on one event loop: writes the request on a pooled connection, frames the body's events
+ * ({@link SseFramer}) and hands them to the provider's {@link StreamParser}.
+ *
+ * <p>Everything but {@link #cancel()} runs on {@code loop}, so the state is plain fields. The stream contract is the
+ * OkHttp transport's: one terminal event (a {@link GuardedSink}), none after a cancel, the same failure mapping
+ * ({@link UpstreamFailures}). Differences that are the point of this transport:
+ *
+ * <ul>
+ *   <li><b>Backpressure without parking.</b> Before each event the sink is asked whether its consumer is behind; if
+ *       so the rest of the read stays buffered here, reading stops ({@code autoRead} off) and TCP pushes back on the
+ *       provider, until the sink calls back. What one event publishes beyond a full sink waits in a small queue
+ *       here, bounded by one event's fan-out.
+ *   <li><b>One timer.</b> Response head, first event and idle silence share one scheduled task, re-armed lazily:
+ *       a read only records the time, and the task reschedules itself when it fires early.
+ *   <li><b>Connection reuse.</b> After the end marker the body must end within {@code endGrace} for the connection to
+ *       go back to the pool; otherwise, and after any failure, cancel or refusal, it is closed.
+ * </ul>
+ */
+final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements UpstreamCall {
+
+    private static final Logger log = LoggerFactory.getLogger(NettyUpstreamCall.class);
+
+    private enum State { CONNECTING, AWAITING_HEAD, STREAMING, ERROR_BODY, ENDING, DONE }
+
+    private final EventLoop loop;
+    private final LoopConnectionPool pool;
+    private final StreamingPost post;
+    private final Origin origin;
+    private final LoopSink loopSink;
+    private final GuardedSink sink;
+    private final StreamParser parser;
+    private final SseFramer framer;
+    private final NettyTransport.Settings settings;
+    private final Runnable callFinished;
+
+    private volatile boolean cancelled;
+    private State state = State.CONNECTING;
+    private Channel channel;
+    private ByteBuf pending; // body bytes read but not framed yet: a paused stream's backlog
+    private boolean paused;
+    private boolean bodyEnded;
+    private boolean keepAlive;
+    private boolean firstEvent;
+    private int status;
+    private String retryAfter;
+    private ByteArrayOutputStream errorBody;
+    private ScheduledFuture<?> timer;
+    private long lastActivityNanos;
+
+    NettyUpstreamCall(
+            EventLoop loop,
+            LoopConnectionPool pool,
+            StreamingPost post,
+            TokenSink sink,
+            Function<? super TokenSink, ? extends StreamParser> parser,
+            NettyTransport.Settings settings,
+            Runnable callFinished) {
+        this.loop = loop;
+        this.pool = pool;
+        this.post = post;
+        this.origin = Origin.of(post.url());
+        this.loopSink = new LoopSink(java.util.Objects.requireNonNull(sink, "sink"));
+        this.sink = new GuardedSink(loopSink);
+        this.parser = java.util.Objects.requireNonNull(parser.apply(this.sink), "parser");
+        this.framer = new SseFramer(settings.maxEventBytes());
+        this.settings = settings;
+        this.callFinished = callFinished;
+    }
+
+    // ---- lifecycle ----
+
+    void open() {
+        assert loop.inEventLoop();
+        if (cancelled) {
+            finish(false);
+            return;
+        }
+        pool.acquire(origin).addListener((Future<Channel> f) -> {
+            if (!f.isSuccess()) {
+                connectFailed(f.cause());
+            } else if (cancelled || state == State.DONE) {
+                f.getNow().close();
+                finish(false);
+            } else {
+                send(f.getNow());
+            }
+        });
+    }
+
+    private void connectFailed(Throwable cause) {
+        if (cause instanceof LoopConnectionPool.CapReachedException) {
+            fail(UpstreamError.of(ErrorCode.UPSTREAM_UNAVAILABLE, cause.getMessage(), true));
+        } else if (cause instanceof ConnectTimeoutException) {
+            fail(UpstreamFailures.forException(new SocketTimeoutException("connect"), false));
+        } else {
+            fail(UpstreamFailures.forException(cause, false));
+        }
+        finish(false);
+    }
+
+    private void send(Channel ch) {
+        channel = ch;
+        ch.pipeline().addBefore("idle-guard", "call", this);
+        state = State.AWAITING_HEAD;
+        lastActivityNanos = System.nanoTime();
+        arm(settings.responseTimeout().toNanos());
+        ch.writeAndFlush(request()).addListener(f -> {
+            if (!f.isSuccess() && state != State.DONE) {
+                fail(UpstreamFailures.forException(f.cause(), false));
+                finish(false);
+            }
+        });
+    }
+
+    private FullHttpRequest request() {
+        String target = post.url().encodedPath() + (post.url().encodedQuery() == null ? "" : "?" + post.url().encodedQuery());
+        FullHttpRequest request = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.POST, target, Unpooled.wrappedBuffer(post.body()));
+        request.headers()
+                .set(HttpHeaderNames.HOST, origin.hostHeader())
+                .set(HttpHeaderNames.ACCEPT, "text/event-stream")
+                .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
+                .set(HttpHeaderNames.CONTENT_TYPE, post.contentType())
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, post.body().length);
+        for (Map.Entry<String, String> header : post.headers().entrySet()) {
+            request.headers().set(header.getKey(), header.getValue());
+        }
+        return request;
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        sink.close();
+        if (loop.inEventLoop()) {
+            cancelOnLoop();
+        } else {
+            loop.execute(this::cancelOnLoop);
+        }
+    }
+
+    private void cancelOnLoop() {
+        if (state != State.CONNECTING) { // while connecting, open()'s listener closes the new connection
+            finish(false);
+        }
+    }
+
+    /** Ends the call once: the connection goes back to the pool if {@code reuse}, else it is closed. */
+    private void finish(boolean reuse) {
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        releasePending();
+        loopSink.clear();
+        errorBody = null;
+        Channel ch = channel;
+        if (ch != null) {
+            if (ch.pipeline().get("call") == this) {
+                ch.pipeline().remove(this);
+            }
+            if (reuse && keepAlive && !cancelled) {
+                pool.release(origin, ch);
+            } else {
+                ch.close();
+            }
+        }
+        callFinished.run();
+    }
+
+    private void releasePending() {
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
+    }
+
+    private void fail(UpstreamError error) {
+        if (sink.isOpen()) {
+            log.debug("upstream call failed: {} (status {}, retryable {})", error.code(), error.httpStatus(), error.retryable());
+            sink.publish(new UpstreamEvent.Failed(error));
+        }
+    }
+
+    // ---- the response ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            lastActivityNanos = System.nanoTime();
+            if (state == State.DONE) {
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                onHead(response);
+            }
+            if (msg instanceof HttpContent content && state != State.DONE) {
+                onContent(content);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHead(HttpResponse response) {
+        if (state != State.AWAITING_HEAD || !response.decoderResult().isSuccess()) {
+            fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent a malformed response", false));
+            finish(false);
+            return;
+        }
+        status = response.status().code();
+        keepAlive = HttpUtil.isKeepAlive(response);
+        retryAfter = response.headers().get(HttpHeaderNames.RETRY_AFTER);
+        if (status < 200 || status > 299) {
+            state = State.ERROR_BODY;
+            errorBody = new ByteArrayOutputStream();
+            return;
+        }
+        String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (!isEventStream(type)) {
+            fail(new UpstreamError(ErrorCode.UPSTREAM_ERROR,
+                    "upstream answered " + UpstreamFailures.sanitize(String.valueOf(type)) + " instead of text/event-stream",
+                    false, status));
+            finish(false);
+            return;
+        }
+        state = State.STREAMING;
+        arm(settings.firstEventTimeout().toNanos());
+    }
+
+    static boolean isEventStream(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        return type.equals("text/event-stream");
+    }
+
+    private void onContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (!content.decoderResult().isSuccess()) {
+            fail(UpstreamFailures.forException(new IOException("malformed body"), true));
+            finish(false);
+            return;
+        }
+        switch (state) {
+            case ERROR_BODY -> {
+                ByteBuf bytes = content.content();
+                int room = UpstreamFailures.MAX_ERROR_BODY_BYTES - errorBody.size();
+                int n = Math.min(room, bytes.readableBytes());
+                errorBody.write(io.netty.buffer.ByteBufUtil.getBytes(bytes, bytes.readerIndex(), n), 0, n);
+                if (last || errorBody.size() >= UpstreamFailures.MAX_ERROR_BODY_BYTES) {
+                    String body = errorBody.toString(StandardCharsets.UTF_8);
+                    fail(UpstreamFailures.forResponse(status, body, retryAfter));
+                    finish(last); // a body cut at the bound is not read on: the connection is closed
+                }
+            }
+            case STREAMING -> {
+                if (content.content().isReadable()) {
+                    if (pending == null) {
+                        pending = ctx().alloc().buffer(content.content().readableBytes());
+                    }
+                    pending.writeBytes(content.content());
+                }
+                bodyEnded = last;
+                pump();
+            }
+            case ENDING -> {
+                if (last) {
+                    finish(true);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private ChannelHandlerContext ctx() {
+        return channel.pipeline().context(this);
+    }
+
+    /** Frames and parses what is pending, until it is used up, the consumer is behind or the stream ends. */
+    private void pump() {
+        while (state == State.STREAMING && !paused) {
+            if (loopSink.behind()) {
+                pause();
+                return;
+            }
+            if (pending == null || !pending.isReadable()) {
+                break;
+            }
+            SseFramer.Result result = framer.next(pending, this::onEvent);
+            if (result == SseFramer.Result.OVERSIZED) {
+                fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR,
+                        "upstream sent an event over " + settings.maxEventBytes() + " bytes", false));
+                finish(false);
+                return;
+            }
+        }
+        if (pending != null && !pending.isReadable()) {
+            releasePending();
+        }
+        if (state == State.STREAMING && bodyEnded && pending == null) {
+            fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream stream ended before " + parser.endMarker(), true));
+            finish(true);
+        }
+    }
+
+    private void onEvent(String type, String data) {
+        if (!firstEvent) {
+            firstEvent = true;
+            arm(settings.idleTimeout().toNanos());
+        }
+        boolean more = false;
+        if (sink.isOpen()) {
+            try {
+                more = parser.onEvent(type, data);
+            } catch (IOException e) {
+                fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent malformed JSON", false));
+            }
+        }
+        if (more) {
+            return;
+        }
+        if (parser.reachedEnd()) {
+            endReached();
+        } else {
+            finish(false); // refused, failed or cancelled: stop reading now
+        }
+    }
+
+    /** The end marker is in: the rest of the body is ignored, and must end soon for the connection to be reused. */
+    private void endReached() {
+        releasePending();
+        if (bodyEnded) {
+            finish(true);
+            return;
+        }
+        state = State.ENDING;
+        arm(settings.endGrace().toNanos());
+    }
+
+    // ---- backpressure ----
+
+    private void pause() {
+        paused = true;
+        channel.config().setAutoRead(false);
+        loopSink.whenBelowMark(() -> loop.execute(this::resume));
+    }
+
+    private void resume() {
+        if (state == State.DONE || !paused) {
+            return;
+        }
+        paused = false;
+        loopSink.flush();
+        pump();
+        if (state == State.STREAMING && !paused) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    // ---- timers ----
+
+    /** Points the one timer at a new phase's limit, counted from the last activity. */
+    private void arm(long timeoutNanos) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timer = loop.schedule(() -> expire(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void expire(long timeoutNanos) {
+        if (state == State.DONE) {
+            return;
+        }
+        long left = lastActivityNanos + timeoutNanos - System.nanoTime();
+        if (left > 0 && state != State.AWAITING_HEAD) { // reads since arming: wait the rest
+            timer = loop.schedule(() -> expire(timeoutNanos), left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        if (state == State.ENDING) {
+            finish(false); // the terminal event is out; the body just did not end: close instead of reusing
+            return;
+        }
+        if (paused) {
+            // The consumer is the slow party, not the provider: it has its own watchdog.
+            timer = loop.schedule(() -> expire(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+            return;
+        }
+        fail(UpstreamFailures.forException(new SocketTimeoutException(), state != State.AWAITING_HEAD));
+        finish(false);
+    }
+
+    // ---- the connection ----
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state != State.DONE) {
+            boolean started = state != State.AWAITING_HEAD;
+            if (state == State.ERROR_BODY) {
+                fail(UpstreamFailures.forResponse(status, errorBody.toString(StandardCharsets.UTF_8), retryAfter));
+            } else if (state != State.ENDING) {
+                fail(UpstreamFailures.forException(new ClosedChannelException(), started));
+            }
+            finish(false);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (state != State.DONE) {
+            fail(UpstreamFailures.forException(cause, state != State.AWAITING_HEAD));
+            finish(false);
+        }
+    }
+
+    /**
+     * The provider-facing side of the sink: publishes while the consumer has room and queues the rest of one event's
+     * fan-out when it has none, since a loop must not park. Loop only.
+     */
+    private static final class LoopSink implements TokenSink {
+        private final TokenSink delegate;
+        private final ArrayDeque<UpstreamEvent> overflow = new ArrayDeque<>();
+        private boolean refused;
+
+        LoopSink(TokenSink delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean publish(UpstreamEvent event) {
+            if (refused) {
+                return false;
+            }
+            if (!overflow.isEmpty() || delegate.isFull()) {
+                overflow.add(event);
+                return true;
+            }
+            refused = !delegate.publish(event);
+            return !refused;
+        }
+
+        /** Whether the reader should stop: the consumer is behind, or events wait here. */
+        boolean behind() {
+            return !overflow.isEmpty() || delegate.aboveMark();
+        }
+
+        @Override
+        public boolean aboveMark() {
+            return behind();
+        }
+
+        @Override
+        public boolean isFull() {
+            return delegate.isFull();
+        }
+
+        @Override
+        public void whenBelowMark(Runnable resume) {
+            delegate.whenBelowMark(resume);
+        }
+
+        void flush() {
+            while (!overflow.isEmpty() && !refused && !delegate.isFull()) {
+                refused = !delegate.publish(overflow.poll());
+            }
+        }
+
+        void clear() {
+            overflow.clear();
+        }
+    }
+}
