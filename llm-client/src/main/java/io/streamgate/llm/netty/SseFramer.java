@@ -38,9 +38,9 @@ public final class SseFramer {
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final int maxEventBytes;
-    private byte[] line = new byte[256];
+    private byte[] line;
     private int lineLength;
-    private byte[] data = new byte[256];
+    private byte[] data;
     private int dataLength;
     private boolean hasData;
     private String type;
@@ -52,6 +52,8 @@ public final class SseFramer {
             throw new IllegalArgumentException("maxEventBytes must be positive: " + maxEventBytes);
         }
         this.maxEventBytes = maxEventBytes;
+        this.line = new byte[Math.min(256, maxEventBytes)];
+        this.data = new byte[Math.min(256, maxEventBytes)];
     }
 
     /** Reads {@code in} up to the end of the next event, which goes to {@code listener}. */
@@ -79,12 +81,10 @@ public final class SseFramer {
                 if (result != Result.NEED_MORE) {
                     return result;
                 }
-            } else if (lineLength == line.length) {
-                if (!grow(1)) {
+            } else {
+                if (lineLength == line.length && !grow(1)) {
                     return Result.OVERSIZED;
                 }
-                line[lineLength++] = b;
-            } else {
                 line[lineLength++] = b;
             }
         }
@@ -101,6 +101,7 @@ public final class SseFramer {
         return true;
     }
 
+    /** Makes room in the line buffer, which is never longer than the cap. */
     private boolean grow(int more) {
         if (lineLength + more > maxEventBytes) {
             return false;

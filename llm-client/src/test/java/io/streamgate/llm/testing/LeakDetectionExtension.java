@@ -1,4 +1,4 @@
-package io.streamgate.gateway.testing;
+package io.streamgate.llm.testing;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
