@@ -111,6 +111,11 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
                     maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, caFile);
         }
 
+        public Settings withEndGrace(Duration endGrace) {
+            return new Settings(connectTimeout, responseTimeout, firstEventTimeout, idleTimeout, maxConnectionsPerOrigin,
+                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, caFile);
+        }
+
         public Settings withCaFile(Path caFile) {
             return new Settings(connectTimeout, responseTimeout, firstEventTimeout, idleTimeout, maxConnectionsPerOrigin,
                     maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, caFile);

@@ -1,0 +1,214 @@
+package io.streamgate.llm.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.streamgate.llm.ChatMessage;
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.RecordingSink;
+import io.streamgate.llm.TokenRing;
+import io.streamgate.llm.UpstreamCall;
+import io.streamgate.llm.UpstreamError;
+import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.openai.OpenAiProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What only the Netty transport does: its loop, its pool, its backpressure and its caps. */
+class NettyTransportTest {
+
+    static final String TEXT = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\n";
+    static final String DONE = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+    static final ChatRequest HELLO = new ChatRequest(null, List.of(ChatMessage.user("hello")), null, null);
+
+    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final Semaphore idle = new Semaphore(0);
+    private NettyTransport transport = transport(NettyTransport.Settings.defaults());
+
+    private NettyTransport transport(NettyTransport.Settings settings) {
+        return NettyTransport.create(loops, NioSocketChannel.class, NioDatagramChannel.class, settings, idle::release);
+    }
+
+    @AfterEach
+    void stop() {
+        transport.close();
+        loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private void awaitIdle() throws InterruptedException {
+        assertTrue(idle.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "calls did not finish");
+    }
+
+    private RecordingSink streamToEnd(String baseUrl) throws InterruptedException {
+        RecordingSink sink = new RecordingSink();
+        OpenAiProvider.create(transport, baseUrl, null, "m").stream(HELLO, sink);
+        sink.awaitTerminal();
+        awaitIdle();
+        sink.assertSingleTerminalLast();
+        return sink;
+    }
+
+    @Test
+    void aConnectionGoesBackToThePoolAfterTheEnd() throws Exception {
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT + DONE);
+            NettySseServer.end(ctx);
+        })) {
+            // Both from one loop, so both use its pool.
+            EventLoop loop = loops.next();
+            for (int i = 0; i < 2; i++) {
+                RecordingSink sink = new RecordingSink();
+                loop.execute(() -> OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, sink));
+                assertInstanceOf(UpstreamEvent.Completed.class, sink.awaitTerminal());
+                awaitIdle();
+            }
+            assertEquals(1, server.connections.get());
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotEndAfterTheMarkerIsClosedNotReused() throws Exception {
+        transport = transport(NettyTransport.Settings.defaults().withEndGrace(Duration.ofMillis(50)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT + DONE); // and the body never ends
+        })) {
+            assertInstanceOf(UpstreamEvent.Completed.class, streamToEnd(server.baseUrl()).awaitTerminal());
+            server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS);
+            assertFalse(server.accepted.getFirst().isOpen());
+
+            streamToEnd(server.baseUrl());
+            assertEquals(2, server.connections.get());
+        }
+    }
+
+    @Test
+    void cancelClosesTheConnectionAtOnce() throws Exception {
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT); // and nothing more
+        })) {
+            RecordingSink sink = new RecordingSink();
+            UpstreamCall call = OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, sink);
+            sink.awaitEvents(1);
+
+            call.cancel();
+
+            assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
+            awaitIdle();
+            assertEquals(List.of(new UpstreamEvent.TextDelta("x")), sink.events());
+        }
+    }
+
+    @Test
+    void anEventOverTheCapEndsTheStreamWithUpstreamError() throws Exception {
+        transport = transport(NettyTransport.Settings.defaults().withMaxEventBytes(256));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT + "data: " + "y".repeat(300) + "\n\n" + DONE);
+        })) {
+            RecordingSink sink = streamToEnd(server.baseUrl());
+
+            UpstreamError error = sink.awaitFailure();
+            assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
+            assertEquals("upstream sent an event over 256 bytes", error.message());
+            assertEquals("x", sink.text());
+            assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theStreamIsReadOnTheCallersLoop() throws Exception {
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT + DONE);
+            NettySseServer.end(ctx);
+        })) {
+            for (EventLoop loop : List.of((EventLoop) loops.next(), (EventLoop) loops.next())) {
+                AtomicReference<Thread> caller = new AtomicReference<>();
+                AtomicReference<Thread> publisher = new AtomicReference<>();
+                CountDownLatch done = new CountDownLatch(1);
+                loop.execute(() -> {
+                    caller.set(Thread.currentThread());
+                    OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, event -> {
+                        publisher.set(Thread.currentThread());
+                        if (event.isTerminal()) {
+                            done.countDown();
+                        }
+                        return true;
+                    });
+                });
+                assertTrue(done.await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
+                assertEquals(caller.get(), publisher.get());
+            }
+        }
+    }
+
+    @Test
+    void aConsumerThatFallsBehindStopsTheReadsAndTheProviderFeelsIt() throws Exception {
+        AtomicInteger written = new AtomicInteger();
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch writableAgain = new CountDownLatch(1);
+        AtomicReference<io.netty.channel.ChannelHandlerContext> stream = new AtomicReference<>();
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            stream.set(ctx);
+            NettySseServer.head(ctx);
+            while (ctx.channel().isWritable()) { // as fast as TCP lets us
+                NettySseServer.chunk(ctx, TEXT);
+                written.incrementAndGet();
+            }
+            stalled.countDown();
+        })) {
+            server.onWritable = () -> {
+                if (stalled.getCount() == 0 && writableAgain.getCount() == 1) {
+                    writableAgain.countDown();
+                    NettySseServer.chunk(stream.get(), DONE);
+                    NettySseServer.end(stream.get());
+                }
+            };
+            TokenRing ring = new TokenRing(16, () -> {});
+            OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, ring);
+
+            assertTrue(stalled.await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "the provider never felt it");
+            assertTrue(ring.aboveMark());
+            // Nobody drains, so the provider must stay stalled: a client that kept reading would free it.
+            assertFalse(writableAgain.await(300, TimeUnit.MILLISECONDS), "the client kept reading");
+
+            int text = 0;
+            UpstreamEvent last = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RecordingSink.GUARD_SECONDS);
+            while (!(last instanceof UpstreamEvent.Completed) && System.nanoTime() < deadline) {
+                UpstreamEvent event = ring.poll();
+                if (event == null) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                assertFalse(event instanceof UpstreamEvent.Failed, event.toString());
+                if (event instanceof UpstreamEvent.TextDelta) {
+                    text++;
+                }
+                last = event;
+            }
+            assertInstanceOf(UpstreamEvent.Completed.class, last);
+            assertEquals(0, writableAgain.getCount(), "draining freed the provider");
+            assertEquals(written.get(), text, "every event arrives once, in order");
+        }
+    }
+}
