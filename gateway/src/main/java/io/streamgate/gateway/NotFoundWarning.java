@@ -42,13 +42,40 @@ final class NotFoundWarning implements LlmProvider {
     @Override
     public UpstreamCall stream(ChatRequest request, TokenSink sink) {
         requireNonNull(sink, "sink");
-        return adapter.stream(request, event -> {
+        return adapter.stream(request, new Watching(sink));
+    }
+
+    /** Passes everything on, backpressure included, and warns on the way. */
+    private final class Watching implements TokenSink {
+        private final TokenSink sink;
+
+        Watching(TokenSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public boolean publish(UpstreamEvent event) {
             if (event instanceof UpstreamEvent.Failed failed
                     && failed.error().message().endsWith(UpstreamFailures.MISSING_PATH_HINT)) {
                 warn();
             }
             return sink.publish(event);
-        });
+        }
+
+        @Override
+        public boolean aboveMark() {
+            return sink.aboveMark();
+        }
+
+        @Override
+        public boolean isFull() {
+            return sink.isFull();
+        }
+
+        @Override
+        public void whenBelowMark(Runnable resume) {
+            sink.whenBelowMark(resume);
+        }
     }
 
     private void warn() {

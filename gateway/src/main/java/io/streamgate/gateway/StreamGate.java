@@ -45,6 +45,9 @@ import java.net.InetAddress;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import io.streamgate.llm.OkHttpTransport;
+import io.streamgate.llm.UpstreamTransport;
+import io.streamgate.llm.netty.NettyTransport;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,7 +97,10 @@ public final class StreamGate implements AutoCloseable {
                 .withConnectTimeout(config.upstreamConnectTimeout())
                 .withReadTimeout(config.upstreamReadTimeout())
                 .withHttp2(config.provider().http2())), StreamGate::stopClient);
-        Upstreams upstreams = Upstreams.create(config, http,
+        // Before the upstream client: the Netty one reads providers on these loops. Stopped after it, in reverse.
+        ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
+                g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+        Upstreams upstreams = Upstreams.create(config, upstreamTransport(config, transport, ioGroup, http),
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
         LlmProvider provider = upstreams.provider();
 
@@ -128,8 +134,6 @@ public final class StreamGate implements AutoCloseable {
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
         metricsBindAddress = config.metricsBindAddress() != null ? config.metricsBindAddress() : bindAddress;
-        ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
-                g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         ServerBootstrap template = new ServerBootstrap()
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
@@ -244,6 +248,19 @@ public final class StreamGate implements AutoCloseable {
         http.dispatcher().cancelAll();
         http.dispatcher().executorService().shutdownNow();
         http.connectionPool().evictAll();
+    }
+
+    /** {@code STREAMGATE_UPSTREAM_CLIENT}: the OkHttp client, or the Netty one on the gateway's own loops. */
+    private UpstreamTransport upstreamTransport(
+            GatewayConfig config, Transport transport, EventLoopGroup loops, OkHttpClient http) {
+        if (!config.provider().nettyClient()) {
+            return OkHttpTransport.of(http);
+        }
+        NettyTransport.Settings settings = NettyTransport.Settings.defaults().withTimeouts(
+                config.upstreamConnectTimeout(), config.upstreamReadTimeout(),
+                config.upstreamFirstTokenTimeout(), config.upstreamIdleTimeout());
+        return started.add(NettyTransport.create(loops, transport.socketChannel(), transport.datagramChannel(), settings),
+                NettyTransport::close);
     }
 
     private static Transport transport(GatewayConfig config) {

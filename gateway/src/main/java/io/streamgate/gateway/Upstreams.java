@@ -9,6 +9,7 @@ import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
+import io.streamgate.llm.UpstreamTransport;
 import io.streamgate.llm.anthropic.AnthropicOptions;
 import io.streamgate.llm.anthropic.AnthropicProvider;
 import io.streamgate.llm.openai.OpenAiProvider;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 
 /**
  * The provider the gateway calls: one adapter per base URL in {@code STREAMGATE_UPSTREAM_URL} (comma separated,
@@ -44,7 +44,7 @@ final class Upstreams {
      * @param baseUrls the configured URLs, or the simulator's
      * @param simulated whether {@code baseUrls} is the built-in simulator, so it is named as such
      */
-    static Upstreams create(GatewayConfig config, OkHttpClient http, String baseUrls, boolean simulated) {
+    static Upstreams create(GatewayConfig config, UpstreamTransport http, String baseUrls, boolean simulated) {
         GatewayConfig.ProviderSettings p = config.provider();
         List<LlmProvider> chain = new ArrayList<>();
         List<Target> targets = new ArrayList<>();
@@ -104,7 +104,7 @@ final class Upstreams {
         return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();
     }
 
-    private static LlmProvider adapter(GatewayConfig config, OkHttpClient http, String url) {
+    private static LlmProvider adapter(GatewayConfig config, UpstreamTransport http, String url) {
         GatewayConfig.ProviderSettings p = config.provider();
         try {
             LlmProvider adapter = switch (p.kind()) {

@@ -82,7 +82,9 @@ public record GatewayConfig(
      * @param anthropicMaxTokens Anthropic's required {@code max_tokens} when a request sets none
      * @param anthropicPromptCaching {@code cache_control} on the system prompt and tool definitions
      * @param anthropicThinkingBudget extended-thinking budget in tokens; 0 is off
-     * @param http2 offer providers HTTP/2 as well as HTTP/1.1 (see {@code UpstreamClients.Settings#http2})
+     * @param http2 offer providers HTTP/2 as well as HTTP/1.1 (see {@code UpstreamClients.Settings#http2}); OkHttp only
+     * @param client the upstream transport: {@code okhttp} (a virtual thread per stream) or {@code netty} (each stream
+     *     read on its client's event loop)
      */
     public record ProviderSettings(
             String kind,
@@ -92,7 +94,13 @@ public record GatewayConfig(
             int anthropicMaxTokens,
             boolean anthropicPromptCaching,
             int anthropicThinkingBudget,
-            boolean http2) {}
+            boolean http2,
+            String client) {
+
+        public boolean nettyClient() {
+            return "netty".equals(client);
+        }
+    }
 
     /**
      * @param dataDir where the embedded conversation store lives
@@ -183,7 +191,8 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_ANTHROPIC_MAX_TOKENS", 4096, 1, 1_000_000),
                         s.bool("STREAMGATE_ANTHROPIC_PROMPT_CACHING", true),
                         s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000),
-                        s.bool("STREAMGATE_UPSTREAM_HTTP2", false)),
+                        s.bool("STREAMGATE_UPSTREAM_HTTP2", false),
+                        s.choice("STREAMGATE_UPSTREAM_CLIENT", "okhttp", List.of("okhttp", "netty"))),
                 new ConversationSettings(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
                         s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000),

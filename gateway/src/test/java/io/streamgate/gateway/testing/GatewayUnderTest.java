@@ -30,6 +30,8 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("STREAMGATE_METRICS_PORT", "0");
         env.put("STREAMGATE_IO_THREADS", "2");
         env.put("STREAMGATE_DATA_DIR", freshDataDir());
+        // -Dstreamgate.test.upstreamClient=netty runs a whole suite over the other upstream transport.
+        env.put("STREAMGATE_UPSTREAM_CLIENT", System.getProperty("streamgate.test.upstreamClient", "okhttp"));
         if (upstreamUrl != null) {
             env.put("STREAMGATE_UPSTREAM_URL", upstreamUrl);
         }
