@@ -138,14 +138,15 @@ public final class TokenRing implements TokenSink {
     /**
      * {@inheritDoc}
      *
-     * <p>The consumer's {@link #poll()} runs the callback on its thread once the ring is below half; {@link #close()}
+     * <p>The consumer's {@link #poll()} runs the callback on its thread once the ring is down to a quarter, not just
+     * below half: resuming at the mark itself would let the producer in for one event at a time. {@link #close()}
      * runs it too. Store-then-check, like {@link #publish}'s wake-up, so a drain that races this call is not missed.
      */
     @Override
     public void whenBelowMark(Runnable resume) {
         requireNonNull(resume, "resume");
         belowMarkWaiter = resume;
-        if (!(tail - head >= slots.length / 2) || closed) {
+        if (tail - head <= slots.length / 4 || closed) {
             runBelowMarkWaiter();
         }
     }
@@ -191,7 +192,7 @@ public final class TokenRing implements TokenSink {
         if (producer != null) {
             LockSupport.unpark(producer);
         }
-        if (belowMarkWaiter != null && tail - (h + 1) < slots.length / 2) {
+        if (belowMarkWaiter != null && tail - (h + 1) <= slots.length / 4) {
             runBelowMarkWaiter();
         }
         return event;

@@ -29,6 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
@@ -155,6 +157,11 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
                             SSLEngine engine = ssl.engine();
                             SSLParameters parameters = engine.getSSLParameters();
                             parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                            if (!io.netty.util.NetUtil.isValidIpV4Address(origin.host())
+                                    && !io.netty.util.NetUtil.isValidIpV6Address(origin.host())) {
+                                // The JDK leaves SNI out for a name without a dot, such as localhost: ask for it.
+                                parameters.setServerNames(List.of(new SNIHostName(origin.host())));
+                            }
                             engine.setSSLParameters(parameters);
                             ch.pipeline().addLast("tls", ssl);
                         }

@@ -209,6 +209,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
                 ch.pipeline().remove(this);
             }
             if (reuse && keepAlive && !cancelled) {
+                ch.config().setAutoRead(true); // a paused stream may end here; an idle connection must see a close
                 pool.release(origin, ch);
             } else {
                 ch.close();
@@ -309,6 +310,8 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
                 if (content.content().isReadable()) {
                     if (pending == null) {
                         pending = ctx().alloc().buffer(content.content().readableBytes());
+                    } else {
+                        pending.discardSomeReadBytes(); // a paused stream's backlog must not keep what it has framed
                     }
                     pending.writeBytes(content.content());
                 }

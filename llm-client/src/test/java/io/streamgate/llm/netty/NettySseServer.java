@@ -46,6 +46,8 @@ final class NettySseServer implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final CopyOnWriteArrayList<Channel> accepted = new CopyOnWriteArrayList<>();
     volatile Runnable onWritable = () -> {};
+    /** The server name the last TLS client asked for (SNI), or {@code null}. */
+    volatile String serverName;
 
     NettySseServer(Script script) {
         this(script, null);
@@ -56,13 +58,19 @@ final class NettySseServer implements AutoCloseable {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8 * 1024, 32 * 1024))
+                .childOption(ChannelOption.SO_SNDBUF, 16 * 1024) // stalls sooner: less to write before the test can see it
+                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
                         accepted.add(ch);
                         if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            ch.pipeline().addLast(new io.netty.handler.ssl.SniHandler(
+                                    (io.netty.util.Mapping<String, SslContext>) name -> {
+                                        serverName = name;
+                                        return tls;
+                                    }));
                         }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20));
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {

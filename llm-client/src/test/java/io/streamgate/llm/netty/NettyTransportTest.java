@@ -84,6 +84,34 @@ class NettyTransportTest {
     }
 
     @Test
+    void aConnectionWhoseStreamEndedWhilePausedServesTheNextStream() throws Exception {
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT.repeat(8) + DONE);
+            NettySseServer.end(ctx);
+        })) {
+            EventLoop loop = loops.next();
+            for (int i = 0; i < 2; i++) {
+                Semaphore wake = new Semaphore(0);
+                TokenRing ring = new TokenRing(2, wake::release); // paused after every event
+                loop.execute(() -> OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, ring));
+                int text = 0;
+                UpstreamEvent last = null;
+                while (!(last instanceof UpstreamEvent.Completed)) {
+                    assertTrue(wake.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "stream " + i + " stalled");
+                    ring.beginDrain();
+                    for (UpstreamEvent event; (event = ring.poll()) != null; last = event) {
+                        text += event instanceof UpstreamEvent.TextDelta ? 1 : 0;
+                    }
+                }
+                assertEquals(8, text);
+                awaitIdle();
+            }
+            assertEquals(1, server.connections.get());
+        }
+    }
+
+    @Test
     void aBodyThatDoesNotEndAfterTheMarkerIsClosedNotReused() throws Exception {
         transport = transport(NettyTransport.Settings.defaults().withEndGrace(Duration.ofMillis(50)));
         try (NettySseServer server = new NettySseServer((ctx, n) -> {
@@ -163,51 +191,59 @@ class NettyTransportTest {
 
     @Test
     void aConsumerThatFallsBehindStopsTheReadsAndTheProviderFeelsIt() throws Exception {
+        // Far more than the socket buffers hold while nobody reads (the kernel grows a receive buffer only for a
+        // reader that keeps up): the provider can only finish writing it if the client reads on although its
+        // consumer does not.
+        int total = (4 << 20) / TEXT.length();
         AtomicInteger written = new AtomicInteger();
-        CountDownLatch stalled = new CountDownLatch(1);
-        CountDownLatch writableAgain = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
         AtomicReference<io.netty.channel.ChannelHandlerContext> stream = new AtomicReference<>();
+        Runnable writeWhileWritable = () -> {
+            io.netty.channel.ChannelHandlerContext ctx = stream.get();
+            String batch = TEXT.repeat(32);
+            while (ctx.channel().isWritable() && written.get() < total) {
+                NettySseServer.chunk(ctx, batch);
+                if (written.addAndGet(32) >= total) {
+                    NettySseServer.chunk(ctx, DONE);
+                    NettySseServer.end(ctx);
+                    finished.countDown();
+                }
+            }
+        };
         try (NettySseServer server = new NettySseServer((ctx, n) -> {
             stream.set(ctx);
             NettySseServer.head(ctx);
-            while (ctx.channel().isWritable()) { // as fast as TCP lets us
-                NettySseServer.chunk(ctx, TEXT);
-                written.incrementAndGet();
-            }
-            stalled.countDown();
+            writeWhileWritable.run();
         })) {
-            server.onWritable = () -> {
-                if (stalled.getCount() == 0 && writableAgain.getCount() == 1) {
-                    writableAgain.countDown();
-                    NettySseServer.chunk(stream.get(), DONE);
-                    NettySseServer.end(stream.get());
-                }
-            };
-            TokenRing ring = new TokenRing(16, () -> {});
+            server.onWritable = writeWhileWritable;
+            Semaphore wake = new Semaphore(0);
+            TokenRing ring = new TokenRing(1024, wake::release);
             OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, ring);
 
-            assertTrue(stalled.await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "the provider never felt it");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RecordingSink.GUARD_SECONDS);
+            while (!ring.aboveMark() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             assertTrue(ring.aboveMark());
-            // Nobody drains, so the provider must stay stalled: a client that kept reading would free it.
-            assertFalse(writableAgain.await(300, TimeUnit.MILLISECONDS), "the client kept reading");
+            // Nobody drains, so the provider cannot finish: a client that kept reading would let it.
+            assertFalse(finished.await(500, TimeUnit.MILLISECONDS), "the client kept reading");
 
             int text = 0;
             UpstreamEvent last = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RecordingSink.GUARD_SECONDS);
-            while (!(last instanceof UpstreamEvent.Completed) && System.nanoTime() < deadline) {
-                UpstreamEvent event = ring.poll();
-                if (event == null) {
-                    Thread.onSpinWait();
-                    continue;
+            while (!(last instanceof UpstreamEvent.Completed)) { // the ring's consumer protocol, as the gateway drains
+                ring.beginDrain();
+                for (UpstreamEvent event; (event = ring.poll()) != null; last = event) {
+                    assertFalse(event instanceof UpstreamEvent.Failed, event.toString());
+                    if (event instanceof UpstreamEvent.TextDelta) {
+                        text++;
+                    }
                 }
-                assertFalse(event instanceof UpstreamEvent.Failed, event.toString());
-                if (event instanceof UpstreamEvent.TextDelta) {
-                    text++;
+                if (!(last instanceof UpstreamEvent.Completed)) {
+                    assertTrue(wake.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "stream stalled");
                 }
-                last = event;
             }
             assertInstanceOf(UpstreamEvent.Completed.class, last);
-            assertEquals(0, writableAgain.getCount(), "draining freed the provider");
+            assertEquals(0, finished.getCount(), "draining freed the provider");
             assertEquals(written.get(), text, "every event arrives once, in order");
         }
     }
