@@ -87,6 +87,10 @@ public final class StreamGate implements AutoCloseable {
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
         ToolRegistry tools = toolRegistry(config);
         transport = transport(config);
+        if (config.provider().nettyClient() && config.provider().http2()) {
+            throw new ConfigException("STREAMGATE_UPSTREAM_HTTP2: the netty upstream client speaks HTTP/1.1 only; "
+                    + "HTTP/2 needs STREAMGATE_UPSTREAM_CLIENT=okhttp");
+        }
 
         store = started.add(wrapStore.apply(openStore(config)), ConversationStore::close);
         simulator = config.usesSimulator()

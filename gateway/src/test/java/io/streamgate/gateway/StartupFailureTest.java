@@ -119,6 +119,22 @@ class StartupFailureTest {
     }
 
     @Test
+    void http2WithTheNettyUpstreamClientIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayUnderTest.start(null,
+                "STREAMGATE_UPSTREAM_CLIENT", "netty", "STREAMGATE_UPSTREAM_HTTP2", "true"));
+
+        assertTrue(e.getMessage().startsWith("STREAMGATE_UPSTREAM_HTTP2: "), e.getMessage());
+    }
+
+    @Test
+    void anUnknownUpstreamClientNamesTheSetting() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> GatewayUnderTest.start(null, "STREAMGATE_UPSTREAM_CLIENT", "curl"));
+
+        assertTrue(e.getMessage().contains("STREAMGATE_UPSTREAM_CLIENT"), e.getMessage());
+    }
+
+    @Test
     void aBadValueNamesTheSetting() {
         ConfigException range = assertThrows(ConfigException.class,
                 () -> GatewayUnderTest.start(null, "STREAMGATE_METRICS_PORT", "70000"));

@@ -124,10 +124,13 @@ public final class TokenRing implements TokenSink {
         return true;
     }
 
-    /** Half full or more: a producer on an event loop stops reading here, with room left for one event's fan-out. */
+    /**
+     * Half full or more: a producer on an event loop stops reading here, with room left for one event's fan-out.
+     * False once closed, so that such a producer goes on to {@link #publish}, which refuses, and stops for good.
+     */
     @Override
     public boolean aboveMark() {
-        return closed || tail - head >= slots.length / 2;
+        return !closed && tail - head >= slots.length / 2;
     }
 
     @Override

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.streamgate.llm.UpstreamEvent.TextDelta;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,46 @@ class TokenRingTest {
 
     private static TextDelta delta(int i) {
         return new TextDelta(Integer.toString(i));
+    }
+
+    @Test
+    void aNonParkingProducerStopsAtHalfAndResumesAtAQuarter() {
+        TokenRing ring = new TokenRing(8, () -> {});
+        List<String> resumed = new java.util.ArrayList<>();
+        ring.whenBelowMark(() -> resumed.add("at once"));
+        assertEquals(List.of("at once"), resumed, "an empty ring lets the producer on at once");
+
+        for (int i = 0; i < 4; i++) {
+            assertFalse(ring.aboveMark());
+            ring.publish(delta(i));
+        }
+        assertTrue(ring.aboveMark());
+        assertFalse(ring.isFull());
+        ring.whenBelowMark(() -> resumed.add("drained"));
+        ring.poll();
+        assertFalse(ring.aboveMark());
+        assertEquals(List.of("at once"), resumed, "resuming just under the mark would let one event in at a time");
+        ring.poll();
+
+        assertEquals(List.of("at once", "drained"), resumed);
+        ring.poll();
+        assertEquals(2, resumed.size(), "a callback runs once");
+    }
+
+    @Test
+    void closingTheRingResumesANonParkingProducerSoItSeesTheRefusal() {
+        TokenRing ring = new TokenRing(2, () -> {});
+        ring.publish(delta(0));
+        ring.publish(delta(1));
+        AtomicInteger resumed = new AtomicInteger();
+        ring.whenBelowMark(resumed::incrementAndGet);
+        assertEquals(0, resumed.get());
+
+        ring.close();
+
+        assertEquals(1, resumed.get());
+        assertFalse(ring.aboveMark(), "the producer goes on, or it would wait for a drain that never comes");
+        assertFalse(ring.publish(delta(2)), "and publishing is refused, not parked");
     }
 
     @Test

@@ -74,9 +74,6 @@ final class LoopConnectionPool {
                 .connect(InetSocketAddress.createUnresolved(origin.host(), origin.port()));
         Channel channel = connect.channel();
         channel.closeFuture().addListener(f -> closed(origin, channel));
-        if (connect.isDone() && !connect.isSuccess()) {
-            channel.close(); // a failed resolve may leave the channel registered
-        }
         var result = loop.<Channel>newPromise();
         connect.addListener(f -> {
             if (f.isSuccess()) {

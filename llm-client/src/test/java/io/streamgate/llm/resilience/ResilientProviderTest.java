@@ -61,6 +61,30 @@ class ResilientProviderTest {
     private static final UpstreamEvent DONE = new UpstreamEvent.Completed("stop", Usage.NONE);
 
     @Test
+    void anAttemptPassesTheClientsBackpressureOn() throws Exception {
+        var a = new ScriptedProvider();
+        var ring = new io.streamgate.llm.TokenRing(4, () -> {});
+        ResilientProvider.create(List.of(a), FAST, 5, Duration.ofSeconds(30)).stream(REQUEST, ring);
+        TokenSink attempt = a.nextCall();
+        AtomicBoolean resumed = new AtomicBoolean();
+
+        attempt.publish(TEXT);
+        attempt.publish(TEXT);
+        assertTrue(attempt.aboveMark());
+        attempt.publish(TEXT);
+        attempt.publish(TEXT);
+        assertTrue(attempt.isFull());
+        attempt.whenBelowMark(() -> resumed.set(true));
+        ring.poll();
+        ring.poll();
+        assertFalse(resumed.get(), "above a quarter still");
+        ring.poll();
+
+        assertTrue(resumed.get());
+        assertFalse(attempt.aboveMark());
+    }
+
+    @Test
     void connectErrorBeforeTheFirstDeltaIsRetriedInvisibly() throws Exception {
         var a = new ScriptedProvider();
         var provider = ResilientProvider.create(List.of(a), FAST, 5, Duration.ofSeconds(30));
