@@ -185,6 +185,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
     }
 
     private void cancelOnLoop() {
+        loopSink.clear(); // also after the end: what waits for room must not reach the client now
         if (state != State.CONNECTING) { // while connecting, open()'s listener closes the new connection
             finish(false);
         }
@@ -201,7 +202,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             timer = null;
         }
         releasePending();
-        loopSink.clear();
+        loopSink.flushWhenRoom(loop); // the connection is done with, but a terminal event may still wait for room
         errorBody = null;
         Channel ch = channel;
         if (ch != null) {
@@ -426,13 +427,13 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         if (state == State.DONE) {
             return;
         }
+        if (state == State.ENDING) {
+            finish(false); // the terminal event is out; the body did not end in time: close instead of reusing
+            return;
+        }
         long left = lastActivityNanos + timeoutNanos - System.nanoTime();
         if (left > 0 && state != State.AWAITING_HEAD) { // reads since arming: wait the rest
             timer = loop.schedule(() -> expire(timeoutNanos), left, TimeUnit.NANOSECONDS);
-            return;
-        }
-        if (state == State.ENDING) {
-            finish(false); // the terminal event is out; the body just did not end: close instead of reusing
             return;
         }
         if (paused) {
@@ -517,6 +518,14 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         void flush() {
             while (!overflow.isEmpty() && !refused && !delegate.isFull()) {
                 refused = !delegate.publish(overflow.poll());
+            }
+        }
+
+        /** Flushes now and again whenever the consumer makes room, until nothing waits here. */
+        void flushWhenRoom(EventLoop loop) {
+            flush();
+            if (!overflow.isEmpty() && !refused) {
+                delegate.whenBelowMark(() -> loop.execute(() -> flushWhenRoom(loop)));
             }
         }
 

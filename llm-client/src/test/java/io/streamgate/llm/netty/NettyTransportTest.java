@@ -111,6 +111,66 @@ class NettyTransportTest {
         }
     }
 
+    /** A parser whose every event fans out into three, more than a ring of two has room for. */
+    private static final class FanOut implements io.streamgate.llm.StreamParser {
+        private final io.streamgate.llm.TokenSink sink;
+        private boolean end;
+
+        FanOut(io.streamgate.llm.TokenSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public boolean onEvent(String type, String data) {
+            if (data.equals("[DONE]")) {
+                end = true;
+                sink.publish(new UpstreamEvent.TextDelta("last"));
+                sink.publish(new UpstreamEvent.Completed("stop", io.streamgate.llm.Usage.NONE));
+                return false;
+            }
+            return sink.publish(new UpstreamEvent.TextDelta(data + "1")) && sink.publish(new UpstreamEvent.TextDelta(data + "2"))
+                    && sink.publish(new UpstreamEvent.TextDelta(data + "3"));
+        }
+
+        @Override
+        public boolean reachedEnd() {
+            return end;
+        }
+
+        @Override
+        public String endMarker() {
+            return "[DONE]";
+        }
+    }
+
+    @Test
+    void whatOneEventPublishesBeyondAFullRingArrivesInOrderTerminalIncluded() throws Exception {
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, "data: a\n\ndata: b\n\ndata: [DONE]\n\n");
+            NettySseServer.end(ctx);
+        })) {
+            Semaphore wake = new Semaphore(0);
+            TokenRing ring = new TokenRing(2, wake::release);
+            io.streamgate.llm.StreamingPost post = new io.streamgate.llm.StreamingPost(
+                    okhttp3.HttpUrl.get(server.baseUrl() + "/x"), "application/json", new byte[0], java.util.Map.of());
+            transport.start(post, ring, FanOut::new);
+
+            List<UpstreamEvent> events = new java.util.ArrayList<>();
+            while (events.isEmpty() || !events.getLast().isTerminal()) {
+                assertTrue(wake.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "stalled after " + events);
+                ring.beginDrain();
+                for (UpstreamEvent event; (event = ring.poll()) != null; ) {
+                    events.add(event);
+                }
+            }
+            assertEquals(List.of(new UpstreamEvent.TextDelta("a1"), new UpstreamEvent.TextDelta("a2"),
+                    new UpstreamEvent.TextDelta("a3"), new UpstreamEvent.TextDelta("b1"), new UpstreamEvent.TextDelta("b2"),
+                    new UpstreamEvent.TextDelta("b3"), new UpstreamEvent.TextDelta("last"),
+                    new UpstreamEvent.Completed("stop", io.streamgate.llm.Usage.NONE)), events);
+        }
+    }
+
     @Test
     void aBodyThatDoesNotEndAfterTheMarkerIsClosedNotReused() throws Exception {
         transport = transport(NettyTransport.Settings.defaults().withEndGrace(Duration.ofMillis(50)));
