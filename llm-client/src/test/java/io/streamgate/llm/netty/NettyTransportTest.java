@@ -124,8 +124,9 @@ class NettyTransportTest {
         public boolean onEvent(String type, String data) {
             if (data.equals("[DONE]")) {
                 end = true;
-                sink.publish(new UpstreamEvent.TextDelta("last"));
-                sink.publish(new UpstreamEvent.Completed("stop", io.streamgate.llm.Usage.NONE));
+                sink.publish(new UpstreamEvent.TextDelta("last1"));
+                sink.publish(new UpstreamEvent.TextDelta("last2"));
+                sink.publish(new UpstreamEvent.Completed("stop", io.streamgate.llm.Usage.NONE)); // the third: waits
                 return false;
             }
             return sink.publish(new UpstreamEvent.TextDelta(data + "1")) && sink.publish(new UpstreamEvent.TextDelta(data + "2"))
@@ -150,23 +151,28 @@ class NettyTransportTest {
             NettySseServer.chunk(ctx, "data: a\n\ndata: b\n\ndata: [DONE]\n\n");
             NettySseServer.end(ctx);
         })) {
-            Semaphore wake = new Semaphore(0);
-            TokenRing ring = new TokenRing(2, wake::release);
+            // Drained on the stream's own loop, as the gateway does: a drain never splits one event's publishes.
+            EventLoop loop = loops.next();
+            List<UpstreamEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CountDownLatch ended = new CountDownLatch(1);
+            TokenRing[] ring = new TokenRing[1];
+            ring[0] = new TokenRing(2, () -> loop.execute(() -> {
+                ring[0].beginDrain();
+                for (UpstreamEvent event; (event = ring[0].poll()) != null; ) {
+                    events.add(event);
+                    if (event.isTerminal()) {
+                        ended.countDown();
+                    }
+                }
+            }));
             io.streamgate.llm.StreamingPost post = new io.streamgate.llm.StreamingPost(
                     okhttp3.HttpUrl.get(server.baseUrl() + "/x"), "application/json", new byte[0], java.util.Map.of());
-            transport.start(post, ring, FanOut::new);
+            loop.execute(() -> transport.start(post, ring[0], FanOut::new));
 
-            List<UpstreamEvent> events = new java.util.ArrayList<>();
-            while (events.isEmpty() || !events.getLast().isTerminal()) {
-                assertTrue(wake.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "stalled after " + events);
-                ring.beginDrain();
-                for (UpstreamEvent event; (event = ring.poll()) != null; ) {
-                    events.add(event);
-                }
-            }
+            assertTrue(ended.await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "no terminal event after " + events);
             assertEquals(List.of(new UpstreamEvent.TextDelta("a1"), new UpstreamEvent.TextDelta("a2"),
                     new UpstreamEvent.TextDelta("a3"), new UpstreamEvent.TextDelta("b1"), new UpstreamEvent.TextDelta("b2"),
-                    new UpstreamEvent.TextDelta("b3"), new UpstreamEvent.TextDelta("last"),
+                    new UpstreamEvent.TextDelta("b3"), new UpstreamEvent.TextDelta("last1"), new UpstreamEvent.TextDelta("last2"),
                     new UpstreamEvent.Completed("stop", io.streamgate.llm.Usage.NONE)), events);
         }
     }
