@@ -178,6 +178,49 @@ class NettyTransportTest {
     }
 
     @Test
+    void aProviderSilentAfterTheHeadTimesOutAsSilent() throws Exception {
+        transport = transport(NettyTransport.Settings.defaults().withTimeouts(
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMillis(200)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT); // then nothing
+        })) {
+            RecordingSink sink = streamToEnd(server.baseUrl());
+
+            UpstreamError error = sink.awaitFailure();
+            assertEquals(ErrorCode.UPSTREAM_TIMEOUT, error.code());
+            assertEquals("upstream went silent longer than the read timeout", error.message());
+            assertEquals("x", sink.text());
+            assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void anyBytesFromTheProviderKeepTheIdleWatchdogQuiet() throws Exception {
+        // Pings (comments, no events) for three idle periods, then the answer.
+        transport = transport(NettyTransport.Settings.defaults().withTimeouts(
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(600), Duration.ofMillis(600)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT);
+            AtomicInteger pings = new AtomicInteger();
+            ctx.executor().scheduleAtFixedRate(() -> {
+                if (pings.incrementAndGet() <= 18) {
+                    NettySseServer.chunk(ctx, ": ping\n");
+                } else if (pings.get() == 19) {
+                    NettySseServer.chunk(ctx, DONE);
+                    NettySseServer.end(ctx);
+                }
+            }, 100, 100, TimeUnit.MILLISECONDS);
+        })) {
+            RecordingSink sink = streamToEnd(server.baseUrl());
+
+            assertInstanceOf(UpstreamEvent.Completed.class, sink.awaitTerminal());
+            assertEquals("x", sink.text());
+        }
+    }
+
+    @Test
     void aBodyThatDoesNotEndAfterTheMarkerIsClosedNotReused() throws Exception {
         transport = transport(NettyTransport.Settings.defaults().withEndGrace(Duration.ofMillis(50)));
         try (NettySseServer server = new NettySseServer((ctx, n) -> {
