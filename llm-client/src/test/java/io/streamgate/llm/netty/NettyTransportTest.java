@@ -221,6 +221,58 @@ class NettyTransportTest {
     }
 
     @Test
+    void overTheCapPerOriginAStreamFailsAtOnceAsUnavailable() throws Exception {
+        transport = transport(NettyTransport.Settings.defaults().withPool(1, 1, Duration.ofMinutes(5)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT); // and stalls
+        })) {
+            EventLoop loop = loops.next();
+            RecordingSink first = new RecordingSink();
+            RecordingSink second = new RecordingSink();
+            AtomicReference<UpstreamCall> call = new AtomicReference<>();
+            loop.execute(() -> call.set(OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, first)));
+            first.awaitEvents(1);
+            loop.execute(() -> OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, second));
+
+            UpstreamError error = second.awaitFailure();
+            assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, error.code());
+            assertTrue(error.retryable());
+            assertEquals("upstream connection cap reached (1 per event loop and origin)", error.message());
+            assertEquals(1, server.connections.get());
+            call.get().cancel();
+        }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAfterItsKeepAlive() throws Exception {
+        transport = transport(NettyTransport.Settings.defaults().withPool(4, 4, Duration.ofMillis(100)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT + DONE);
+            NettySseServer.end(ctx);
+        })) {
+            assertInstanceOf(UpstreamEvent.Completed.class, streamToEnd(server.baseUrl()).awaitTerminal());
+
+            assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void withNoIdleRoomAFinishedConnectionIsClosed() throws Exception {
+        transport = transport(NettyTransport.Settings.defaults().withPool(4, 0, Duration.ofMinutes(5)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT + DONE);
+            NettySseServer.end(ctx);
+        })) {
+            assertInstanceOf(UpstreamEvent.Completed.class, streamToEnd(server.baseUrl()).awaitTerminal());
+
+            assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aBodyThatDoesNotEndAfterTheMarkerIsClosedNotReused() throws Exception {
         transport = transport(NettyTransport.Settings.defaults().withEndGrace(Duration.ofMillis(50)));
         try (NettySseServer server = new NettySseServer((ctx, n) -> {
