@@ -284,6 +284,27 @@ class StreamBridgeTest {
     }
 
     @Test
+    void aFlushTimerThatFiresWhilePausedWritesNothingAndTheResumeMergesWhatWaited() {
+        start(Duration.ofMillis(5), 16);
+        publish(text("a"));
+        assertEquals(1, written().size());
+        publish(text("b"));
+        assertTrue(written().isEmpty(), "held for max-delay: the flush timer is armed");
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text("c")); // the drain finds the client behind and pauses
+        assertTrue(written().isEmpty());
+        channel.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(written().isEmpty(), "a paused stream writes nothing when its flush timer fires");
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        var resumed = written();
+        assertEquals(1, resumed.size(), "the held text and what queued during the pause leave as one chunk");
+        assertEquals("bc", Json.string(resumed.get(0).data(), "content"));
+    }
+
+    @Test
     void aClientThatStopsReadingIsDisconnectedAfterTheStallTimeoutAndItsAnswerKept() {
         stallTimeout = Duration.ofSeconds(5);
         start(Duration.ZERO, 16);
@@ -599,6 +620,31 @@ class StreamBridgeTest {
         assertEquals(1, provider.requests.size(), "no further step starts");
         assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
         assertEquals("cancelled", turn.transcript.finishReason());
+    }
+
+    @Test
+    void anEndedStreamIgnoresWhatArrivesLate() {
+        var pending = new java.util.concurrent.CompletableFuture<List<ToolResult>>();
+        tools = (calls, offered) -> pending;
+        start(Duration.ofMillis(5), 16);
+        publish(text("partial "), toolCall("call_1"), completed("tool_calls", 3));
+        written();
+        assertTrue(bridge.stop());
+        var types = written().stream().map(e -> Json.string(e.data(), "type")).toList();
+        assertEquals("complete_state", types.getLast());
+        assertFalse(types.contains("error"), "the cancelled tools' late completion is not reported: " + types);
+
+        assertFalse(bridge.stop(), "nothing is left to stop");
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        bridge.onChannelClosed();
+        assertFalse(provider.sink.publish(text("late")), "the ring is closed to the provider");
+        channel.advanceTimeBy(1, TimeUnit.HOURS);
+        channel.runScheduledPendingTasks();
+        assertTrue(written().isEmpty(), "no event, ping or timeout after the end");
+        assertFalse(sse.comments().contains("ping"));
+        assertEquals(1, provider.requests.size(), "no further step starts");
+        assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
     }
 
     @Test
