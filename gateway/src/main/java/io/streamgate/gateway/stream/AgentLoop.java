@@ -26,11 +26,12 @@ import org.slf4j.LoggerFactory;
  * Every step's call publishes into the stream's one {@link TokenRing}; the {@link StreamBridge} drains it and tells
  * this loop about each step's text, tool calls and completion ({@link #steps()}, {@link #stepCompleted}).
  *
- * <p>Threads: store work (reading the history, storing the question and the answer) and opening every call after
- * the first run on the plan's {@code starter}, the {@code StoreExecutor}'s platform threads. The first call opens on
- * the event loop when the history is known without the store. Everything else runs on the stream's event loop.
- * The only state shared across threads is the current {@link UpstreamCall}, and {@link AgentSteps#begin}, which the
- * ring's handshake orders before any event-loop read.
+ * <p>Threads: store work (reading the history, storing the question and the answer) runs on the plan's
+ * {@code starter}, the {@code StoreExecutor}'s platform threads, and so does opening each provider call, except the
+ * first when the history is known without the store: that one opens on the event loop, into an empty ring. A call
+ * that fails to start publishes its error into the ring, and only an empty ring never parks its publisher. Everything
+ * else runs on the stream's event loop. The only state shared across threads is the current {@link UpstreamCall},
+ * and {@link AgentSteps#begin}, which the ring's handshake orders before any event-loop read.
  */
 final class AgentLoop {
 

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * drains ({@link #onWritabilityChanged()}), everything that queued leaves as one merged chunk.
  *
  * <p>Ending: exactly one of {@code complete_state}, {@code error} or a silent cancel (client gone) ends the
- * stream, and each path closes the ring, cancels the upstream call and releases what it holds.
+ * stream ({@link #end}), and each path closes the ring, has the agent loop cancel the upstream call (unless it
+ * finished) and any running tools and store the turn, and releases what it holds.
  */
 public final class StreamBridge {
 
@@ -112,8 +113,9 @@ public final class StreamBridge {
         metrics.streamStarted();
         watchdog.stepStarted();
         agent.open();
-        // After the call's thread is on its way: writing the head is a syscall it need not wait for. Anything the
-        // call publishes is drained in a later task, so the head still leaves first.
+        // After the first call is opened (or its opening queued to a store thread): writing the head is a syscall
+        // the call need not wait for. Anything the call publishes is drained in a later task, so the head still
+        // leaves first.
         output.start();
         long ping = settings.pingInterval().toNanos();
         pingTask = loop.scheduleAtFixedRate(this::pingIfIdle, ping, ping, TimeUnit.NANOSECONDS);
@@ -195,7 +197,7 @@ public final class StreamBridge {
 
         @Override
         public void answered(String finishReason) {
-            complete(finishReason);
+            complete(finishReason, Outcome.SUCCESS);
         }
 
         @Override
@@ -219,11 +221,12 @@ public final class StreamBridge {
         }
     }
 
-    private void complete(String reason) {
+    /** Ends the stream with its {@code complete_state}: the provider finished, or the stream was stopped. */
+    private void complete(String reason, Outcome outcome) {
         coalescer.finish();
         finishReason = reason;
         emitCompleteState(reason);
-        end(Outcome.SUCCESS);
+        end(outcome);
         output.finish();
     }
 
@@ -293,11 +296,7 @@ public final class StreamBridge {
         if (state == State.ENDED) {
             return true; // the queued text went over the answer's size limit, and that ended the stream
         }
-        coalescer.finish();
-        finishReason = "cancelled";
-        emitCompleteState("cancelled");
-        end(Outcome.CANCELLED);
-        output.finish();
+        complete("cancelled", Outcome.CANCELLED);
         return true;
     }
 
@@ -421,7 +420,8 @@ public final class StreamBridge {
     private void pingIfIdle() {
         assert loop.inEventLoop();
         long interval = settings.pingInterval().toNanos();
-        if (state != State.ENDED && output.isWritable() && loop.ticker().nanoTime() - output.lastWriteNanos() >= interval / 2) {
+        boolean idle = loop.ticker().nanoTime() - output.lastWriteNanos() >= interval / 2;
+        if (state != State.ENDED && output.isWritable() && idle) {
             output.ping();
         }
     }
