@@ -623,6 +623,53 @@ class StreamBridgeTest {
     }
 
     @Test
+    void aPausedStreamIsNotTimedOutForTheProvidersSilenceAndResumesWhenTheClientCatchesUp() {
+        start(Duration.ZERO, 16);
+        publish(text("a"));
+        assertEquals(1, written().size());
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text("b"));
+        assertTrue(written().isEmpty(), "the drain finds the client behind and pauses");
+
+        channel.advanceTimeBy(25, TimeUnit.SECONDS); // past the 20 s idle timeout; the client is the slow party
+        channel.runScheduledPendingTasks();
+        assertTrue(written().isEmpty());
+        assertFalse(provider.cancelled.get());
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        var resumed = written();
+        assertEquals(List.of("b"), resumed.stream().map(e -> Json.string(e.data(), "content")).toList());
+
+        channel.advanceTimeBy(21, TimeUnit.SECONDS); // streaming again: the provider's silence counts
+        channel.runScheduledPendingTasks();
+        var timedOut = written();
+        assertEquals("upstream_timeout", Json.string(timedOut.getLast().data(), "code"));
+    }
+
+    @Test
+    void aSlowToolIsNotTheProvidersSilenceAndTheNextStepHasItsOwnFirstTokenTimeout() {
+        var pending = new java.util.concurrent.CompletableFuture<List<ToolResult>>();
+        tools = (calls, offered) -> pending;
+        start(Duration.ZERO, 16);
+        publish(toolCall("call_1"), completed("tool_calls", 3));
+        written();
+
+        channel.advanceTimeBy(60, TimeUnit.SECONDS); // past both provider timeouts; the tool is the slow party
+        channel.runScheduledPendingTasks();
+        assertFalse(written().stream().anyMatch(e -> "error".equals(Json.string(e.data(), "type"))));
+        assertFalse(provider.cancelled.get());
+
+        pending.complete(List.of(new ToolResult("call_1", "calculator", "{\"result\":3}", false)));
+        assertEquals("tool_result", Json.string(written().getLast().data(), "type"));
+        assertEquals(2, provider.requests.size());
+        channel.advanceTimeBy(31, TimeUnit.SECONDS); // the second call sends nothing within the 30 s first-token timeout
+        channel.runScheduledPendingTasks();
+        var events = written();
+        assertEquals("upstream_timeout", Json.string(events.getLast().data(), "code"));
+        assertTrue(provider.cancelled.get());
+    }
+
+    @Test
     void anEndedStreamIgnoresWhatArrivesLate() {
         var pending = new java.util.concurrent.CompletableFuture<List<ToolResult>>();
         tools = (calls, offered) -> pending;
