@@ -33,12 +33,15 @@ final class NginxConfig {
     }
 
     /**
-     * The TLS terminator: HTTPS in with {@code cert} and {@code key}, plain HTTP to {@code upstreamHostPort}. Keep-alive
-     * requests are not capped low, so the gateway's pooled connections are not closed every 1,000 requests.
+     * The TLS terminator: HTTPS in with {@code cert} and {@code key}, plain HTTP to {@code upstreamHostPort}. HTTP/2
+     * is offered too (ALPN: an HTTP/1.1-only client, the gateway's default, still gets HTTP/1.1). Keep-alive requests
+     * are not capped low: nginx would otherwise close a connection after 1,000 requests (HTTP/1.1) or streams
+     * (HTTP/2), and the gateway's client does not retry a refused stream by itself.
      */
     static String tlsTerminator(Path dir, int port, String upstreamHostPort, Path cert, Path key) {
         return render(dir, """
-                listen 127.0.0.1:%d ssl backlog=4096;
+                listen 127.0.0.1:%d ssl http2 backlog=4096;
+                        http2_max_concurrent_streams 10000;
                         ssl_certificate %s;
                         ssl_certificate_key %s;
                         ssl_session_cache shared:TLS:10m;
