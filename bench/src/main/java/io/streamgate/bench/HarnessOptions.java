@@ -105,7 +105,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
 
     /** A comma-separated list of distinct upstream clients. */
     private static List<String> clients(String value) {
-        List<String> clients = java.util.Arrays.stream(value.split(",")).map(String::strip)
+        List<String> clients = java.util.Arrays.stream(value.split(",", -1)).map(String::strip)
                 .map(v -> v.toLowerCase(Locale.ROOT)).toList();
         if (clients.isEmpty() || !UPSTREAM_CLIENTS.containsAll(clients) || Set.copyOf(clients).size() != clients.size()) {
             throw new IllegalArgumentException("--upstream-client takes " + String.join(", ", UPSTREAM_CLIENTS)
