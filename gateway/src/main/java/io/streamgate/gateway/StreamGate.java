@@ -39,6 +39,7 @@ import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
+import io.streamgate.llm.UpstreamTrust;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -84,6 +85,7 @@ public final class StreamGate implements AutoCloseable {
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
         ToolRegistry tools = toolRegistry(config);
         transport = transport(config);
+        UpstreamTrust trust = upstreamTrust(config);
 
         store = started.add(wrapStore.apply(openStore(config)), ConversationStore::close);
         simulator = config.usesSimulator()
@@ -93,7 +95,7 @@ public final class StreamGate implements AutoCloseable {
         http = started.add(UpstreamClients.create(UpstreamClients.Settings.defaults()
                 .withConnectTimeout(config.upstreamConnectTimeout())
                 .withReadTimeout(config.upstreamReadTimeout())
-                .withHttp2(config.provider().http2())), StreamGate::stopClient);
+                .withHttp2(config.provider().http2()), trust), StreamGate::stopClient);
         Upstreams upstreams = Upstreams.create(config, http,
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
         LlmProvider provider = upstreams.provider();
@@ -203,6 +205,10 @@ public final class StreamGate implements AutoCloseable {
             log.info("upstream: SIMULATED (built-in simulator at {}, answers are synthetic)", gate.simulator.baseUrl());
         } else {
             Upstreams.describe(config).forEach(upstream -> log.info("upstream: {}", upstream));
+            if (config.provider().caFile() != null) {
+                log.info("upstream TLS: the system's CAs and those in {} (STREAMGATE_UPSTREAM_CA_FILE) are trusted",
+                        config.provider().caFile().toAbsolutePath());
+            }
         }
         return gate;
     }
@@ -258,6 +264,20 @@ public final class StreamGate implements AutoCloseable {
                     + "the " + transport.name().toLowerCase(Locale.ROOT) + " transport has no SO_REUSEPORT");
         }
         return transport;
+    }
+
+    /** The system's CAs, plus those of {@code STREAMGATE_UPSTREAM_CA_FILE} when it is set. */
+    private static UpstreamTrust upstreamTrust(GatewayConfig config) {
+        java.nio.file.Path file = config.provider().caFile();
+        if (file == null) {
+            return UpstreamTrust.system();
+        }
+        try {
+            return UpstreamTrust.systemPlus(file);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new ConfigException("STREAMGATE_UPSTREAM_CA_FILE: cannot read CA certificates from "
+                    + file.toAbsolutePath() + ": " + e);
+        }
     }
 
     private static ConversationStore openStore(GatewayConfig config) {

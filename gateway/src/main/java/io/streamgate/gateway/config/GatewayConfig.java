@@ -83,6 +83,7 @@ public record GatewayConfig(
      * @param anthropicPromptCaching {@code cache_control} on the system prompt and tool definitions
      * @param anthropicThinkingBudget extended-thinking budget in tokens; 0 is off
      * @param http2 offer providers HTTP/2 as well as HTTP/1.1 (see {@code UpstreamClients.Settings#http2})
+     * @param caFile PEM certificates trusted for TLS providers in addition to the system's, or {@code null}
      */
     public record ProviderSettings(
             String kind,
@@ -92,7 +93,8 @@ public record GatewayConfig(
             int anthropicMaxTokens,
             boolean anthropicPromptCaching,
             int anthropicThinkingBudget,
-            boolean http2) {}
+            boolean http2,
+            Path caFile) {}
 
     /**
      * @param dataDir where the embedded conversation store lives
@@ -183,7 +185,8 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_ANTHROPIC_MAX_TOKENS", 4096, 1, 1_000_000),
                         s.bool("STREAMGATE_ANTHROPIC_PROMPT_CACHING", true),
                         s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000),
-                        s.bool("STREAMGATE_UPSTREAM_HTTP2", false)),
+                        s.bool("STREAMGATE_UPSTREAM_HTTP2", false),
+                        s.path("STREAMGATE_UPSTREAM_CA_FILE")),
                 new ConversationSettings(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
                         s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000),
