@@ -1,7 +1,9 @@
 package io.streamgate.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The command line of {@link LoadHarness}, validated. See {@code bench/README.md} for what each option is for.
@@ -10,16 +12,24 @@ import java.util.Locale;
  * @param upstreamUrl a running OpenAI-compatible upstream (e.g. {@code http://127.0.0.1:9000/v1}) instead of
  *     starting the simulator; {@code null} starts one
  * @param gatewayPid the pid of a running gateway (with {@code --gateway-url}) so its CPU and memory can be read
+ * @param upstreamClients the {@code STREAMGATE_UPSTREAM_CLIENT} of each gateway to start and measure side by side;
+ *     empty: one gateway with its default
+ * @param tls the gateway reads its upstream over TLS, through nginx terminating it in front of the simulator
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
-        Path gatewayJar, int warmupRounds, boolean followUps, int historyFlood) {
+        Path gatewayJar, int warmupRounds, boolean followUps, int historyFlood, List<String> upstreamClients,
+        boolean tls) {
+
+    /** The values {@code STREAMGATE_UPSTREAM_CLIENT} takes. */
+    static final List<String> UPSTREAM_CLIENTS = List.of("okhttp", "netty");
 
     static final String USAGE = """
             usage: LoadHarness [--profile light|heavy|hold] [--concurrency N] [--streams N]
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
-                               [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups] [--history-flood N]""";
+                               [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups] [--history-flood N]
+                               [--upstream-client okhttp|netty|okhttp,netty] [--tls]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -37,6 +47,8 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         int warmupRounds = 1;
         boolean followUps = false;
         int historyFlood = 0;
+        List<String> clients = List.of();
+        boolean tls = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -55,6 +67,8 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--warmup-rounds" -> warmupRounds = positive(args, ++i, a);
                 case "--follow-ups" -> followUps = true;
                 case "--history-flood" -> historyFlood = positive(args, ++i, a);
+                case "--upstream-client" -> clients = clients(value(args, ++i, a));
+                case "--tls" -> tls = true;
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
@@ -62,6 +76,17 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         if (historyFlood > 0 && (profile.hold || gatewayUrl != null)) {
             throw new IllegalArgumentException("--history-flood starts its own gateway (with API keys) and needs "
                     + "the light or heavy profile");
+        }
+        if (clients.size() > 1 && (profile.hold || historyFlood > 0)) {
+            throw new IllegalArgumentException("several --upstream-client values need the light or heavy profile "
+                    + "without --history-flood; run hold once per client");
+        }
+        if ((!clients.isEmpty() || tls) && gatewayUrl != null) {
+            throw new IllegalArgumentException("--upstream-client and --tls configure a gateway the harness starts; "
+                    + "not with --gateway-url");
+        }
+        if (tls && upstreamUrl != null && !upstreamUrl.startsWith("http://")) {
+            throw new IllegalArgumentException("--tls puts TLS in front of a plain http:// upstream");
         }
         int c = concurrency != null ? concurrency : profile.concurrency;
         // hold keeps every stream open at once, so its stream count follows its concurrency
@@ -75,7 +100,18 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
                 rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps,
-                historyFlood);
+                historyFlood, clients, tls);
+    }
+
+    /** A comma-separated list of distinct upstream clients. */
+    private static List<String> clients(String value) {
+        List<String> clients = java.util.Arrays.stream(value.split(",", -1)).map(String::strip)
+                .map(v -> v.toLowerCase(Locale.ROOT)).toList();
+        if (clients.isEmpty() || !UPSTREAM_CLIENTS.containsAll(clients) || Set.copyOf(clients).size() != clients.size()) {
+            throw new IllegalArgumentException("--upstream-client takes " + String.join(", ", UPSTREAM_CLIENTS)
+                    + " or a comma-separated list of them, got " + value);
+        }
+        return clients;
     }
 
     private static String value(String[] args, int i, String option) {

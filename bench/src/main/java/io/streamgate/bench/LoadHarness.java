@@ -52,6 +52,8 @@ public final class LoadHarness {
     private final String name;
     private final Path logDir;
     private final List<String> notes = new ArrayList<>();
+    /** The processes serving the gateway's upstream: the simulator, and the TLS terminator in front of it. */
+    private java.util.function.Supplier<List<Long>> upstreamPids = List::of;
 
     private LoadHarness(HarnessOptions options, long deadline) {
         this.options = options;
@@ -97,28 +99,94 @@ public final class LoadHarness {
 
     private int run() throws Exception {
         Files.createDirectories(logDir);
+        if (options.tls() && !Files.isExecutable(Servers.NGINX)) {
+            throw new IllegalStateException("--tls needs nginx to terminate TLS: " + Servers.NGINX + " not found");
+        }
         Duration lifetime = Duration.ofSeconds(options.durationLimitSeconds() + 120L);
+        List<RunningServer> gateways = new ArrayList<>();
         try (LoadClient client = new LoadClient(options.clientThreads());
                 RunningServer sim = options.upstreamUrl() != null
                         ? RunningServer.external("simulator", options.upstreamUrl(), -1)
                         : Servers.simulator(options.profile(), logDir, lifetime);
-                RunningServer gateway = options.gatewayUrl() != null
-                        ? RunningServer.external("gateway", options.gatewayUrl(), options.gatewayPid())
-                        : Servers.gateway(options.gatewayJar(), sim.baseUrl(), logDir, prepareGateway());
-                RunningServer nginx = startNginxIfAsked(sim)) {
-            log("simulator " + sim.baseUrl() + ", gateway " + gateway.baseUrl()
-                    + (nginx != null ? ", nginx " + nginx.baseUrl() : ""));
-            RunReport report = options.profile().hold
-                    ? hold(client, gateway, sim)
-                    : options.historyFlood() > 0
-                            ? historyFlood(client, gateway, sim)
-                            : load(client, sim, gateway, nginx);
-            write(report, environmentNote(client));
-            return report.passes().stream().allMatch(p -> p.errorCount() == 0) ? 0 : 4;
+                RunningServer tls = options.tls() ? Servers.tlsTerminator(sim.baseUrl(), tlsDir()) : null) {
+            RunningServer upstream = tls != null ? tls : sim;
+            upstreamPids = () -> tls == null ? sim.pids()
+                    : java.util.stream.Stream.concat(sim.pids().stream(), tls.pids().stream()).toList();
+            startGateways(upstream.baseUrl(), gateways);
+            try (RunningServer nginx = startNginxIfAsked(upstream)) {
+                log("simulator " + sim.baseUrl() + (tls != null ? ", TLS " + tls.baseUrl() : "") + ", "
+                        + String.join(", ", gateways.stream().map(g -> g.name() + " " + g.baseUrl()).toList())
+                        + (nginx != null ? ", nginx " + nginx.baseUrl() : ""));
+                RunReport report = options.profile().hold
+                        ? hold(client, gateways.getFirst(), sim)
+                        : options.historyFlood() > 0
+                                ? historyFlood(client, gateways.getFirst(), sim)
+                                : load(client, sim, gateways, nginx);
+                write(report, environmentNote(client, tls));
+                return report.passes().stream().allMatch(p -> p.errorCount() == 0) ? 0 : 4;
+            }
+        } finally {
+            gateways.reversed().forEach(RunningServer::close);
         }
     }
 
-    private RunningServer startNginxIfAsked(RunningServer sim) {
+    /**
+     * The gateway to measure, or one per {@code --upstream-client} value (each with its own log and data
+     * directory, named {@code gateway-CLIENT}), all reading {@code upstreamUrl}; added to {@code into} as they start.
+     */
+    private void startGateways(String upstreamUrl, List<RunningServer> into) throws IOException {
+        if (options.gatewayUrl() != null) {
+            into.add(RunningServer.external("gateway", options.gatewayUrl(), options.gatewayPid()));
+            return;
+        }
+        List<String> clients = options.upstreamClients().isEmpty() ? java.util.Collections.singletonList(null)
+                : options.upstreamClients();
+        for (String upstreamClient : clients) {
+            java.util.Map<String, String> env = new java.util.HashMap<>(prepareGateway());
+            if (upstreamClient != null) {
+                env.put("STREAMGATE_UPSTREAM_CLIENT", upstreamClient);
+            }
+            if (options.tls()) {
+                env.put("STREAMGATE_UPSTREAM_CA_FILE", Servers.certificate(tlsDir()).toString());
+            }
+            String passName = clients.size() > 1 ? "gateway-" + upstreamClient : "gateway";
+            Path dir = clients.size() > 1 ? logDir.resolve(passName) : logDir;
+            Files.createDirectories(dir);
+            RunningServer gateway = Servers.gateway(options.gatewayJar(), upstreamUrl, dir, env).named(passName);
+            into.add(gateway);
+            noteUpstreamClient(passName, upstreamClient, dir.resolve("gateway.log"));
+        }
+    }
+
+    /**
+     * Says which upstream client the gateway pass asked for, and whether the gateway knew the setting: one that
+     * does not warns at start and runs the only transport it has.
+     */
+    private void noteUpstreamClient(String passName, String upstreamClient, Path gatewayLog) throws IOException {
+        String asked = System.getenv("STREAMGATE_UPSTREAM_CLIENT");
+        if (upstreamClient == null) {
+            notes.add(passName + ": upstream client " + (asked != null
+                    ? "asked for through the environment, STREAMGATE_UPSTREAM_CLIENT=" + asked
+                    : "not asked for: the gateway's default (STREAMGATE_UPSTREAM_CLIENT not set)"));
+        } else {
+            notes.add(passName + ": upstream client asked for: " + upstreamClient + " (STREAMGATE_UPSTREAM_CLIENT="
+                    + upstreamClient + ")");
+        }
+        if (upstreamClient != null || asked != null) {
+            boolean unknown = Files.readAllLines(gatewayLog).stream()
+                    .anyMatch(l -> l.contains("STREAMGATE_UPSTREAM_CLIENT") && l.contains("is not a setting"));
+            if (unknown) {
+                notes.add(passName + ": WARNING this gateway does not know STREAMGATE_UPSTREAM_CLIENT (it said so at "
+                        + "start) and ran its only upstream client, OkHttp");
+            }
+        }
+    }
+
+    private Path tlsDir() {
+        return logDir.resolve("tls");
+    }
+
+    private RunningServer startNginxIfAsked(RunningServer upstream) {
         if (!options.nginx()) {
             return null;
         }
@@ -126,12 +194,13 @@ public final class LoadHarness {
             log("--nginx: " + Servers.NGINX + " not installed, skipping the nginx baseline");
             return null;
         }
-        return Servers.nginx(sim.baseUrl(), logDir.resolve("nginx"));
+        return Servers.nginx(upstream.baseUrl(), logDir.resolve("nginx"),
+                options.tls() ? Servers.certificate(tlsDir()) : null);
     }
 
     // ---- light and heavy: the same load against each target, one after the other ----
 
-    private RunReport load(LoadClient client, RunningServer sim, RunningServer gateway, RunningServer nginx)
+    private RunReport load(LoadClient client, RunningServer sim, List<RunningServer> gateways, RunningServer nginx)
             throws InterruptedException {
         record Leg(Target target, RunningServer server, RunningServer upstream) { }
         List<Leg> legs = new ArrayList<>();
@@ -139,7 +208,9 @@ public final class LoadHarness {
         if (nginx != null) {
             legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), WireFormat.OPENAI_CHUNKS), nginx, sim));
         }
-        legs.add(new Leg(Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS), gateway, sim));
+        for (RunningServer gateway : gateways) {
+            legs.add(new Leg(Target.of(gateway.name(), gateway.baseUrl(), WireFormat.GATEWAY_EVENTS), gateway, sim));
+        }
         // Warm every process (simulator, client, proxies) before measuring any, so "direct" is not the cold one.
         // More rounds let the JIT finish the per-request paths too, not only the per-token ones.
         for (int round = 0; round < options.warmupRounds(); round++) {
@@ -168,14 +239,14 @@ public final class LoadHarness {
     /** The measured pass, with the server's CPU and RSS around it. */
     private PassResult measure(LoadClient client, Target target, RunningServer server, RunningServer upstream)
             throws InterruptedException {
-        ProcessSnapshot before = ProcessSnapshot.take(server, upstream);
+        ProcessSnapshot before = ProcessSnapshot.take(server, upstream == null ? List.of() : upstreamPids.get());
         MetricsScrape metricsBefore = MetricsScrape.of(server.metricsUrl());
         long t0 = System.nanoTime();
         try (PeakSampler peak = new PeakSampler(server::pids, remainingMillis())) {
             List<StreamResult> results = client.start(target, plan(options.streams(), false)).awaitDone();
-            noteGatewayMetrics(metricsBefore, MetricsScrape.of(server.metricsUrl()));
+            noteGatewayMetrics(target.name(), metricsBefore, MetricsScrape.of(server.metricsUrl()));
             PassResult pass = PassResult.of(target.name(), results, (System.nanoTime() - t0) / 1e9,
-                    before.serverFigures(server, peak.peakKb()), before.upstreamFigures(upstream),
+                    before.serverFigures(server, peak.peakKb()), before.upstreamFigures(),
                     before.clientCpuSince(), before.machineCpuSince());
             log(target.name() + ": " + pass.ok() + " ok, " + pass.errorCount() + " errors " + pass.errors());
             return pass;
@@ -183,11 +254,11 @@ public final class LoadHarness {
     }
 
     /** Keeps the gateway's own latency view of the pass (histogram means) and the raw scrape, when available. */
-    private void noteGatewayMetrics(MetricsScrape before, MetricsScrape after) {
+    private void noteGatewayMetrics(String pass, MetricsScrape before, MetricsScrape after) {
         if (after == MetricsScrape.NONE) {
             return;
         }
-        StringBuilder note = new StringBuilder("gateway's own metrics over the measured pass (means):");
+        StringBuilder note = new StringBuilder(pass + ": the gateway's own metrics over the measured pass (means):");
         for (String h : MetricsScrape.HISTOGRAMS) {
             String name = h.replace("streaming_", "");
             note.append(after.exports(h)
@@ -196,7 +267,7 @@ public final class LoadHarness {
         }
         notes.add(note.toString());
         try {
-            Files.writeString(logDir.resolve("gateway-metrics.txt"), after.text());
+            Files.writeString(logDir.resolve(pass + "-metrics.txt"), after.text());
         } catch (IOException e) {
             log("could not save the metrics scrape: " + e);
         }
@@ -260,7 +331,7 @@ public final class LoadHarness {
     private RunReport hold(LoadClient client, RunningServer gateway, RunningServer sim) throws InterruptedException {
         Target direct = Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS);
         holdAndRelease(client, direct, Math.min(HOLD_WARMUP_STREAMS, options.streams()));
-        ProcessSnapshot directBefore = ProcessSnapshot.take(sim, null);
+        ProcessSnapshot directBefore = ProcessSnapshot.take(sim, List.of());
         long d0 = System.nanoTime();
         List<StreamResult> directResults = holdAndRelease(client, direct, options.streams());
         PassResult directPass = PassResult.of("direct", directResults, (System.nanoTime() - d0) / 1e9,
@@ -284,7 +355,7 @@ public final class LoadHarness {
         settle();
         long rssIdle = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
 
-        ProcessSnapshot before = ProcessSnapshot.take(gateway, sim);
+        ProcessSnapshot before = ProcessSnapshot.take(gateway, upstreamPids.get());
         MetricsScrape metricsBefore = MetricsScrape.of(gateway.metricsUrl());
         long t0 = System.nanoTime();
         try (PeakSampler peak = new PeakSampler(gateway::pids, remainingMillis())) {
@@ -298,9 +369,9 @@ public final class LoadHarness {
             long heapOpen = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
             run.closeAll();
             List<StreamResult> results = run.awaitDone();
-            noteGatewayMetrics(metricsBefore, MetricsScrape.of(gateway.metricsUrl()));
+            noteGatewayMetrics(target.name(), metricsBefore, MetricsScrape.of(gateway.metricsUrl()));
             PassResult pass = PassResult.of("gateway", results, (System.nanoTime() - t0) / 1e9,
-                    before.serverFigures(gateway, peak.peakKb()), before.upstreamFigures(sim), before.clientCpuSince(),
+                    before.serverFigures(gateway, peak.peakKb()), before.upstreamFigures(), before.clientCpuSince(),
                     before.machineCpuSince());
             settle();
             settle();
@@ -337,7 +408,7 @@ public final class LoadHarness {
                 new ArrayList<>());
     }
 
-    private List<String> environmentNote(LoadClient client) {
+    private List<String> environmentNote(LoadClient client, RunningServer tls) {
         Profile p = options.profile();
         List<String> env = new ArrayList<>();
         env.add(String.format("simulator pacing: first token after %d ms, %d tokens %d ms apart",
@@ -345,8 +416,18 @@ public final class LoadHarness {
         if (options.followUps()) {
             env.add("follow-ups: each measured stream continues a conversation of the warm-up rounds, with its history");
         }
+        if (tls != null) {
+            env.add("TLS: the gateway reads " + tls.baseUrl() + ", nginx terminating TLS (self-signed P-256 "
+                    + "certificate made at start, trusted through STREAMGATE_UPSTREAM_CA_FILE) in front of the simulator"
+                    + (options.nginx() ? "; the nginx baseline proxies to the same TLS endpoint, verifying it, over "
+                            + "kept-alive connections" : ""));
+            env.add("TLS: direct stays plain HTTP to the simulator (the load client speaks no TLS), so '- direct' "
+                    + "includes the TLS hop's own latency; "
+                    + (options.nginx() ? "'gateway - nginx' is like for like (both read the provider over TLS); " : "")
+                    + "upstream cpu is the simulator's plus the TLS terminator's");
+        }
         env.add(Runtime.getRuntime().availableProcessors() + " cores shared by client, simulator, gateway"
-                + (options.nginx() ? " and nginx" : "") + "; client: " + client.transportName() + ", "
+                + (tls != null ? ", TLS terminator" : "") + (options.nginx() ? " and nginx" : "") + "; client: " + client.transportName() + ", "
                 + options.clientThreads() + " thread(s), " + options.connectsPerSecond() + " connects/s max");
         System.getenv().entrySet().stream().filter(e -> e.getKey().startsWith("STREAMGATE_")).sorted(
                 java.util.Map.Entry.comparingByKey()).forEach(e -> env.add("gateway env " + e.getKey() + "=" + e.getValue()));
@@ -375,16 +456,18 @@ public final class LoadHarness {
     }
 
     /** CPU readings taken before a pass, turned into per-pass figures after it. */
-    private record ProcessSnapshot(double serverCpu, long serverRss, double upstreamCpu, double clientCpu,
-            double machineCpu) {
+    private record ProcessSnapshot(double serverCpu, long serverRss, List<Long> upstreamPids, double upstreamCpu,
+            double clientCpu, double machineCpu) {
 
         private static final List<Long> SELF = List.of(ProcessHandle.current().pid());
 
-        static ProcessSnapshot take(RunningServer server, RunningServer upstream) {
+        /** @param upstreamPids the processes serving {@code server}'s upstream; empty for none or unknown */
+        static ProcessSnapshot take(RunningServer server, List<Long> upstreamPids) {
             return new ProcessSnapshot(
                     server.measurable() ? ProcStats.cpuSeconds(server.pids()) : Double.NaN,
                     server.measurable() ? ProcStats.rssKb(server.pids()) : -1,
-                    upstream != null && upstream.measurable() ? ProcStats.cpuSeconds(upstream.pids()) : Double.NaN,
+                    upstreamPids,
+                    upstreamPids.isEmpty() ? Double.NaN : ProcStats.cpuSeconds(upstreamPids),
                     ProcStats.cpuSeconds(SELF), ProcStats.machineBusySeconds());
         }
 
@@ -403,11 +486,11 @@ public final class LoadHarness {
             return new ProcessFigures(ProcStats.cpuSeconds(server.pids()) - serverCpu, serverRss, peakKb);
         }
 
-        ProcessFigures upstreamFigures(RunningServer upstream) {
+        ProcessFigures upstreamFigures() {
             if (Double.isNaN(upstreamCpu)) {
                 return ProcessFigures.UNKNOWN;
             }
-            return new ProcessFigures(ProcStats.cpuSeconds(upstream.pids()) - upstreamCpu, -1, -1);
+            return new ProcessFigures(ProcStats.cpuSeconds(upstreamPids) - upstreamCpu, -1, -1);
         }
     }
 }

@@ -5,23 +5,15 @@ import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
 import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.UpstreamTrust;
 import io.streamgate.llm.openai.OpenAiProvider;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 
 /**
@@ -31,8 +23,8 @@ import okhttp3.OkHttpClient;
  * TLS and HTTP/2 change there (the load harness's simulator speaks plain HTTP/1.1).
  *
  * <p>Usage: {@code UpstreamHeap UPSTREAM_URL STREAMS [--http2] [--trust CA.pem]}, against an upstream that keeps
- * streams open, such as {@code SimulatorMain} with hold pacing, or nginx terminating TLS in front of it (see
- * bench/README.md).
+ * streams open, such as {@code SimulatorMain} with hold pacing, or {@link TlsFront} terminating TLS in front of it
+ * (see bench/README.md).
  */
 public final class UpstreamHeap {
 
@@ -55,13 +47,9 @@ public final class UpstreamHeap {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        OkHttpClient client = UpstreamClients.create(UpstreamClients.Settings.defaults().withHttp2(http2));
-        if (trust != null) {
-            X509TrustManager trustManager = trusting(trust);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, new X509TrustManager[] {trustManager}, null);
-            client = client.newBuilder().sslSocketFactory(tls.getSocketFactory(), trustManager).build();
-        }
+        // The gateway's own trust for STREAMGATE_UPSTREAM_CA_FILE: the system's CAs plus the file's
+        OkHttpClient client = UpstreamClients.create(UpstreamClients.Settings.defaults().withHttp2(http2),
+                trust != null ? UpstreamTrust.systemPlus(trust) : UpstreamTrust.system());
         OpenAiProvider provider = OpenAiProvider.create(client, args[0], null, "bench");
 
         hold(provider, WARMUP_STREAMS).forEach(UpstreamCall::cancel);
@@ -104,16 +92,5 @@ public final class UpstreamHeap {
     private static long liveHeapBytes() {
         System.gc(); // G1: a full collection, so only reachable objects remain
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    private static X509TrustManager trusting(Path caPem) throws IOException, GeneralSecurityException {
-        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(store);
-        return (X509TrustManager) factory.getTrustManagers()[0];
     }
 }

@@ -39,6 +39,7 @@ import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
+import io.streamgate.llm.UpstreamTrust;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -91,6 +92,7 @@ public final class StreamGate implements AutoCloseable {
             throw new ConfigException("STREAMGATE_UPSTREAM_HTTP2: the netty upstream client speaks HTTP/1.1 only; "
                     + "HTTP/2 needs STREAMGATE_UPSTREAM_CLIENT=okhttp");
         }
+        UpstreamTrust trust = upstreamTrust(config);
 
         store = started.add(wrapStore.apply(openStore(config)), ConversationStore::close);
         simulator = config.usesSimulator()
@@ -100,11 +102,11 @@ public final class StreamGate implements AutoCloseable {
         http = started.add(UpstreamClients.create(UpstreamClients.Settings.defaults()
                 .withConnectTimeout(config.upstreamConnectTimeout())
                 .withReadTimeout(config.upstreamReadTimeout())
-                .withHttp2(config.provider().http2())), StreamGate::stopClient);
+                .withHttp2(config.provider().http2()), trust), StreamGate::stopClient);
         // Before the upstream client: the Netty one reads providers on these loops. Stopped after it, in reverse.
         ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
                 g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-        Upstreams upstreams = Upstreams.create(config, upstreamTransport(config, transport, ioGroup, http),
+        Upstreams upstreams = Upstreams.create(config, upstreamTransport(config, transport, ioGroup, http, trust),
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
         LlmProvider provider = upstreams.provider();
 
@@ -211,6 +213,10 @@ public final class StreamGate implements AutoCloseable {
             log.info("upstream: SIMULATED (built-in simulator at {}, answers are synthetic)", gate.simulator.baseUrl());
         } else {
             Upstreams.describe(config).forEach(upstream -> log.info("upstream: {}", upstream));
+            if (config.provider().caFile() != null) {
+                log.info("upstream TLS: the system's CAs and those in {} (STREAMGATE_UPSTREAM_CA_FILE) are trusted",
+                        config.provider().caFile().toAbsolutePath());
+            }
         }
         return gate;
     }
@@ -256,13 +262,13 @@ public final class StreamGate implements AutoCloseable {
 
     /** {@code STREAMGATE_UPSTREAM_CLIENT}: the OkHttp client, or the Netty one on the gateway's own loops. */
     private UpstreamTransport upstreamTransport(
-            GatewayConfig config, Transport transport, EventLoopGroup loops, OkHttpClient http) {
+            GatewayConfig config, Transport transport, EventLoopGroup loops, OkHttpClient http, UpstreamTrust trust) {
         if (!config.provider().nettyClient()) {
             return OkHttpTransport.of(http);
         }
         NettyTransport.Settings settings = NettyTransport.Settings.defaults().withTimeouts(
                 config.upstreamConnectTimeout(), config.upstreamReadTimeout(),
-                config.upstreamFirstTokenTimeout(), config.upstreamIdleTimeout());
+                config.upstreamFirstTokenTimeout(), config.upstreamIdleTimeout()).withTrust(trust);
         return started.add(NettyTransport.create(loops, transport.socketChannel(), transport.datagramChannel(), settings),
                 NettyTransport::close);
     }
@@ -279,6 +285,20 @@ public final class StreamGate implements AutoCloseable {
                     + "the " + transport.name().toLowerCase(Locale.ROOT) + " transport has no SO_REUSEPORT");
         }
         return transport;
+    }
+
+    /** The system's CAs, plus those of {@code STREAMGATE_UPSTREAM_CA_FILE} when it is set. */
+    private static UpstreamTrust upstreamTrust(GatewayConfig config) {
+        java.nio.file.Path file = config.provider().caFile();
+        if (file == null) {
+            return UpstreamTrust.system();
+        }
+        try {
+            return UpstreamTrust.systemPlus(file);
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new ConfigException("STREAMGATE_UPSTREAM_CA_FILE: cannot read CA certificates from "
+                    + file.toAbsolutePath() + ": " + e);
+        }
     }
 
     private static ConversationStore openStore(GatewayConfig config) {

@@ -171,6 +171,31 @@ class StartupFailureTest {
     }
 
     @Test
+    void aMissingOrCertificateLessCaFileNamesTheSetting() throws IOException {
+        Path missing = dir.resolve("missing-ca.pem");
+        Path noCertificate = Files.writeString(dir.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n");
+
+        for (Path file : List.of(missing, noCertificate)) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> GatewayUnderTest.start("https://localhost:1/v1", "STREAMGATE_UPSTREAM_CA_FILE", file.toString()));
+
+            assertTrue(e.getMessage().startsWith("STREAMGATE_UPSTREAM_CA_FILE: cannot read CA certificates from "
+                    + file.toAbsolutePath() + ": "), e.getMessage());
+        }
+    }
+
+    @Test
+    void anUnreadableCaFileIsOneLineAndANonZeroExit() throws Exception {
+        Exit exit = runMain(Map.of("STREAMGATE_UPSTREAM_URL", "https://localhost:1/v1",
+                "STREAMGATE_UPSTREAM_CA_FILE", dir.resolve("missing-ca.pem").toString()));
+
+        assertEquals(1, exit.stderr().size(), exit.stderr().toString());
+        assertTrue(exit.stderr().getFirst().startsWith("streamgate: STREAMGATE_UPSTREAM_CA_FILE: "), exit.stderr().getFirst());
+        assertEquals(Main.EXIT_CONFIG, exit.status());
+    }
+
+    @Test
     void defaultToolsNamingAToolThatDoesNotExistNameTheSetting() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> GatewayUnderTest.start(null, "STREAMGATE_DEFAULT_TOOLS", "current_time,weather"));

@@ -108,12 +108,22 @@ public final class UpstreamClients {
     }
 
     public static OkHttpClient create(Settings settings) {
+        return create(settings, UpstreamTrust.system());
+    }
+
+    /** As {@link #create(Settings)}, verifying TLS providers against {@code trust}. */
+    public static OkHttpClient create(Settings settings, UpstreamTrust trust) {
         requireNonNull(settings, "settings");
+        requireNonNull(trust, "trust");
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         Dispatcher dispatcher = new Dispatcher(executor);
         dispatcher.setMaxRequests(settings.maxRequests());
         dispatcher.setMaxRequestsPerHost(settings.maxRequestsPerHost());
-        return new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder();
+        if (trust.socketFactory() != null) {
+            builder.sslSocketFactory(trust.socketFactory(), trust.trustManager());
+        }
+        return builder
                 .dispatcher(dispatcher)
                 .protocols(settings.http2() ? List.of(Protocol.HTTP_2, Protocol.HTTP_1_1) : List.of(Protocol.HTTP_1_1))
                 .connectionPool(new ConnectionPool(

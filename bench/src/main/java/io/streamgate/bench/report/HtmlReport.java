@@ -21,7 +21,8 @@ public final class HtmlReport {
     private static final int PAD_T = 30;
     private static final int PAD_R = 20;
     private static final int MAX_POINTS = 400;
-    private static final Map<String, String> COLORS = Map.of("direct", "#2b8a3e", "nginx", "#1c7ed6", "gateway", "#e8590c");
+    private static final Map<String, String> COLORS = Map.of("direct", "#2b8a3e", "nginx", "#1c7ed6", "gateway", "#e8590c",
+            "gateway-okhttp", "#e8590c");
 
     private HtmlReport() {}
 
@@ -60,7 +61,7 @@ public final class HtmlReport {
         axes(s, lo, hi);
         int legendY = PAD_T + 10;
         for (Map.Entry<String, Percentiles> e : series.entrySet()) {
-            String color = COLORS.getOrDefault(e.getKey(), "#555");
+            String color = COLORS.getOrDefault(e.getKey(), e.getKey().equals("gateway-netty") ? "#ae3ec9" : "#555");
             s.append(f("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>", color,
                     points(e.getValue(), lo, hi)));
             s.append(f("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>", PAD_L + 400, legendY - 4, color));

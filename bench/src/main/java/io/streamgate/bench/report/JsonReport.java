@@ -36,14 +36,12 @@ public final class JsonReport {
             }
             g.writeEndArray();
             g.writeObjectFieldStart("added_first_content_ms");
-            for (String[] pair : new String[][] {{"nginx", "direct"}, {"gateway", "direct"}, {"gateway", "nginx"}}) {
-                if (r.pass(pair[0]).isPresent() && r.pass(pair[1]).isPresent()) {
-                    g.writeObjectFieldStart(pair[0] + "_minus_" + pair[1]);
-                    for (double q : RunReport.QUANTILES) {
-                        number(g, quantileName(q), r.addedFirstContentMs(pair[0], pair[1], q));
-                    }
-                    g.writeEndObject();
+            for (String[] pair : r.comparisons()) {
+                g.writeObjectFieldStart(pair[0] + "_minus_" + pair[1]);
+                for (double q : RunReport.QUANTILES) {
+                    number(g, quantileName(q), r.addedFirstContentMs(pair[0], pair[1], q));
                 }
+                g.writeEndObject();
             }
             g.writeEndObject();
             if (r.hold().isPresent()) {

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Everything one harness run measured, ready to be rendered as text, JSON and HTML.
  *
- * @param passes in the order they ran: "direct" first, then "nginx" (optional), then "gateway"
+ * @param passes in the order they ran: "direct" first, then "nginx" (optional), then "gateway" (or one
+ *     "gateway-CLIENT" per upstream client asked for)
  * @param hold present for the hold profile only
  * @param environment free-form facts that matter for reading the numbers (cores, transport, pacing)
  */
@@ -26,6 +27,27 @@ public record RunReport(String name, String profile, int concurrency, int stream
     public double addedFirstContentMs(String target, String baseline, double q) {
         return pass(target).flatMap(p -> pass(baseline).map(d -> p.firstContent().ms(q) - d.firstContent().ms(q)))
                 .orElse(Double.NaN);
+    }
+
+    /**
+     * The (target, baseline) pairs the reports compare, among the passes present: nginx over direct, then each
+     * gateway pass (one per upstream client asked for) over direct and over nginx.
+     */
+    public List<String[]> comparisons() {
+        List<String[]> pairs = new java.util.ArrayList<>();
+        pairs.add(new String[] {"nginx", "direct"});
+        for (PassResult p : passes) {
+            if (isGateway(p.target())) {
+                pairs.add(new String[] {p.target(), "direct"});
+                pairs.add(new String[] {p.target(), "nginx"});
+            }
+        }
+        return pairs.stream().filter(pair -> pass(pair[0]).isPresent() && pass(pair[1]).isPresent()).toList();
+    }
+
+    /** "gateway", or "gateway-okhttp" and the like when several upstream clients were measured side by side. */
+    public static boolean isGateway(String target) {
+        return target.equals("gateway") || target.startsWith("gateway-");
     }
 
     public static final double[] QUANTILES = {0.5, 0.9, 0.99};

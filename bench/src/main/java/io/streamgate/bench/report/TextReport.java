@@ -11,10 +11,10 @@ public final class TextReport {
         StringBuilder s = new StringBuilder();
         s.append(f("== streamgate load harness: %s (concurrency %d, streams %d)%n", r.name(), r.concurrency(), r.streams()));
         r.environment().forEach(e -> s.append("   ").append(e).append('\n'));
-        s.append(f("%n%-8s %6s %6s | %-26s | %-26s | %-18s | %8s %9s %9s%n", "target", "ok", "errors",
+        s.append(f("%n%-14s %6s %6s | %-26s | %-26s | %-18s | %8s %9s %9s%n", "target", "ok", "errors",
                 "headers ms p50/p90/p99", "first content ms p50/p90/p99", "total ms p50/p99", "cpu s", "rss MB", "peak MB"));
         for (PassResult p : r.passes()) {
-            s.append(f("%-8s %6d %6d | %-26s | %-26s | %-18s | %8s %9s %9s%n", p.target(), p.ok(), p.errorCount(),
+            s.append(f("%-14s %6d %6d | %-26s | %-26s | %-18s | %8s %9s %9s%n", p.target(), p.ok(), p.errorCount(),
                     triple(p.headers()), triple(p.firstContent()),
                     num(p.total().ms(0.5)) + "/" + num(p.total().ms(0.99)),
                     p.server().known() ? f("%.2f", p.server().cpuSeconds()) : "n/a",
@@ -24,22 +24,20 @@ public final class TextReport {
             if (!p.errors().isEmpty()) {
                 s.append(f("   %s errors: %s%n", p.target(), p.errors()));
             }
-            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, simulator cpu %s s, other programs cpu %.2f s%n",
+            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, upstream cpu %s s, other programs cpu %.2f s%n",
                     p.target(), p.wallSeconds(), p.events(), p.clientCpuSeconds(),
                     p.upstream().known() ? f("%.2f", p.upstream().cpuSeconds()) : "(is the server)",
                     p.otherCpuSeconds()));
         }
         s.append('\n');
-        for (String[] pair : new String[][] {{"nginx", "direct"}, {"gateway", "direct"}, {"gateway", "nginx"}}) {
-            if (r.pass(pair[0]).isPresent() && r.pass(pair[1]).isPresent()) {
-                s.append(f("added time to first content, %s - %s: p50 %s ms, p90 %s ms, p99 %s ms%n", pair[0], pair[1],
-                        num(r.addedFirstContentMs(pair[0], pair[1], 0.5)), num(r.addedFirstContentMs(pair[0], pair[1], 0.9)),
-                        num(r.addedFirstContentMs(pair[0], pair[1], 0.99))));
-            }
+        for (String[] pair : r.comparisons()) {
+            s.append(f("added time to first content, %s - %s: p50 %s ms, p90 %s ms, p99 %s ms%n", pair[0], pair[1],
+                    num(r.addedFirstContentMs(pair[0], pair[1], 0.5)), num(r.addedFirstContentMs(pair[0], pair[1], 0.9)),
+                    num(r.addedFirstContentMs(pair[0], pair[1], 0.99))));
         }
-        r.pass("gateway").ifPresent(g -> r.pass("nginx").ifPresent(n -> {
+        r.pass("nginx").ifPresent(n -> r.passes().stream().filter(g -> RunReport.isGateway(g.target())).forEach(g -> {
             if (g.server().known() && n.server().known() && n.server().cpuSeconds() > 0) {
-                s.append(f("gateway cpu / nginx cpu: %.2fx%n", g.server().cpuSeconds() / n.server().cpuSeconds()));
+                s.append(f("%s cpu / nginx cpu: %.2fx%n", g.target(), g.server().cpuSeconds() / n.server().cpuSeconds()));
             }
         }));
         r.hold().ifPresent(h -> s.append(f("""

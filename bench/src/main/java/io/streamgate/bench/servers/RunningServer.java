@@ -18,6 +18,11 @@ public record RunningServer(String name, String baseUrl, ChildProcess process, l
         return new RunningServer(name, baseUrl, null, pid, null);
     }
 
+    /** The same server under another name (the report's label for its pass). */
+    public RunningServer named(String newName) {
+        return new RunningServer(newName, baseUrl, process, pid, metricsUrl);
+    }
+
     /** Main process plus descendants (nginx workers); empty when unknown. */
     public List<Long> pids() {
         if (process != null) {

@@ -80,29 +80,93 @@ public final class Servers {
 
     /**
      * nginx as a pass-through streaming proxy in front of {@code upstreamUrl}: the baseline that tells what any
-     * proxy hop costs. Its config lives in {@code dir}; ready when it answers anything.
+     * proxy hop costs. An {@code https} upstream is verified against {@code trustedCa} (the TLS pass's baseline).
+     * Its config lives in {@code dir}; ready when it answers anything.
      */
-    public static RunningServer nginx(String upstreamUrl, Path dir) {
-        if (!Files.isExecutable(NGINX)) {
-            throw new IllegalStateException(NGINX + " not found; install nginx to use --nginx");
-        }
+    public static RunningServer nginx(String upstreamUrl, Path dir, Path trustedCa) {
         java.net.URI upstream = java.net.URI.create(upstreamUrl);
         int port = Readiness.freePort();
-        Path conf = dir.resolve("nginx.conf");
+        // nginx resolves a name once, to every address; the upstreams here listen on IPv4 loopback only
+        String hostPort = "127.0.0.1:" + upstream.getPort();
+        String conf = upstream.getScheme().equals("https")
+                ? NginxConfig.proxyToTls(dir, port, hostPort, java.util.Objects.requireNonNull(trustedCa, "trustedCa"),
+                        upstream.getHost())
+                : NginxConfig.proxy(dir, port, hostPort);
+        ChildProcess p = startNginx("nginx", dir, conf, port);
+        return new RunningServer("nginx", "http://127.0.0.1:" + port + upstream.getPath().replaceAll("/+$", ""),
+                p, p.pid(), null);
+    }
+
+    /**
+     * nginx terminating TLS in front of the plain {@code upstreamUrl}, with a certificate for {@code localhost}
+     * made at run time ({@link #certificate}, the CA file to trust it with); its base URL is
+     * {@code https://localhost:PORT/PATH}. Ready when it answers anything.
+     */
+    public static RunningServer tlsTerminator(String upstreamUrl, Path dir) {
+        java.net.URI upstream = java.net.URI.create(upstreamUrl);
+        int port = Readiness.freePort();
+        generateCertificate(dir);
+        String conf = NginxConfig.tlsTerminator(dir, port, upstream.getHost() + ":" + upstream.getPort(),
+                certificate(dir), dir.resolve("key.pem"));
+        ChildProcess p = startNginx("tls-nginx", dir, conf, port);
+        return new RunningServer("tls-nginx", "https://localhost:" + port + upstream.getPath().replaceAll("/+$", ""),
+                p, p.pid(), null);
+    }
+
+    /** The self-signed certificate a {@link #tlsTerminator} in {@code dir} serves: the CA file to trust. */
+    public static Path certificate(Path dir) {
+        return dir.resolve("cert.pem");
+    }
+
+    /** An EC P-256 key and a self-signed certificate for localhost, valid two days, made with openssl. */
+    private static void generateCertificate(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec",
+                    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", dir.resolve("key.pem").toString(),
+                    "-out", certificate(dir).toString(), "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("openssl.out").toFile())
+                    .start();
+            if (!openssl.waitFor(START_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                openssl.destroyForcibly();
+                throw new IllegalStateException("openssl did not finish making the test certificate");
+            }
+            if (openssl.exitValue() != 0) {
+                throw new IllegalStateException("openssl could not make the test certificate; see "
+                        + dir.resolve("openssl.out"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run openssl (needed by --tls)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the test certificate", e);
+        }
+    }
+
+    /**
+     * Writes {@code conf} to {@code dir}, starts nginx with it and waits until {@code port} answers HTTP (a TLS
+     * port answers plain HTTP too, with 400).
+     */
+    private static ChildProcess startNginx(String name, Path dir, String conf, int port) {
+        if (!Files.isExecutable(NGINX)) {
+            throw new IllegalStateException(NGINX + " not found; install nginx to use --nginx or --tls");
+        }
+        Path file = dir.resolve("nginx.conf");
         try {
             Files.createDirectories(dir.resolve("temp"));
-            Files.writeString(conf, NginxConfig.render(dir, port, upstream.getHost() + ":" + upstream.getPort()));
+            Files.writeString(file, conf);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ChildProcess p = ChildProcess.start("nginx",
-                List.of(NGINX.toString(), "-p", dir.toString(), "-c", conf.toString(), "-e",
+        ChildProcess p = ChildProcess.start(name,
+                List.of(NGINX.toString(), "-p", dir.toString(), "-c", file.toString(), "-e",
                         dir.resolve("error.log").toString(), "-g", "daemon off;"),
                 Map.of(), dir.resolve("nginx.out"), false);
-        String base = "http://127.0.0.1:" + port + upstream.getPath().replaceAll("/+$", "");
         try {
             Readiness.await("http://127.0.0.1:" + port + "/", -1, p, START_TIMEOUT);
-            return new RunningServer("nginx", base, p, p.pid(), null);
+            return p;
         } catch (RuntimeException e) {
             p.close();
             throw e;

@@ -83,6 +83,7 @@ public record GatewayConfig(
      * @param anthropicPromptCaching {@code cache_control} on the system prompt and tool definitions
      * @param anthropicThinkingBudget extended-thinking budget in tokens; 0 is off
      * @param http2 offer providers HTTP/2 as well as HTTP/1.1 (see {@code UpstreamClients.Settings#http2}); OkHttp only
+     * @param caFile PEM certificates trusted for TLS providers in addition to the system's, or {@code null}
      * @param client the upstream transport: {@code okhttp} (a virtual thread per stream) or {@code netty} (each stream
      *     read on its client's event loop)
      */
@@ -95,6 +96,7 @@ public record GatewayConfig(
             boolean anthropicPromptCaching,
             int anthropicThinkingBudget,
             boolean http2,
+            Path caFile,
             String client) {
 
         public boolean nettyClient() {
@@ -192,6 +194,7 @@ public record GatewayConfig(
                         s.bool("STREAMGATE_ANTHROPIC_PROMPT_CACHING", true),
                         s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000),
                         s.bool("STREAMGATE_UPSTREAM_HTTP2", false),
+                        s.path("STREAMGATE_UPSTREAM_CA_FILE"),
                         s.choice("STREAMGATE_UPSTREAM_CLIENT", "okhttp", List.of("okhttp", "netty"))),
                 new ConversationSettings(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),

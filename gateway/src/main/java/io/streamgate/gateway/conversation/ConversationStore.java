@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 /**
  * Where conversations live between requests and across restarts.
  *
- * <p>Every method blocks on I/O. The gateway calls them only from virtual threads, never from a Netty event loop.
+ * <p>Every method blocks on I/O. The gateway calls them from the {@link StoreExecutor}'s platform threads (and, before
+ * it serves, from the starting thread), never from a Netty event loop.
  * Implementations are thread-safe; appends to one conversation are serialised so that its messages are numbered
  * 1, 2, 3... without gaps, and an {@link AssistantTurn} is stored all or nothing.
  *

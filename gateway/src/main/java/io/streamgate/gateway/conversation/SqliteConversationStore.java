@@ -28,14 +28,15 @@ import org.sqlite.SQLiteConfig;
  * across restarts with nothing else to install.
  *
  * <p>SQLite allows one writer at a time, so there is exactly one write connection, serialised by a
- * {@link ReentrantLock} (which parks a waiting virtual thread instead of pinning its carrier), and every write is
+ * {@link ReentrantLock}, and every write is
  * one {@code BEGIN IMMEDIATE} transaction. Reads use a small pool of read-only connections; in WAL mode they
  * see the last committed state and neither wait for the writer nor hold it up. Settings: {@code journal_mode=WAL},
  * {@code synchronous=NORMAL} (a power cut may lose the last transactions but never corrupts the file),
  * {@code busy_timeout}, {@code foreign_keys=ON}.
  *
- * <p>SQLite runs in native code, which pins the calling virtual thread to its carrier while a statement runs;
- * statements here touch one conversation through its primary key, so that time is short.
+ * <p>SQLite runs in native code, which would pin a calling virtual thread to its carrier while a statement runs, so
+ * the gateway calls the store from the {@link StoreExecutor}'s few platform threads; statements here touch one
+ * conversation through its primary key, so each holds a store thread briefly.
  */
 public final class SqliteConversationStore implements ConversationStore {
 

@@ -1,8 +1,9 @@
 /**
  * Conversations: what the gateway remembers between requests and across restarts.
  *
- * <p>{@link io.streamgate.gateway.conversation.ConversationStore} is the blocking contract (called from virtual
- * threads only); {@link io.streamgate.gateway.conversation.SqliteConversationStore} the embedded implementation.
+ * <p>{@link io.streamgate.gateway.conversation.ConversationStore} is the blocking contract (called from the
+ * {@link io.streamgate.gateway.conversation.StoreExecutor}'s threads, never from an event loop);
+ * {@link io.streamgate.gateway.conversation.SqliteConversationStore} the embedded implementation.
  * A stream's answer is stored as one {@link io.streamgate.gateway.conversation.AssistantTurn}: its agent steps,
  * their tool results and the final text with its status, all or nothing, so that a stored history can always be
  * replayed to a provider. {@link io.streamgate.gateway.conversation.HistoryWindow} cuts the newest messages so

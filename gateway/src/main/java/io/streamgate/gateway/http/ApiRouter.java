@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * admitted and is refused.
  *
  * <p>One instance per connection. While a stream is in flight on the connection this handler forwards the
- * channel's writability changes and its closing to that stream's {@link StreamBridge}. Whatever must read the
- * store runs on a virtual thread; the answer is written back on this event loop.
+ * channel's writability changes and its closing to that stream's {@link StreamBridge}. Whatever must read or
+ * write the store runs on a store thread ({@link Conversations}); the answer is written back on this event loop.
  */
 public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 

@@ -11,8 +11,9 @@ import java.util.List;
  * The agent loop's bookkeeping for one stream: the messages the provider is sent, the steps this turn produced,
  * the current step's text and tool calls, and usage summed over steps.
  *
- * <p>Event-loop confined, except {@link #begin}, which the start thread calls before it opens the first upstream
- * call: the ring's volatile handshake orders that write before any event-loop read.
+ * <p>Event-loop confined, except {@link #begin}, which runs where the first step opens (the event loop, or a store
+ * thread after the history is read) before the first upstream call: the ring's volatile handshake orders that
+ * write before any event-loop read.
  */
 final class AgentSteps {
 

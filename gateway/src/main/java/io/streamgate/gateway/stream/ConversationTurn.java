@@ -8,7 +8,7 @@ import java.util.Optional;
  * One request's turn in a conversation: what the provider is sent, and where the answer is kept.
  *
  * <p>{@link #open}, {@link #recordUserMessage} and {@link #close} block (they read and write the conversation
- * store), so the {@link StreamBridge} calls them on its blocking executor, never on an event loop.
+ * store), so the {@link AgentLoop} calls them on the plan's {@code starter} (a store thread), never on an event loop.
  */
 public interface ConversationTurn {
 

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Starts streams: wires a {@link StreamBridge} to an output, the provider, the conversation turn and the tools.
+ * Starts streams: wires a {@link StreamBridge} to an output, and gives it the plan its {@link AgentLoop} follows:
+ * the provider, the conversation turn and the tools.
  * One per gateway; thread-safe.
  */
 public final class StreamLauncher {

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * What one stream will do: which provider it calls with which request settings and tools, the conversation turn
- * it reads and writes, and the executor (virtual threads) for everything that may block.
+ * it reads and writes, and {@code starter}, the executor for store work (the {@code StoreExecutor}'s platform
+ * threads), which also opens every provider call but a new conversation's first (see {@link AgentLoop}).
  *
  * @param request model, limits and tool specs; its messages are replaced by the turn's
  */

@@ -284,6 +284,27 @@ class StreamBridgeTest {
     }
 
     @Test
+    void aFlushTimerThatFiresWhilePausedWritesNothingAndTheResumeMergesWhatWaited() {
+        start(Duration.ofMillis(5), 16);
+        publish(text("a"));
+        assertEquals(1, written().size());
+        publish(text("b"));
+        assertTrue(written().isEmpty(), "held for max-delay: the flush timer is armed");
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text("c")); // the drain finds the client behind and pauses
+        assertTrue(written().isEmpty());
+        channel.advanceTimeBy(5, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertTrue(written().isEmpty(), "a paused stream writes nothing when its flush timer fires");
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        var resumed = written();
+        assertEquals(1, resumed.size(), "the held text and what queued during the pause leave as one chunk");
+        assertEquals("bc", Json.string(resumed.get(0).data(), "content"));
+    }
+
+    @Test
     void aClientThatStopsReadingIsDisconnectedAfterTheStallTimeoutAndItsAnswerKept() {
         stallTimeout = Duration.ofSeconds(5);
         start(Duration.ZERO, 16);
@@ -599,6 +620,78 @@ class StreamBridgeTest {
         assertEquals(1, provider.requests.size(), "no further step starts");
         assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
         assertEquals("cancelled", turn.transcript.finishReason());
+    }
+
+    @Test
+    void aPausedStreamIsNotTimedOutForTheProvidersSilenceAndResumesWhenTheClientCatchesUp() {
+        start(Duration.ZERO, 16);
+        publish(text("a"));
+        assertEquals(1, written().size());
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        publish(text("b"));
+        assertTrue(written().isEmpty(), "the drain finds the client behind and pauses");
+
+        channel.advanceTimeBy(25, TimeUnit.SECONDS); // past the 20 s idle timeout; the client is the slow party
+        channel.runScheduledPendingTasks();
+        assertTrue(written().isEmpty());
+        assertFalse(provider.cancelled.get());
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        var resumed = written();
+        assertEquals(List.of("b"), resumed.stream().map(e -> Json.string(e.data(), "content")).toList());
+
+        channel.advanceTimeBy(21, TimeUnit.SECONDS); // streaming again: the provider's silence counts
+        channel.runScheduledPendingTasks();
+        var timedOut = written();
+        assertEquals("upstream_timeout", Json.string(timedOut.getLast().data(), "code"));
+    }
+
+    @Test
+    void aSlowToolIsNotTheProvidersSilenceAndTheNextStepHasItsOwnFirstTokenTimeout() {
+        var pending = new java.util.concurrent.CompletableFuture<List<ToolResult>>();
+        tools = (calls, offered) -> pending;
+        start(Duration.ZERO, 16);
+        publish(toolCall("call_1"), completed("tool_calls", 3));
+        written();
+
+        channel.advanceTimeBy(60, TimeUnit.SECONDS); // past both provider timeouts; the tool is the slow party
+        channel.runScheduledPendingTasks();
+        assertFalse(written().stream().anyMatch(e -> "error".equals(Json.string(e.data(), "type"))));
+        assertFalse(provider.cancelled.get());
+
+        pending.complete(List.of(new ToolResult("call_1", "calculator", "{\"result\":3}", false)));
+        assertEquals("tool_result", Json.string(written().getLast().data(), "type"));
+        assertEquals(2, provider.requests.size());
+        channel.advanceTimeBy(31, TimeUnit.SECONDS); // the second call sends nothing within the 30 s first-token timeout
+        channel.runScheduledPendingTasks();
+        var events = written();
+        assertEquals("upstream_timeout", Json.string(events.getLast().data(), "code"));
+        assertTrue(provider.cancelled.get());
+    }
+
+    @Test
+    void anEndedStreamIgnoresWhatArrivesLate() {
+        var pending = new java.util.concurrent.CompletableFuture<List<ToolResult>>();
+        tools = (calls, offered) -> pending;
+        start(Duration.ofMillis(5), 16);
+        publish(text("partial "), toolCall("call_1"), completed("tool_calls", 3));
+        written();
+        assertTrue(bridge.stop());
+        var types = written().stream().map(e -> Json.string(e.data(), "type")).toList();
+        assertEquals("complete_state", types.getLast());
+        assertFalse(types.contains("error"), "the cancelled tools' late completion is not reported: " + types);
+
+        assertFalse(bridge.stop(), "nothing is left to stop");
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        bridge.onChannelClosed();
+        assertFalse(provider.sink.publish(text("late")), "the ring is closed to the provider");
+        channel.advanceTimeBy(1, TimeUnit.HOURS);
+        channel.runScheduledPendingTasks();
+        assertTrue(written().isEmpty(), "no event, ping or timeout after the end");
+        assertFalse(sse.comments().contains("ping"));
+        assertEquals(1, provider.requests.size(), "no further step starts");
+        assertEquals(Transcript.Status.CANCELLED, turn.transcript.status());
     }
 
     @Test

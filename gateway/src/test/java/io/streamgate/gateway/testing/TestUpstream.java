@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -69,10 +70,17 @@ public final class TestUpstream implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
+    private final SslContext tls;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private volatile Function<Request, Reply> script = r -> new Reply.Status(500, "{\"error\":\"no script\"}");
 
     public TestUpstream() {
+        this(null);
+    }
+
+    /** @param tls with a server context, the provider speaks HTTPS only, at {@code https://localhost:PORT/v1} */
+    public TestUpstream(SslContext tls) {
+        this.tls = tls;
         server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -81,6 +89,9 @@ public final class TestUpstream implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Handler());
                     }
                 })
@@ -89,9 +100,10 @@ public final class TestUpstream implements AutoCloseable {
                 .channel();
     }
 
-    /** The base URL to give the gateway, like {@code http://127.0.0.1:PORT/v1}. */
+    /** The base URL to give the gateway, like {@code http://127.0.0.1:PORT/v1} (or https, see the constructor). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + "/v1";
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        return tls != null ? "https://localhost:" + port + "/v1" : "http://127.0.0.1:" + port + "/v1";
     }
 
     public void script(Function<Request, Reply> script) {

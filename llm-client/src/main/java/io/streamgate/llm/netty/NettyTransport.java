@@ -25,7 +25,7 @@ import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamTransport;
-import java.nio.file.Path;
+import io.streamgate.llm.UpstreamTrust;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -42,7 +42,7 @@ import javax.net.ssl.SSLParameters;
  * <p>HTTP/1.1 only, one stream per connection, so that pausing reads on a slow client pushes back on the provider
  * through TCP. Connections are pooled per loop and origin ({@link LoopConnectionPool}); names are resolved with
  * {@code netty-resolver-dns}, never with a blocking lookup on a loop; TLS uses the JDK engine with SNI and hostname
- * verification, trusting the system store plus an optional PEM file.
+ * verification, trusting what {@link UpstreamTrust} says (the system store plus an optional PEM file).
  */
 public final class NettyTransport implements UpstreamTransport, AutoCloseable {
 
@@ -60,7 +60,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
      * @param maxEventBytes the largest SSE event (a line or its data); over it the stream ends with {@code upstream_error}
      * @param endGrace how long the body may take to end after the end marker before the connection is closed
      *     instead of going back to the pool
-     * @param caFile extra trusted CA certificates (PEM) besides the system store, or {@code null}
+     * @param trust the CAs a TLS provider's certificate may chain to
      */
     public record Settings(
             Duration connectTimeout,
@@ -72,7 +72,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             Duration keepAlive,
             int maxEventBytes,
             Duration endGrace,
-            Path caFile) {
+            UpstreamTrust trust) {
 
         public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
 
@@ -83,6 +83,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             requireNonNull(idleTimeout, "idleTimeout");
             requireNonNull(keepAlive, "keepAlive");
             requireNonNull(endGrace, "endGrace");
+            requireNonNull(trust, "trust");
             if (maxConnectionsPerOrigin < 1 || maxIdlePerOrigin < 0 || maxEventBytes < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
@@ -95,32 +96,32 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60),
                     Duration.ofSeconds(60), 4096, 256, Duration.ofMinutes(5), DEFAULT_MAX_EVENT_BYTES,
-                    Duration.ofSeconds(1), null);
+                    Duration.ofSeconds(1), UpstreamTrust.system());
         }
 
         public Settings withTimeouts(Duration connect, Duration response, Duration firstEvent, Duration idle) {
             return new Settings(connect, response, firstEvent, idle, maxConnectionsPerOrigin, maxIdlePerOrigin,
-                    keepAlive, maxEventBytes, endGrace, caFile);
+                    keepAlive, maxEventBytes, endGrace, trust);
         }
 
         public Settings withPool(int maxConnectionsPerOrigin, int maxIdlePerOrigin, Duration keepAlive) {
             return new Settings(connectTimeout, responseTimeout, firstEventTimeout, idleTimeout, maxConnectionsPerOrigin,
-                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, caFile);
+                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, trust);
         }
 
         public Settings withMaxEventBytes(int maxEventBytes) {
             return new Settings(connectTimeout, responseTimeout, firstEventTimeout, idleTimeout, maxConnectionsPerOrigin,
-                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, caFile);
+                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, trust);
         }
 
         public Settings withEndGrace(Duration endGrace) {
             return new Settings(connectTimeout, responseTimeout, firstEventTimeout, idleTimeout, maxConnectionsPerOrigin,
-                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, caFile);
+                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, trust);
         }
 
-        public Settings withCaFile(Path caFile) {
+        public Settings withTrust(UpstreamTrust trust) {
             return new Settings(connectTimeout, responseTimeout, firstEventTimeout, idleTimeout, maxConnectionsPerOrigin,
-                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, caFile);
+                    maxIdlePerOrigin, keepAlive, maxEventBytes, endGrace, trust);
         }
     }
 
@@ -141,7 +142,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         this.group = group;
         this.settings = settings;
         this.idle = idle;
-        SslContext tls = TlsContexts.client(settings.caFile());
+        SslContext tls = TlsContexts.client(settings.trust());
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(datagramType));
         this.bootstrap = new Bootstrap()
                 .channel(socketType)

@@ -15,6 +15,7 @@ import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.RecordingSink;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.UpstreamTrust;
 import io.streamgate.llm.openai.OpenAiProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,14 +62,15 @@ class NettyTlsTest {
         }
     }
 
-    private Path caFile() throws Exception {
-        return Files.writeString(dir.resolve("ca.pem"), CA.certificatePem());
+    private NettyTransport.Settings trustingTheTestCa() throws Exception {
+        Path caFile = Files.writeString(dir.resolve("ca.pem"), CA.certificatePem());
+        return NettyTransport.Settings.defaults().withTrust(UpstreamTrust.systemPlus(caFile));
     }
 
     @Test
     void streamsOverTlsWithTheExtraCaAndSendsTheServerName() throws Exception {
         try (NettySseServer server = server(serverTls("localhost"))) {
-            RecordingSink sink = stream(NettyTransport.Settings.defaults().withCaFile(caFile()), server.baseUrl("https"));
+            RecordingSink sink = stream(trustingTheTestCa(), server.baseUrl("https"));
 
             assertInstanceOf(UpstreamEvent.Completed.class, sink.awaitTerminal());
             assertEquals("x", sink.text());
@@ -89,8 +91,7 @@ class NettyTlsTest {
     @Test
     void aCertificateForAnotherHostIsRefused() throws Exception {
         try (NettySseServer server = server(serverTls("api.example.com"))) {
-            UpstreamError error = stream(NettyTransport.Settings.defaults().withCaFile(caFile()), server.baseUrl("https"))
-                    .awaitFailure();
+            UpstreamError error = stream(trustingTheTestCa(), server.baseUrl("https")).awaitFailure();
 
             assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, error.code());
         }
