@@ -390,6 +390,10 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             return;
         }
         state = State.ENDING;
+        // Nothing after the marker is published, so the consumer's pace no longer matters: read the body's end now,
+        // or a stream that was paused when its marker came in would sit out the grace and lose its connection.
+        paused = false;
+        channel.config().setAutoRead(true);
         arm(settings.endGrace().toNanos());
     }
 
