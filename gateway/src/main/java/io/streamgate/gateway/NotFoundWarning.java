@@ -3,6 +3,7 @@ package io.streamgate.gateway;
 import static java.util.Objects.requireNonNull;
 
 import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.ForwardingTokenSink;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -46,11 +47,16 @@ final class NotFoundWarning implements LlmProvider {
     }
 
     /** Passes everything on, backpressure included, and warns on the way. */
-    private final class Watching implements TokenSink {
+    private final class Watching extends ForwardingTokenSink {
         private final TokenSink sink;
 
         Watching(TokenSink sink) {
             this.sink = sink;
+        }
+
+        @Override
+        protected TokenSink delegate() {
+            return sink;
         }
 
         @Override
@@ -62,20 +68,6 @@ final class NotFoundWarning implements LlmProvider {
             return sink.publish(event);
         }
 
-        @Override
-        public boolean aboveMark() {
-            return sink.aboveMark();
-        }
-
-        @Override
-        public boolean isFull() {
-            return sink.isFull();
-        }
-
-        @Override
-        public void whenBelowMark(Runnable resume) {
-            sink.whenBelowMark(resume);
-        }
     }
 
     private void warn() {

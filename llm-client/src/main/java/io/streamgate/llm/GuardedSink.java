@@ -10,13 +10,18 @@ import static java.util.Objects.requireNonNull;
  * that also follow a normal {@code [DONE]}. Checking "already finished?" in one place is what makes "exactly one
  * terminal event, none after cancel" hold for every path, including ones added later.
  */
-public final class GuardedSink implements TokenSink {
+public final class GuardedSink extends ForwardingTokenSink {
 
     private final TokenSink delegate;
     private volatile boolean closed;
 
     public GuardedSink(TokenSink delegate) {
         this.delegate = requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    protected TokenSink delegate() {
+        return delegate;
     }
 
     @Override
@@ -35,20 +40,6 @@ public final class GuardedSink implements TokenSink {
         return true;
     }
 
-    @Override
-    public boolean aboveMark() {
-        return delegate.aboveMark();
-    }
-
-    @Override
-    public boolean isFull() {
-        return delegate.isFull();
-    }
-
-    @Override
-    public void whenBelowMark(Runnable resume) {
-        delegate.whenBelowMark(resume);
-    }
 
     /** Lets nothing through from now on. Idempotent; safe from any thread. */
     public void close() {

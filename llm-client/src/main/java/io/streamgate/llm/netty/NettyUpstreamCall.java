@@ -21,6 +21,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.ForwardingTokenSink;
 import io.streamgate.llm.GuardedSink;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.StreamingPost;
@@ -477,13 +478,18 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
      * The provider-facing side of the sink: publishes while the consumer has room and queues the rest of one event's
      * fan-out when it has none, since a loop must not park. Loop only.
      */
-    private static final class LoopSink implements TokenSink {
+    private static final class LoopSink extends ForwardingTokenSink {
         private final TokenSink delegate;
         private final ArrayDeque<UpstreamEvent> overflow = new ArrayDeque<>();
         private boolean refused;
 
         LoopSink(TokenSink delegate) {
             this.delegate = delegate;
+        }
+
+        @Override
+        protected TokenSink delegate() {
+            return delegate;
         }
 
         @Override
@@ -507,16 +513,6 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         @Override
         public boolean aboveMark() {
             return behind();
-        }
-
-        @Override
-        public boolean isFull() {
-            return delegate.isFull();
-        }
-
-        @Override
-        public void whenBelowMark(Runnable resume) {
-            delegate.whenBelowMark(resume);
         }
 
         void flush() {

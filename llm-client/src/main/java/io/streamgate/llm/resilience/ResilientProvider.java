@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.ErrorCode;
+import io.streamgate.llm.ForwardingTokenSink;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -156,7 +157,7 @@ public final class ResilientProvider implements LlmProvider {
     }
 
     /** The sink one attempt publishes into: swallows a retryable failure before the first event. */
-    private final class Attempt implements TokenSink {
+    private final class Attempt extends ForwardingTokenSink {
         private final Attempts attempts;
         private final int upstream;
         private final int pass;
@@ -166,6 +167,11 @@ public final class ResilientProvider implements LlmProvider {
             this.attempts = attempts;
             this.upstream = upstream;
             this.pass = pass;
+        }
+
+        @Override
+        protected TokenSink delegate() {
+            return attempts.sink;
         }
 
         @Override
@@ -188,19 +194,5 @@ public final class ResilientProvider implements LlmProvider {
             return attempts.sink.publish(event);
         }
 
-        @Override
-        public boolean aboveMark() {
-            return attempts.sink.aboveMark();
-        }
-
-        @Override
-        public boolean isFull() {
-            return attempts.sink.isFull();
-        }
-
-        @Override
-        public void whenBelowMark(Runnable resume) {
-            attempts.sink.whenBelowMark(resume);
-        }
     }
 }

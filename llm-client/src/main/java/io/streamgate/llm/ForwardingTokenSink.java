@@ -1,0 +1,27 @@
+package io.streamgate.llm;
+
+/**
+ * A sink that wraps another: it forwards the flow-control calls ({@link #aboveMark}, {@link #isFull},
+ * {@link #whenBelowMark}) to {@link #delegate()}, so that a wrapper never cuts the consumer's backpressure off from
+ * the producer. Subclasses decide what {@link #publish} does.
+ */
+public abstract class ForwardingTokenSink implements TokenSink {
+
+    /** The sink the flow-control calls go to; may change over time (a retry's next attempt, say). */
+    protected abstract TokenSink delegate();
+
+    @Override
+    public boolean aboveMark() {
+        return delegate().aboveMark();
+    }
+
+    @Override
+    public boolean isFull() {
+        return delegate().isFull();
+    }
+
+    @Override
+    public void whenBelowMark(Runnable resume) {
+        delegate().whenBelowMark(resume);
+    }
+}
