@@ -36,6 +36,13 @@ class NettyTransportTest {
 
     static final String TEXT = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\n";
     static final String DONE = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+
+    /** A provider that sends one text event and the end marker, then ends its body. */
+    private static final NettySseServer.Script WHOLE_ANSWER = (ctx, n) -> {
+        NettySseServer.head(ctx);
+        NettySseServer.chunk(ctx, TEXT + DONE);
+        NettySseServer.end(ctx);
+    };
     static final ChatRequest HELLO = new ChatRequest(null, List.of(ChatMessage.user("hello")), null, null);
 
     private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -67,11 +74,7 @@ class NettyTransportTest {
 
     @Test
     void aConnectionGoesBackToThePoolAfterTheEnd() throws Exception {
-        try (NettySseServer server = new NettySseServer((ctx, n) -> {
-            NettySseServer.head(ctx);
-            NettySseServer.chunk(ctx, TEXT + DONE);
-            NettySseServer.end(ctx);
-        })) {
+        try (NettySseServer server = new NettySseServer(WHOLE_ANSWER)) {
             // Both from one loop, so both use its pool.
             EventLoop loop = loops.next();
             for (int i = 0; i < 2; i++) {
@@ -258,11 +261,7 @@ class NettyTransportTest {
     @Test
     void anIdleConnectionIsClosedAfterItsKeepAlive() throws Exception {
         transport = transport(NettyTransport.Settings.defaults().withPool(4, 4, Duration.ofMillis(100)));
-        try (NettySseServer server = new NettySseServer((ctx, n) -> {
-            NettySseServer.head(ctx);
-            NettySseServer.chunk(ctx, TEXT + DONE);
-            NettySseServer.end(ctx);
-        })) {
+        try (NettySseServer server = new NettySseServer(WHOLE_ANSWER)) {
             assertInstanceOf(UpstreamEvent.Completed.class, streamToEnd(server.baseUrl()).awaitTerminal());
 
             assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
@@ -272,11 +271,7 @@ class NettyTransportTest {
     @Test
     void withNoIdleRoomAFinishedConnectionIsClosed() throws Exception {
         transport = transport(NettyTransport.Settings.defaults().withPool(4, 0, Duration.ofMinutes(5)));
-        try (NettySseServer server = new NettySseServer((ctx, n) -> {
-            NettySseServer.head(ctx);
-            NettySseServer.chunk(ctx, TEXT + DONE);
-            NettySseServer.end(ctx);
-        })) {
+        try (NettySseServer server = new NettySseServer(WHOLE_ANSWER)) {
             assertInstanceOf(UpstreamEvent.Completed.class, streamToEnd(server.baseUrl()).awaitTerminal());
 
             assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
@@ -336,11 +331,7 @@ class NettyTransportTest {
 
     @Test
     void theStreamIsReadOnTheCallersLoop() throws Exception {
-        try (NettySseServer server = new NettySseServer((ctx, n) -> {
-            NettySseServer.head(ctx);
-            NettySseServer.chunk(ctx, TEXT + DONE);
-            NettySseServer.end(ctx);
-        })) {
+        try (NettySseServer server = new NettySseServer(WHOLE_ANSWER)) {
             for (EventLoop loop : List.of((EventLoop) loops.next(), (EventLoop) loops.next())) {
                 AtomicReference<Thread> caller = new AtomicReference<>();
                 AtomicReference<Thread> publisher = new AtomicReference<>();
