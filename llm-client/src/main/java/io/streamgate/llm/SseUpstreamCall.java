@@ -2,7 +2,6 @@ package io.streamgate.llm;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
 import java.util.function.Function;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -85,14 +84,7 @@ public final class SseUpstreamCall extends EventSourceListener implements Upstre
 
     @Override
     public void onEvent(EventSource eventSource, String id, String type, String data) {
-        boolean more = false;
-        if (sink.isOpen()) {
-            try {
-                more = parser.onEvent(type, data);
-            } catch (IOException e) {
-                fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent malformed JSON", false));
-            }
-        }
+        boolean more = StreamParser.deliver(parser, sink, type, data, this::fail);
         if (!more && !parser.reachedEnd()) {
             eventSource.cancel(); // refused, failed or cancelled: stop reading the socket now
         }

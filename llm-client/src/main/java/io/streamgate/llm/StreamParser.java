@@ -1,11 +1,13 @@
 package io.streamgate.llm;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * Turns one provider's SSE events into {@link UpstreamEvent}s published to a sink. This is the only part of a
- * streaming adapter that differs between providers; {@link SseUpstreamCall} owns everything else (the one
- * terminal event, cancel, failure mapping, connection reuse).
+ * streaming adapter that differs between providers; the transport's call ({@link SseUpstreamCall} on OkHttp,
+ * {@code NettyUpstreamCall} on Netty) owns everything else (the one terminal event, cancel, failure mapping,
+ * connection reuse).
  *
  * <p>One parser per call, used by the upstream thread only, so implementations may keep plain mutable state.
  */
@@ -30,4 +32,23 @@ public interface StreamParser {
 
     /** How the end-of-stream marker is named in errors, e.g. {@code [DONE]} or {@code message_stop}. */
     String endMarker();
+
+    /**
+     * Hands one event to {@code parser} while {@code sink} is open; data that is not well-formed JSON is reported to
+     * {@code fail} as a non-retryable {@code upstream_error}. Both transports deliver events through this.
+     *
+     * @return whether to keep reading
+     */
+    static boolean deliver(StreamParser parser, GuardedSink sink, String type, String data,
+            Consumer<UpstreamError> fail) {
+        if (!sink.isOpen()) {
+            return false;
+        }
+        try {
+            return parser.onEvent(type, data);
+        } catch (IOException e) {
+            fail.accept(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent malformed JSON", false));
+            return false;
+        }
+    }
 }

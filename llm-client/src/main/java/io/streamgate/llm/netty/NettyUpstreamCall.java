@@ -365,14 +365,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             firstEvent = true;
             arm(settings.idleTimeout().toNanos());
         }
-        boolean more = false;
-        if (sink.isOpen()) {
-            try {
-                more = parser.onEvent(type, data);
-            } catch (IOException e) {
-                fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent malformed JSON", false));
-            }
-        }
+        boolean more = StreamParser.deliver(parser, sink, type, data, this::fail);
         if (more) {
             return;
         }
