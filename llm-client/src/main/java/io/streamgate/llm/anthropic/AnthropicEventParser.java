@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.Json;
 import io.streamgate.llm.ProviderError;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamError;
@@ -28,7 +29,8 @@ import java.util.Map;
  *
  * <p>Text and thinking go out as they arrive. A {@code tool_use} block's input arrives as {@code partial_json}
  * pieces that are not JSON on their own, so they are joined per block index and the call goes out whole at
- * {@code content_block_stop}. A {@code thinking} block is also kept whole with its signature (and a
+ * {@code content_block_stop}; how many calls and how much input are held is bounded by {@link StreamLimits}, and a
+ * stream over a limit ends with its error. A {@code thinking} block is also kept whole with its signature (and a
  * {@code redacted_thinking} block's data), and goes out as one {@link UpstreamEvent.SignedThinking} at its stop, for
  * the gateway to send back with the tool calls that follow. Usage is spread over {@code message_start} (input and
  * cache counts) and {@code message_delta} (output so far, cumulative); the last value of each wins. Stateful, so one
@@ -39,7 +41,9 @@ final class AnthropicEventParser implements StreamParser {
     static final String MESSAGE_STOP = "message_stop";
 
     private final TokenSink out;
+    private final StreamLimits limits;
     private final Map<Integer, ToolUse> toolUses = new HashMap<>();
+    private int toolUsesStarted;
     private final Map<Integer, Thinking> thinkingBlocks = new HashMap<>();
     private long inputTokens = Usage.UNKNOWN;
     private long outputTokens = Usage.UNKNOWN;
@@ -70,6 +74,7 @@ final class AnthropicEventParser implements StreamParser {
         final String name;
         final String startInput;
         final StringBuilder json = new StringBuilder();
+        long jsonBytes;
 
         ToolUse(String id, String name, String startInput) {
             this.id = id;
@@ -138,7 +143,12 @@ final class AnthropicEventParser implements StreamParser {
     }
 
     AnthropicEventParser(TokenSink out) {
+        this(out, StreamLimits.defaults());
+    }
+
+    AnthropicEventParser(TokenSink out, StreamLimits limits) {
         this.out = out;
+        this.limits = limits;
     }
 
     @Override
@@ -225,6 +235,15 @@ final class AnthropicEventParser implements StreamParser {
         }
         return switch (blockType) {
             case "tool_use" -> {
+                if (blockName != null && blockName.length() > StreamLimits.MAX_TOOL_NAME_CHARS) {
+                    yield overLimit(StreamLimits.toolNameTooLong());
+                }
+                if (++toolUsesStarted > limits.maxToolCalls()) {
+                    yield overLimit(limits.tooManyToolCalls());
+                }
+                if (blockInput != null && StreamLimits.utf8Length(blockInput) > limits.maxToolArgumentBytes()) {
+                    yield overLimit(limits.argumentsTooLarge());
+                }
                 toolUses.put(index, new ToolUse(
                         blockId != null ? blockId : "toolu_" + index, blockName != null ? blockName : "", blockInput));
                 yield true;
@@ -264,6 +283,10 @@ final class AnthropicEventParser implements StreamParser {
             case "input_json_delta" -> {
                 ToolUse toolUse = toolUses.get(index);
                 if (toolUse != null && deltaText != null) {
+                    toolUse.jsonBytes += StreamLimits.utf8Length(deltaText);
+                    if (toolUse.jsonBytes > limits.maxToolArgumentBytes()) {
+                        yield overLimit(limits.argumentsTooLarge());
+                    }
                     toolUse.json.append(deltaText);
                 }
                 yield true;
@@ -280,6 +303,13 @@ final class AnthropicEventParser implements StreamParser {
         }
         ToolUse toolUse = toolUses.remove(index);
         return toolUse == null || out.publish(toolUse.toCall());
+    }
+
+    /** Ends the stream over a {@link StreamLimits} limit, letting go of the calls gathered so far. */
+    private boolean overLimit(UpstreamError error) {
+        toolUses.clear();
+        out.publish(new UpstreamEvent.Failed(error));
+        return false;
     }
 
     private boolean publishIfAny(String text, boolean thinking) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.OkHttpTransport;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -34,14 +35,16 @@ public final class AnthropicProvider implements LlmProvider {
     private final String apiKey;
     private final String defaultModel;
     private final AnthropicOptions options;
+    private final StreamLimits limits;
 
-    private AnthropicProvider(
-            UpstreamTransport transport, HttpUrl endpoint, String apiKey, String defaultModel, AnthropicOptions options) {
+    private AnthropicProvider(UpstreamTransport transport, HttpUrl endpoint, String apiKey, String defaultModel,
+            AnthropicOptions options, StreamLimits limits) {
         this.transport = transport;
         this.endpoint = endpoint;
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
         this.defaultModel = defaultModel;
         this.options = options;
+        this.limits = limits;
     }
 
     /**
@@ -68,7 +71,7 @@ public final class AnthropicProvider implements LlmProvider {
             throw new IllegalArgumentException("defaultModel is blank: the Messages API has no default model");
         }
         HttpUrl endpoint = HttpUrl.get(baseUrl).newBuilder().addPathSegments("messages").build();
-        return new AnthropicProvider(transport, endpoint, apiKey, defaultModel, options);
+        return new AnthropicProvider(transport, endpoint, apiKey, defaultModel, options, StreamLimits.defaults());
     }
 
     /** {@link #create(OkHttpClient, String, String, String, AnthropicOptions)} with {@link AnthropicOptions#defaults()}. */
@@ -95,6 +98,11 @@ public final class AnthropicProvider implements LlmProvider {
         return options;
     }
 
+    /** This provider with other bounds on what one stream may gather ({@link StreamLimits#defaults()} until then). */
+    public AnthropicProvider withLimits(StreamLimits limits) {
+        return new AnthropicProvider(transport, endpoint, apiKey, defaultModel, options, requireNonNull(limits, "limits"));
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -110,7 +118,8 @@ public final class AnthropicProvider implements LlmProvider {
         if (apiKey != null) {
             headers.put("x-api-key", apiKey);
         }
-        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, AnthropicEventParser::new);
+        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink,
+                out -> new AnthropicEventParser(out, limits));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

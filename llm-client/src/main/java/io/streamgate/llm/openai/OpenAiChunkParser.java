@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.llm.Json;
 import io.streamgate.llm.ProviderError;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamEvent;
@@ -29,7 +30,7 @@ final class OpenAiChunkParser implements StreamParser {
     static final String DONE = "[DONE]";
 
     private final TokenSink out;
-    private final ToolCallAssembler toolCalls = new ToolCallAssembler();
+    private final ToolCallAssembler toolCalls;
     private String finishReason;
     private Usage usage = Usage.NONE;
     private boolean done;
@@ -41,7 +42,12 @@ final class OpenAiChunkParser implements StreamParser {
     private ProviderError error;
 
     OpenAiChunkParser(TokenSink out) {
+        this(out, StreamLimits.defaults());
+    }
+
+    OpenAiChunkParser(TokenSink out, StreamLimits limits) {
         this.out = out;
+        this.toolCalls = new ToolCallAssembler(limits);
     }
 
     /** Chat Completions events have no {@code event:} name; only the data matters. */
@@ -84,6 +90,10 @@ final class OpenAiChunkParser implements StreamParser {
         }
         if (error != null) {
             out.publish(new UpstreamEvent.Failed(UpstreamFailures.forProviderError(error)));
+            return false;
+        }
+        if (toolCalls.overLimit() != null) {
+            out.publish(new UpstreamEvent.Failed(toolCalls.overLimit()));
             return false;
         }
         if (thinking != null && !thinking.isEmpty() && !out.publish(new UpstreamEvent.ThinkingDelta(thinking))) {

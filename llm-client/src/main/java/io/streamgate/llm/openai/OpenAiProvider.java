@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.OkHttpTransport;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -32,12 +33,15 @@ public final class OpenAiProvider implements LlmProvider {
     private final HttpUrl endpoint;
     private final String authorization;
     private final String defaultModel;
+    private final StreamLimits limits;
 
-    private OpenAiProvider(UpstreamTransport transport, HttpUrl endpoint, String apiKey, String defaultModel) {
+    private OpenAiProvider(
+            UpstreamTransport transport, HttpUrl endpoint, String authorization, String defaultModel, StreamLimits limits) {
         this.transport = transport;
         this.endpoint = endpoint;
-        this.authorization = apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey.strip();
-        this.defaultModel = defaultModel == null || defaultModel.isBlank() ? null : defaultModel;
+        this.authorization = authorization;
+        this.defaultModel = defaultModel;
+        this.limits = limits;
     }
 
     /**
@@ -58,7 +62,15 @@ public final class OpenAiProvider implements LlmProvider {
         requireNonNull(transport, "transport");
         requireNonNull(baseUrl, "baseUrl");
         HttpUrl endpoint = HttpUrl.get(baseUrl).newBuilder().addPathSegments("chat/completions").build();
-        return new OpenAiProvider(transport, endpoint, apiKey, defaultModel);
+        return new OpenAiProvider(transport, endpoint,
+                apiKey == null || apiKey.isBlank() ? null : "Bearer " + apiKey.strip(),
+                defaultModel == null || defaultModel.isBlank() ? null : defaultModel,
+                StreamLimits.defaults());
+    }
+
+    /** This provider with other bounds on what one stream may gather ({@link StreamLimits#defaults()} until then). */
+    public OpenAiProvider withLimits(StreamLimits limits) {
+        return new OpenAiProvider(transport, endpoint, authorization, defaultModel, requireNonNull(limits, "limits"));
     }
 
     @Override
@@ -85,7 +97,8 @@ public final class OpenAiProvider implements LlmProvider {
         if (authorization != null) {
             headers.put("Authorization", authorization);
         }
-        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, OpenAiChunkParser::new);
+        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink,
+                out -> new OpenAiChunkParser(out, limits));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

@@ -3,6 +3,7 @@ package io.streamgate.llm.anthropic;
 import static io.streamgate.llm.MockUpstream.fixture;
 import static io.streamgate.llm.MockUpstream.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.MockUpstream;
 import io.streamgate.llm.RecordingSink;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.ToolSpec;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent.Completed;
@@ -240,6 +242,84 @@ class AnthropicProviderTest {
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
         assertTrue(error.retryable());
         assertTrue(sink.toolCalls().isEmpty(), () -> "events: " + sink.events());
+    }
+
+    private static final String MESSAGE_END = "event: message_delta\ndata: {\"type\":\"message_delta\","
+            + "\"delta\":{\"stop_reason\":\"tool_use\"},\"usage\":{\"output_tokens\":9}}\n\n"
+            + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+    /** A {@code tool_use} block at {@code index} whose input arrives as {@code pieces} of partial JSON. */
+    private static String toolUse(int index, String name, String... pieces) {
+        StringBuilder block = new StringBuilder("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":"
+                + index + ",\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_" + index + "\",\"name\":\"" + name
+                + "\",\"input\":{}}}\n\n");
+        for (String piece : pieces) {
+            block.append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":").append(index)
+                    .append(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"").append(piece).append("\"}}\n\n");
+        }
+        return block.append("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":")
+                .append(index).append("}\n\n").toString();
+    }
+
+    private static void assertCapFailure(RecordingSink sink, String message) {
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
+        assertFalse(error.retryable(), "the same request would go over again");
+        assertEquals(message, error.message());
+        assertEquals(1, sink.events().size(), () -> "nothing of the calls goes out: " + sink.events());
+    }
+
+    @Test
+    void toolInputIsCappedInUtf8BytesAndUpToTheCapPasses() throws Exception {
+        // 18 bytes in 13 chars: over a 16-byte cap only when counted as the bytes they are.
+        String stream = toolUse(0, "f", "{\\\"a\\\":", "\\\"ééééé\\\"}") + MESSAGE_END;
+        upstream.server().enqueue(sse(stream));
+        upstream.server().enqueue(sse(stream));
+        AnthropicProvider provider = provider("k", AnthropicOptions.defaults());
+
+        assertCapFailure(upstream.streamToEnd(provider.withLimits(new StreamLimits(16, 32)), HELLO),
+                "upstream sent tool call arguments over 16 bytes");
+        assertEquals(List.of(new ToolCall("toolu_0", "f", "{\"a\":\"ééééé\"}"), new Completed("tool_calls", new Usage(Usage.UNKNOWN, 9, Usage.UNKNOWN, Usage.UNKNOWN))),
+                upstream.streamToEnd(provider.withLimits(new StreamLimits(18, 32)), HELLO).events());
+    }
+
+    @Test
+    void toolInputOverTheDefaultMebibyteEndsTheStream() throws Exception {
+        String[] pieces = new String[17]; // each event well under the event cap; together one byte over 1 MiB
+        java.util.Arrays.fill(pieces, "x".repeat(64 * 1024));
+        pieces[16] = "y";
+        upstream.server().enqueue(sse(toolUse(0, "f", pieces) + MESSAGE_END));
+
+        assertCapFailure(upstream.streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO),
+                "upstream sent tool call arguments over 1048576 bytes");
+    }
+
+    @Test
+    void moreToolUsesThanTheDefault32InOneStepEndTheStream() throws Exception {
+        StringBuilder stream = new StringBuilder();
+        for (int i = 0; i < 33; i++) {
+            stream.append(toolUse(i, "f", "{}"));
+        }
+        upstream.server().enqueue(sse(stream + MESSAGE_END));
+
+        RecordingSink sink = upstream.streamToEnd(provider("k", AnthropicOptions.defaults()), HELLO);
+
+        // Each block is whole at its stop and goes out then; the 33rd is refused at its start.
+        assertEquals(32, sink.toolCalls().size());
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
+        assertFalse(error.retryable());
+        assertEquals("upstream sent more than 32 tool calls in one step", error.message());
+    }
+
+    @Test
+    void aToolNameOver256CharsEndsTheStream() throws Exception {
+        upstream.server().enqueue(sse(toolUse(0, "n".repeat(256), "{}") + MESSAGE_END));
+        upstream.server().enqueue(sse(toolUse(0, "n".repeat(257), "{}") + MESSAGE_END));
+        AnthropicProvider provider = provider("k", AnthropicOptions.defaults());
+
+        assertEquals(1, upstream.streamToEnd(provider, HELLO).toolCalls().size());
+        assertCapFailure(upstream.streamToEnd(provider, HELLO), "upstream sent a tool name over 256 characters");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.streamgate.llm.MockUpstream.fixture;
 import static io.streamgate.llm.MockUpstream.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.MockUpstream;
 import io.streamgate.llm.RecordingSink;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamClients;
 import io.streamgate.llm.UpstreamError;
@@ -243,6 +245,97 @@ class OpenAiProviderTest {
         assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
         assertFalse(error.retryable());
         assertEquals("upstream answered application/json instead of text/event-stream", error.message());
+    }
+
+    /** One tool call: its id and name, then its arguments in {@code pieces}, then the finish and the end marker. */
+    private static String toolCallStream(String name, String... pieces) {
+        StringBuilder body = new StringBuilder("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"" + name
+                + "\",\"arguments\":\"\"}}]}}]}\n\n");
+        for (String piece : pieces) {
+            body.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                    + "\"function\":{\"arguments\":\"").append(piece).append("\"}}]}}]}\n\n");
+        }
+        return body.append("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+                + "data: [DONE]\n\n").toString();
+    }
+
+    /** {@code calls} whole calls in one chunk each, then the finish and the end marker. */
+    private static String parallelCallsStream(int calls) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < calls; i++) {
+            body.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":").append(i)
+                    .append(",\"id\":\"call_").append(i).append("\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                            + "\"arguments\":\"{}\"}}]}}]}\n\n");
+        }
+        return body.append("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
+                + "data: [DONE]\n\n").toString();
+    }
+
+    private static void assertCapFailure(RecordingSink sink, String message) {
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
+        assertFalse(error.retryable(), "the same request would go over again");
+        assertEquals(message, error.message());
+        assertEquals(1, sink.events().size(), () -> "nothing of the calls goes out: " + sink.events());
+    }
+
+    @Test
+    void toolArgumentsAreCappedInUtf8Bytes() throws Exception {
+        // 18 bytes in 13 chars: over a 16-byte cap only when counted as the bytes they are.
+        upstream.server().enqueue(sse(toolCallStream("f", "{\\\"a\\\":", "\\\"ééééé\\\"}")));
+
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m").withLimits(new StreamLimits(16, 32)), HELLO);
+
+        assertCapFailure(sink, "upstream sent tool call arguments over 16 bytes");
+    }
+
+    @Test
+    void toolArgumentsUpToTheCapPass() throws Exception {
+        upstream.server().enqueue(sse(toolCallStream("f", "{\\\"a\\\":", "\\\"ééééé\\\"}")));
+
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m").withLimits(new StreamLimits(18, 32)), HELLO);
+
+        assertEquals(List.of(new UpstreamEvent.ToolCall("call_1", "f", "{\"a\":\"ééééé\"}"),
+                new UpstreamEvent.Completed("tool_calls", io.streamgate.llm.Usage.NONE)), sink.events());
+    }
+
+    @Test
+    void toolArgumentsOverTheDefaultMebibyteEndTheStream() throws Exception {
+        String piece = "x".repeat(64 * 1024); // each event well under the event cap; together one byte over 1 MiB
+        String[] pieces = new String[17];
+        java.util.Arrays.fill(pieces, piece);
+        pieces[16] = "y";
+
+        upstream.server().enqueue(sse(toolCallStream("f", pieces)));
+
+        assertCapFailure(upstream.streamToEnd(provider(null, "m"), HELLO), "upstream sent tool call arguments over 1048576 bytes");
+    }
+
+    @Test
+    void moreToolCallsThanTheDefault32InOneStepEndTheStream() throws Exception {
+        upstream.server().enqueue(sse(parallelCallsStream(33)));
+
+        assertCapFailure(upstream.streamToEnd(provider(null, "m"), HELLO), "upstream sent more than 32 tool calls in one step");
+    }
+
+    @Test
+    void toolCallsUpToTheCapPass() throws Exception {
+        upstream.server().enqueue(sse(parallelCallsStream(3)));
+
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m").withLimits(new StreamLimits(1024, 3)), HELLO);
+
+        assertEquals(4, sink.events().size(), () -> "three calls and the end: " + sink.events());
+        assertInstanceOf(UpstreamEvent.Completed.class, sink.awaitTerminal());
+    }
+
+    @Test
+    void aToolNameOver256CharsEndsTheStream() throws Exception {
+        upstream.server().enqueue(sse(toolCallStream("n".repeat(256), "{}")));
+        upstream.server().enqueue(sse(toolCallStream("n".repeat(257), "{}")));
+
+        assertInstanceOf(UpstreamEvent.Completed.class, upstream.streamToEnd(provider(null, "m"), HELLO).awaitTerminal());
+        assertCapFailure(upstream.streamToEnd(provider(null, "m"), HELLO), "upstream sent a tool name over 256 characters");
     }
 
     @Test
