@@ -2,8 +2,8 @@ package io.streamgate.llm;
 
 /**
  * A sink that wraps another: it forwards the flow-control calls ({@link #aboveMark}, {@link #isFull},
- * {@link #whenBelowMark}) to {@link #delegate()}, so that a wrapper never cuts the consumer's backpressure off from
- * the producer. Subclasses decide what {@link #publish} does.
+ * {@link #whenBelowMark}) and {@link #activity} to {@link #delegate()}, so that a wrapper never cuts the consumer's
+ * backpressure or its silence watchdog off from the producer. Subclasses decide what {@link #publish} does.
  */
 public abstract class ForwardingTokenSink implements TokenSink {
 
@@ -23,5 +23,10 @@ public abstract class ForwardingTokenSink implements TokenSink {
     @Override
     public void whenBelowMark(Runnable resume) {
         delegate().whenBelowMark(resume);
+    }
+
+    @Override
+    public void activity() {
+        delegate().activity();
     }
 }

@@ -34,6 +34,6 @@ public final class OkHttpTransport implements UpstreamTransport {
         for (Map.Entry<String, String> header : post.headers().entrySet()) {
             http.header(header.getKey(), header.getValue());
         }
-        return SseUpstreamCall.start(eventSources, http.build(), sink, parser);
+        return SseUpstreamCall.start(eventSources, http, sink, parser);
     }
 }

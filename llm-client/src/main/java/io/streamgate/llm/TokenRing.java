@@ -25,7 +25,9 @@ import java.util.function.LongSupplier;
  * store-then-load sequences and no wake-up is lost. Memory is bounded by {@code capacity} events.
  *
  * <p>Each event's arrival time is kept beside it ({@link #lastPolledArrivalNanos()}), so the consumer can tell
- * how long an event waited on its side: the gateway's own share of the latency.
+ * how long an event waited on its side: the gateway's own share of the latency. The producer also stamps every read
+ * from the provider ({@link #activity()}), events or not, so the consumer can tell a silent provider from one that is
+ * busy writing something that is not an event yet (a long tool call).
  */
 public final class TokenRing implements TokenSink {
 
@@ -35,6 +37,8 @@ public final class TokenRing implements TokenSink {
     private static final VarHandle PRODUCED_BYTES;
     private static final VarHandle CONSUMED_BYTES;
     private static final VarHandle BELOW_MARK_WAITER;
+    private static final VarHandle LAST_ACTIVITY;
+    private static final long NEVER = Long.MIN_VALUE;
 
     static {
         try {
@@ -45,6 +49,7 @@ public final class TokenRing implements TokenSink {
             PRODUCED_BYTES = lookup.findVarHandle(TokenRing.class, "producedBytes", long.class);
             CONSUMED_BYTES = lookup.findVarHandle(TokenRing.class, "consumedBytes", long.class);
             BELOW_MARK_WAITER = lookup.findVarHandle(TokenRing.class, "belowMarkWaiter", Runnable.class);
+            LAST_ACTIVITY = lookup.findVarHandle(TokenRing.class, "lastActivity", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -65,6 +70,7 @@ public final class TokenRing implements TokenSink {
     private long producedBytes; // producer-written, read by the memory gauge
     private long consumedBytes; // consumer-written, read by the memory gauge
     private long lastPolledArrival; // consumer-only
+    private long lastActivity = NEVER; // clock reading at the producer's last activity(); opaque, read by the consumer
 
     /**
      * @param capacity the number of events the ring holds; rounded up to a power of two
@@ -122,6 +128,12 @@ public final class TokenRing implements TokenSink {
             wakeConsumer.run();
         }
         return true;
+    }
+
+    /** Stamps the provider's latest sign of life with the ring's clock; see {@link #nanosSinceActivity()}. */
+    @Override
+    public void activity() {
+        LAST_ACTIVITY.setOpaque(this, clock.getAsLong());
     }
 
     /**
@@ -229,6 +241,15 @@ public final class TokenRing implements TokenSink {
     /** The clock reading when the event last returned by {@link #poll()} was published. Consumer thread only. */
     public long lastPolledArrivalNanos() {
         return lastPolledArrival;
+    }
+
+    /**
+     * How long ago, by the ring's clock, the producer last reported {@link #activity()}: bytes from the provider that
+     * need not have made an event. {@link Long#MAX_VALUE} if it never has. Any thread.
+     */
+    public long nanosSinceActivity() {
+        long last = (long) LAST_ACTIVITY.getOpaque(this);
+        return last == NEVER ? Long.MAX_VALUE : clock.getAsLong() - last;
     }
 
     public boolean isClosed() {

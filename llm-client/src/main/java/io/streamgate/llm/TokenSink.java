@@ -36,4 +36,12 @@ public interface TokenSink {
     default void whenBelowMark(Runnable resume) {
         resume.run();
     }
+
+    /**
+     * The provider sent something: any bytes of the body, whether or not they make an event (a ping, a comment, a
+     * piece of a tool call's arguments, a usage-only chunk). The consumer's silence watchdog counts it as the
+     * provider being alive. Transports call it once per read, so it must be cheap and must not block. Wrappers
+     * forward it; the default ignores it.
+     */
+    default void activity() {}
 }

@@ -43,6 +43,8 @@ public final class UpstreamClients {
      * @param keepAlive how long an idle connection is kept
      * @param http2 offer HTTP/2 as well (TLS providers then multiplex streams over fewer connections, but a stalled
      *     stream is buffered by OkHttp up to 16 MiB instead of pushing back on the provider)
+     * @param maxEventBytes the largest SSE event (or line) a provider may send; over it the stream ends with
+     *     {@code upstream_error} (see {@link SseBodyWatch})
      */
     public record Settings(
             Duration connectTimeout,
@@ -51,20 +53,25 @@ public final class UpstreamClients {
             int maxRequestsPerHost,
             int maxIdleConnections,
             Duration keepAlive,
-            boolean http2) {
+            boolean http2,
+            int maxEventBytes) {
 
         public static final int DEFAULT_MAX_REQUESTS = 1 << 16;
+        public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
 
         public Settings {
             requireNonNull(connectTimeout, "connectTimeout");
             requireNonNull(readTimeout, "readTimeout");
             requireNonNull(keepAlive, "keepAlive");
-            if (maxRequests < 1 || maxRequestsPerHost < 1 || maxIdleConnections < 0) {
+            if (maxRequests < 1 || maxRequestsPerHost < 1 || maxIdleConnections < 0 || maxEventBytes < 1) {
                 throw new IllegalArgumentException("limits must be positive");
             }
         }
 
-        /** 5 s connect, 60 s idle read, 65 536 concurrent streams, 1 024 idle connections kept 5 min, HTTP/1.1. */
+        /**
+         * 5 s connect, 60 s idle read, 65 536 concurrent streams, 1 024 idle connections kept 5 min, HTTP/1.1, 1 MiB
+         * events.
+         */
         public static Settings defaults() {
             return new Settings(
                     Duration.ofSeconds(5),
@@ -73,27 +80,33 @@ public final class UpstreamClients {
                     DEFAULT_MAX_REQUESTS,
                     1024,
                     Duration.ofMinutes(5),
-                    false);
+                    false,
+                    DEFAULT_MAX_EVENT_BYTES);
         }
 
         public Settings withReadTimeout(Duration readTimeout) {
             return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
-                    http2);
+                    http2, maxEventBytes);
         }
 
         public Settings withConnectTimeout(Duration connectTimeout) {
             return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
-                    http2);
+                    http2, maxEventBytes);
         }
 
         public Settings withHttp2(boolean http2) {
             return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
-                    http2);
+                    http2, maxEventBytes);
         }
 
         public Settings withMaxRequests(int maxRequests, int maxRequestsPerHost) {
             return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
-                    http2);
+                    http2, maxEventBytes);
+        }
+
+        public Settings withMaxEventBytes(int maxEventBytes) {
+            return new Settings(connectTimeout, readTimeout, maxRequests, maxRequestsPerHost, maxIdleConnections, keepAlive,
+                    http2, maxEventBytes);
         }
     }
 
@@ -136,20 +149,31 @@ public final class UpstreamClients {
                 // The gateway decides about retries: a replayed prompt costs money and may duplicate output.
                 .retryOnConnectionFailure(false)
                 .addInterceptor(SseEofGuard.INSTANCE)
+                .addInterceptor(new SseBodyWatch(settings.maxEventBytes())) // inside the guard: sees the raw bytes
                 .addNetworkInterceptor(EventStreamTimeouts.INSTANCE)
                 .build();
     }
 
     /**
-     * Returns {@code client} if it already carries the {@link SseEofGuard}, else a client sharing its dispatcher,
-     * pool and settings with the guard added. Adapters call this on whatever client they are given.
+     * Returns {@code client} if it already carries the {@link SseEofGuard} and an {@link SseBodyWatch}, else a client
+     * sharing its dispatcher, pool and settings with what is missing added (the watch with the default event cap).
+     * Adapters call this on whatever client they are given.
      */
     public static OkHttpClient withSseGuard(OkHttpClient client) {
         requireNonNull(client, "client");
-        if (client.interceptors().contains(SseEofGuard.INSTANCE)) {
+        boolean guarded = client.interceptors().contains(SseEofGuard.INSTANCE);
+        boolean watched = client.interceptors().stream().anyMatch(SseBodyWatch.class::isInstance);
+        if (guarded && watched) {
             return client;
         }
-        return client.newBuilder().addInterceptor(SseEofGuard.INSTANCE).build();
+        OkHttpClient.Builder builder = client.newBuilder();
+        if (!guarded) {
+            builder.addInterceptor(SseEofGuard.INSTANCE);
+        }
+        if (!watched) {
+            builder.addInterceptor(new SseBodyWatch(Settings.DEFAULT_MAX_EVENT_BYTES));
+        }
+        return builder.build();
     }
 
     /**

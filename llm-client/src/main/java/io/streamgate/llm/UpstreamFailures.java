@@ -133,6 +133,14 @@ public final class UpstreamFailures {
     }
 
     /**
+     * One SSE event (or line) over the transport's cap: the provider's fault, and the same request would bring the same
+     * answer, so not retryable.
+     */
+    public static UpstreamError eventTooLarge(int maxEventBytes) {
+        return UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent an event over " + maxEventBytes + " bytes", false);
+    }
+
+    /**
      * An error the provider reported inside a 200 stream, classified by its {@code code} (when it is an HTTP status)
      * or by words in its {@code type} and {@code code}: the guess that fits the many OpenAI-compatible servers.
      */

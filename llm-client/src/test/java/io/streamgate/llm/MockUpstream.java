@@ -113,6 +113,12 @@ public final class MockUpstream implements BeforeEachCallback, AfterEachCallback
         useNetty(NettyTransport.Settings.defaults().withTimeouts(Duration.ofSeconds(5), timeout, timeout, timeout));
     }
 
+    /** Caps one SSE event at {@code maxEventBytes} on either transport. */
+    public void useMaxEventBytes(int maxEventBytes) {
+        useClient(UpstreamClients.Settings.defaults().withMaxEventBytes(maxEventBytes));
+        useNetty(NettyTransport.Settings.defaults().withMaxEventBytes(maxEventBytes));
+    }
+
     public void awaitCallsFinished() throws InterruptedException {
         assertTrue(callsFinished.tryAcquire(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "call did not finish");
     }

@@ -25,6 +25,7 @@ public final class RecordingSink implements TokenSink {
     private final CountDownLatch terminal = new CountDownLatch(1);
     private final Semaphore recorded = new Semaphore(0);
     private final AtomicInteger publishCalls = new AtomicInteger();
+    private final CountDownLatch active = new CountDownLatch(1);
     private final int accepted;
 
     public RecordingSink() {
@@ -53,6 +54,16 @@ public final class RecordingSink implements TokenSink {
             terminal.countDown();
         }
         return true;
+    }
+
+    @Override
+    public void activity() {
+        active.countDown();
+    }
+
+    /** Whether the producer reported {@link #activity()} within the guard time. */
+    public boolean awaitActivity() throws InterruptedException {
+        return active.await(GUARD_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Waits for the first terminal event and returns it. */

@@ -39,6 +39,7 @@ class UpstreamClientsTest {
             assertFalse(client.retryOnConnectionFailure());
             assertEquals(List.of(Protocol.HTTP_1_1), client.protocols());
             assertTrue(client.interceptors().contains(SseEofGuard.INSTANCE));
+            assertEquals(List.of(1 << 20), eventCaps(client));
             CompletableFuture<Boolean> virtual = new CompletableFuture<>();
             client.dispatcher().executorService().execute(() -> virtual.complete(Thread.currentThread().isVirtual()));
             assertTrue(virtual.get(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS), "dispatcher runs on virtual threads");
@@ -52,7 +53,8 @@ class UpstreamClientsTest {
         UpstreamClients.Settings settings = UpstreamClients.Settings.defaults()
                 .withConnectTimeout(Duration.ofMillis(750))
                 .withReadTimeout(Duration.ofSeconds(9))
-                .withMaxRequests(100, 10);
+                .withMaxRequests(100, 10)
+                .withMaxEventBytes(4096);
 
         OkHttpClient client = UpstreamClients.create(settings);
 
@@ -60,7 +62,27 @@ class UpstreamClientsTest {
         assertEquals(9_000, client.readTimeoutMillis());
         assertEquals(100, client.dispatcher().getMaxRequests());
         assertEquals(10, client.dispatcher().getMaxRequestsPerHost());
+        assertEquals(List.of(4096), eventCaps(client));
         assertThrows(IllegalArgumentException.class, () -> UpstreamClients.Settings.defaults().withMaxRequests(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> UpstreamClients.Settings.defaults().withMaxEventBytes(0));
+    }
+
+    @Test
+    void aClientFromElsewhereGetsTheGuardAndTheDefaultEventCapOnce() {
+        OkHttpClient bare = new OkHttpClient();
+
+        OkHttpClient guarded = UpstreamClients.withSseGuard(bare);
+
+        assertTrue(guarded.interceptors().contains(SseEofGuard.INSTANCE));
+        assertEquals(List.of(1 << 20), eventCaps(guarded));
+        assertSame(guarded, UpstreamClients.withSseGuard(guarded));
+    }
+
+    private static List<Integer> eventCaps(OkHttpClient client) {
+        return client.interceptors().stream()
+                .filter(SseBodyWatch.class::isInstance)
+                .map(i -> ((SseBodyWatch) i).maxEventBytes())
+                .toList();
     }
 
     /**

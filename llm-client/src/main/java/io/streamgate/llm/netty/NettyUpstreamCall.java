@@ -247,6 +247,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
                 onHead(response);
             }
             if (msg instanceof HttpContent content && state != State.DONE) {
+                sink.activity(); // body bytes that make no event (comments, pings, tool-argument pieces) count too
                 onContent(content);
             }
         } finally {
@@ -345,8 +346,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             }
             SseFramer.Result result = framer.next(pending, this::onEvent);
             if (result == SseFramer.Result.OVERSIZED) {
-                fail(UpstreamError.of(ErrorCode.UPSTREAM_ERROR,
-                        "upstream sent an event over " + settings.maxEventBytes() + " bytes", false));
+                fail(UpstreamFailures.eventTooLarge(settings.maxEventBytes()));
                 finish(false);
                 return;
             }

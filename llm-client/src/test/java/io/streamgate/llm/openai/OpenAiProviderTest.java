@@ -339,6 +339,87 @@ class OpenAiProviderTest {
     }
 
     @Test
+    void anEventOverTheCapEndsTheStreamNotRetryably() throws Exception {
+        upstream.useMaxEventBytes(256);
+        String big = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "y".repeat(300) + "\"}}]}\r\n\r\n";
+        upstream.server().enqueue(sse(TEXT_CHUNK.replace("\n", "\r\n") + big + "data: [DONE]\r\n\r\n"));
+
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m"), HELLO);
+
+        UpstreamError error = sink.awaitFailure();
+        assertEquals(ErrorCode.UPSTREAM_ERROR, error.code());
+        assertFalse(error.retryable());
+        assertEquals("upstream sent an event over 256 bytes", error.message());
+        assertEquals("Hel", sink.text());
+    }
+
+    @Test
+    void eventsUnderTheCapPassWhateverTheirLineEndings() throws Exception {
+        upstream.useMaxEventBytes(256);
+        String body = TEXT_CHUNK.replace("\n", "\r") + TEXT_CHUNK.replace("\n", "\r\n") + TEXT_CHUNK
+                + ": " + "c".repeat(198) + "\n" + TEXT_CHUNK // a comment line is no part of the event it precedes
+                + "data: [DONE]\r\n\r\n";
+        upstream.server().enqueue(sse(body));
+
+        RecordingSink sink = upstream.streamToEnd(provider(null, "m"), HELLO);
+
+        assertEquals("HelHelHelHel", sink.text());
+        assertInstanceOf(UpstreamEvent.Completed.class, sink.awaitTerminal());
+    }
+
+    @Test
+    void aLineThatNeverEndsIsCutAtTheCapNotBuffered() throws Exception {
+        upstream.useMaxEventBytes(256);
+        // A comment line 300 bytes long with no end, and the body held open: only the cap can end this call.
+        try (ScriptedServer server = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(": " + "z".repeat(300)))) {
+            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.transport(), server.baseUrl(), null, "m"), HELLO);
+
+            assertEquals("upstream sent an event over 256 bytes", sink.awaitFailure().message());
+            assertTrue(server.awaitClosedByClient(RecordingSink.GUARD_SECONDS), "the connection is closed");
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotEndAfterDoneIsClosedPromptly() throws Exception {
+        try (ScriptedServer server = ScriptedServer.stallingAfter(
+                ScriptedServer.chunkedSse(TEXT_CHUNK + "data: [DONE]\n\n"))) {
+            RecordingSink sink = upstream.streamToEnd(OpenAiProvider.create(upstream.transport(), server.baseUrl(), null, "m"), HELLO);
+
+            assertEquals(List.of(new UpstreamEvent.TextDelta("Hel"), new UpstreamEvent.Completed("stop", io.streamgate.llm.Usage.NONE)),
+                    sink.events());
+            // streamToEnd saw the call finish, which the held-open body alone would never let happen.
+            assertTrue(server.awaitClosedByClient(RecordingSink.GUARD_SECONDS), "the connection is closed, not kept reading");
+        }
+    }
+
+    @Test
+    void aBodyThatEndsAfterDoneLeavesItsConnectionForTheNextStream() throws Exception {
+        upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
+        upstream.server().enqueue(sse(fixture(OpenAiFixtureReplayTest.TEXT_FIXTURE)));
+
+        upstream.streamToEnd(provider(null, "m"), HELLO);
+        upstream.streamToEnd(provider(null, "m"), HELLO);
+
+        assertEquals(upstream.server().takeRequest().getConnectionIndex(), upstream.server().takeRequest().getConnectionIndex());
+    }
+
+    @Test
+    void bytesThatMakeNoEventAreReportedAsActivity() throws Exception {
+        // A comment and the first piece of a tool call: nothing to publish yet, but the provider is alive.
+        String quiet = ": keep-alive\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+                + "\"id\":\"call_1\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\"}}]}}]}\n\n";
+        try (ScriptedServer server = ScriptedServer.stallingAfter(ScriptedServer.chunkedSse(quiet))) {
+            RecordingSink sink = new RecordingSink();
+            UpstreamCall call = OpenAiProvider.create(upstream.transport(), server.baseUrl(), null, "m").stream(HELLO, sink);
+
+            assertTrue(sink.awaitActivity(), "no activity reported");
+            call.cancel();
+            upstream.awaitCallsFinished();
+            assertTrue(sink.events().isEmpty(), () -> "events: " + sink.events());
+        }
+    }
+
+    @Test
     void refusedConnectionIsUpstreamUnavailable() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -12,12 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A raw HTTP/1.1 server for the cases MockWebServer cannot script precisely: it answers every connection with
  * fixed bytes and then either holds the socket open forever (a stalled upstream) or drops it (a broken one).
  * Holding open is what lets tests prove that a cancel, a refusal or a read timeout really ends the call: nothing
- * else would.
+ * else would. While it holds a connection open it reads on, so it sees the client close it
+ * ({@link #awaitClosedByClient}).
  */
 final class ScriptedServer implements AutoCloseable {
 
@@ -27,6 +30,7 @@ final class ScriptedServer implements AutoCloseable {
     private final byte[] response;
     private final boolean dropAfterWrite;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final CountDownLatch closedByClient = new CountDownLatch(1);
 
     private ScriptedServer(String response, boolean dropAfterWrite) throws IOException {
         this.serverSocket = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
@@ -76,10 +80,23 @@ final class ScriptedServer implements AutoCloseable {
             out.flush();
             if (dropAfterWrite) {
                 socket.close();
+                return;
             }
+            while (in.read() != -1) {
+                // whatever the client sends now (nothing, normally) until it closes the connection
+            }
+            closedByClient.countDown();
         } catch (IOException e) {
-            // The client went away first; nothing to answer.
+            // The client went away first (or reset the connection): either way it is closed.
+            if (!serverSocket.isClosed()) {
+                closedByClient.countDown();
+            }
         }
+    }
+
+    /** Whether a client closed a connection this server was holding open, within {@code seconds}. */
+    boolean awaitClosedByClient(long seconds) throws InterruptedException {
+        return closedByClient.await(seconds, TimeUnit.SECONDS);
     }
 
     /** Reads the request head and its Content-Length body, so closing the socket later does not reset it early. */
