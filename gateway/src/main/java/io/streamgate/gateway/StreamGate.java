@@ -102,7 +102,8 @@ public final class StreamGate implements AutoCloseable {
         http = started.add(UpstreamClients.create(UpstreamClients.Settings.defaults()
                 .withConnectTimeout(config.upstreamConnectTimeout())
                 .withReadTimeout(config.upstreamReadTimeout())
-                .withHttp2(config.provider().http2()), trust), StreamGate::stopClient);
+                .withHttp2(config.provider().http2())
+                .withMaxEventBytes(config.provider().maxEventBytes()), trust), StreamGate::stopClient);
         // Before the upstream client: the Netty one reads providers on these loops. Stopped after it, in reverse.
         ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
                 g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
@@ -268,7 +269,8 @@ public final class StreamGate implements AutoCloseable {
         }
         NettyTransport.Settings settings = NettyTransport.Settings.defaults().withTimeouts(
                 config.upstreamConnectTimeout(), config.upstreamReadTimeout(),
-                config.upstreamFirstTokenTimeout(), config.upstreamIdleTimeout()).withTrust(trust);
+                config.upstreamFirstTokenTimeout(), config.upstreamIdleTimeout()).withTrust(trust)
+                .withMaxEventBytes(config.provider().maxEventBytes());
         return started.add(NettyTransport.create(loops, transport.socketChannel(), transport.datagramChannel(), settings),
                 NettyTransport::close);
     }

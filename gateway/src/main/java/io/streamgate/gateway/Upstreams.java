@@ -7,6 +7,7 @@ import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.http.HealthResponder.UpstreamState;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamTransport;
@@ -106,14 +107,16 @@ final class Upstreams {
 
     private static LlmProvider adapter(GatewayConfig config, UpstreamTransport http, String url) {
         GatewayConfig.ProviderSettings p = config.provider();
+        StreamLimits limits = new StreamLimits(p.maxToolArgumentBytes(), p.maxToolCalls());
         try {
             LlmProvider adapter = switch (p.kind()) {
                 case "anthropic" -> AnthropicProvider.create(http, url, config.upstreamApiKey(), config.model(),
                         AnthropicOptions.defaults()
                                 .withMaxTokens(p.anthropicMaxTokens())
                                 .withPromptCaching(p.anthropicPromptCaching())
-                                .withThinkingBudgetTokens(p.anthropicThinkingBudget()));
-                default -> OpenAiProvider.create(http, url, config.upstreamApiKey(), config.model());
+                                .withThinkingBudgetTokens(p.anthropicThinkingBudget()))
+                        .withLimits(limits);
+                default -> OpenAiProvider.create(http, url, config.upstreamApiKey(), config.model()).withLimits(limits);
             };
             return new NotFoundWarning(adapter, p.kind() + " at " + printable(HttpUrl.get(url)));
         } catch (IllegalArgumentException e) {

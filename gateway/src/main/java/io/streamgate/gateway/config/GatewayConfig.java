@@ -86,6 +86,9 @@ public record GatewayConfig(
      * @param caFile PEM certificates trusted for TLS providers in addition to the system's, or {@code null}
      * @param client the upstream transport: {@code okhttp} (a virtual thread per stream) or {@code netty} (each stream
      *     read on its client's event loop)
+     * @param maxEventBytes the largest SSE event (or line) a provider may send, on either transport
+     * @param maxToolArgumentBytes the most one tool call's arguments may hold, in UTF-8 bytes
+     * @param maxToolCalls the most tool calls one provider answer (one agent step) may make
      */
     public record ProviderSettings(
             String kind,
@@ -97,7 +100,10 @@ public record GatewayConfig(
             int anthropicThinkingBudget,
             boolean http2,
             Path caFile,
-            String client) {
+            String client,
+            int maxEventBytes,
+            int maxToolArgumentBytes,
+            int maxToolCalls) {
 
         public boolean nettyClient() {
             return "netty".equals(client);
@@ -195,7 +201,10 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000),
                         s.bool("STREAMGATE_UPSTREAM_HTTP2", false),
                         s.path("STREAMGATE_UPSTREAM_CA_FILE"),
-                        s.choice("STREAMGATE_UPSTREAM_CLIENT", "okhttp", List.of("okhttp", "netty"))),
+                        s.choice("STREAMGATE_UPSTREAM_CLIENT", "okhttp", List.of("okhttp", "netty")),
+                        s.integer("STREAMGATE_UPSTREAM_MAX_EVENT_BYTES", 1 << 20, 1024, 64 << 20),
+                        s.integer("STREAMGATE_UPSTREAM_MAX_TOOL_ARGUMENT_BYTES", 1 << 20, 1, 64 << 20),
+                        s.integer("STREAMGATE_UPSTREAM_MAX_TOOL_CALLS", 32, 1, 1024)),
                 new ConversationSettings(
                         Path.of(s.string("STREAMGATE_DATA_DIR", "./data")),
                         s.integer("STREAMGATE_HISTORY_MESSAGES", 40, 1, 10_000),

@@ -100,7 +100,7 @@ public final class StreamBridge {
         this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask), clock);
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
         this.watchdog = new UpstreamWatchdog(loop, settings.firstTokenTimeout(), settings.upstreamIdleTimeout(),
-                () -> state == State.PAUSED || agent.toolsRunning(), this::fail);
+                () -> state == State.PAUSED || agent.toolsRunning(), ring::nanosSinceActivity, this::fail);
     }
 
     /** Opens the first upstream call (see {@link AgentLoop#open}) and sends the response head at once. */

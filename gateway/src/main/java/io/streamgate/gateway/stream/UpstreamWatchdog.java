@@ -10,11 +10,16 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Ends a stream with {@code upstream_timeout} when the provider is silent too long: no first event within the
  * first-token timeout of a step, or no event within the idle timeout since the last one. Never while someone else
  * is the slow party ({@code excused}: the client is not reading, or tools are running); then it looks again later.
+ *
+ * <p>Silence means no bytes at all, not only no events: the transport reports every read from the provider
+ * ({@code sinceActivity}), so a model that takes longer than the limits to write a tool call (whose pieces make no
+ * event until the call is whole), or a provider that sends pings or comments while it thinks, is not cut.
  *
  * <p>One timer per stream, rescheduled rather than stacked. Event-loop confined.
  */
@@ -24,6 +29,7 @@ final class UpstreamWatchdog {
     private final long firstTokenNanos;
     private final long idleNanos;
     private final BooleanSupplier excused;
+    private final LongSupplier sinceActivity;
     private final Consumer<UpstreamError> onTimeout;
     private long stepStartNanos;
     private long lastEventNanos;
@@ -35,11 +41,13 @@ final class UpstreamWatchdog {
             Duration firstToken,
             Duration idle,
             BooleanSupplier excused,
+            LongSupplier sinceActivity,
             Consumer<UpstreamError> onTimeout) {
         this.loop = requireNonNull(loop, "loop");
         this.firstTokenNanos = firstToken.toNanos();
         this.idleNanos = idle.toNanos();
         this.excused = requireNonNull(excused, "excused");
+        this.sinceActivity = requireNonNull(sinceActivity, "sinceActivity");
         this.onTimeout = requireNonNull(onTimeout, "onTimeout");
     }
 
@@ -74,7 +82,8 @@ final class UpstreamWatchdog {
     private void check() {
         check = null;
         long limit = heardFrom ? idleNanos : firstTokenNanos;
-        long silent = loop.ticker().nanoTime() - (heardFrom ? lastEventNanos : stepStartNanos);
+        long silent = Math.min(loop.ticker().nanoTime() - (heardFrom ? lastEventNanos : stepStartNanos),
+                sinceActivity.getAsLong()); // activity before the step started is older than the step: no effect
         if (excused.getAsBoolean() || silent < limit) {
             arm(Math.max(limit - silent, limit / 4));
             return;

@@ -2,11 +2,15 @@ package io.streamgate.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.llm.StreamLimits;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class GatewayConfigTest {
 
@@ -39,5 +43,35 @@ class GatewayConfigTest {
         assertEquals(null, GatewayConfig.from(Map.of()).metricsBindAddress(), "unset: the client port's address");
         assertEquals("10.0.0.5",
                 GatewayConfig.from(Map.of("STREAMGATE_METRICS_BIND_ADDRESS", " 10.0.0.5 ")).metricsBindAddress());
+    }
+
+    @Test
+    void providerStreamLimitsDefaultToTheLibrarysAndCanBeSet() {
+        GatewayConfig.ProviderSettings defaults = GatewayConfig.from(Map.of()).provider();
+        assertEquals(1 << 20, defaults.maxEventBytes());
+        assertEquals(StreamLimits.DEFAULT_MAX_TOOL_ARGUMENT_BYTES, defaults.maxToolArgumentBytes());
+        assertEquals(StreamLimits.DEFAULT_MAX_TOOL_CALLS, defaults.maxToolCalls());
+
+        GatewayConfig.ProviderSettings set = GatewayConfig.from(Map.of(
+                "STREAMGATE_UPSTREAM_MAX_EVENT_BYTES", "65536",
+                "STREAMGATE_UPSTREAM_MAX_TOOL_ARGUMENT_BYTES", "4096",
+                "STREAMGATE_UPSTREAM_MAX_TOOL_CALLS", "4")).provider();
+        assertEquals(65536, set.maxEventBytes());
+        assertEquals(4096, set.maxToolArgumentBytes());
+        assertEquals(4, set.maxToolCalls());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "STREAMGATE_UPSTREAM_MAX_EVENT_BYTES, 100, must be between 1024 and 67108864",
+        "STREAMGATE_UPSTREAM_MAX_EVENT_BYTES, 1MiB, must be an integer",
+        "STREAMGATE_UPSTREAM_MAX_TOOL_ARGUMENT_BYTES, 0, must be between 1 and 67108864",
+        "STREAMGATE_UPSTREAM_MAX_TOOL_CALLS, 0, must be between 1 and 1024",
+        "STREAMGATE_UPSTREAM_MAX_TOOL_CALLS, many, must be an integer",
+    })
+    void aBadStreamLimitStopsTheStartNamingTheSetting(String name, String value, String why) {
+        ConfigException bad = assertThrows(ConfigException.class,
+                () -> GatewayConfig.from(Map.of(name, value)));
+        assertTrue(bad.getMessage().startsWith(name + " " + why), bad.getMessage());
     }
 }

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -148,6 +149,29 @@ public final class TestUpstream implements AutoCloseable {
         public void send(String sseText) {
             channel.eventLoop().execute(() -> channel.writeAndFlush(
                     new DefaultHttpContent(Unpooled.copiedBuffer(sseText, StandardCharsets.UTF_8))));
+        }
+
+        /**
+         * Writes each of {@code pieces} {@code interval} after the one before (the first at once), on the provider's
+         * loop, then {@code trailer}, and ends the body: a provider that is slow but never silent for longer than
+         * {@code interval}.
+         */
+        public void sendPaced(List<String> pieces, Duration interval, String trailer) {
+            channel.eventLoop().execute(() -> sendFrom(pieces, 0, interval.toNanos(), trailer));
+        }
+
+        private void sendFrom(List<String> pieces, int next, long intervalNanos, String trailer) {
+            if (!channel.isActive()) {
+                return;
+            }
+            if (next == pieces.size()) {
+                channel.write(new DefaultHttpContent(Unpooled.copiedBuffer(trailer, StandardCharsets.UTF_8)));
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                return;
+            }
+            channel.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(pieces.get(next), StandardCharsets.UTF_8)));
+            channel.eventLoop().schedule(() -> sendFrom(pieces, next + 1, intervalNanos, trailer),
+                    intervalNanos, TimeUnit.NANOSECONDS);
         }
 
         /** Ends the body properly. */
