@@ -15,8 +15,9 @@ import okhttp3.Response;
  * virtual thread, a timed park that schedules and cancels a timer task per read) and with okio's watchdog queue.
  * A token stream does one read per token, so that was about a tenth of the gateway's CPU in the heavy benchmark.
  * The read timeout still bounds the wait for the head, where only OkHttp is waiting (and a hung upstream can
- * still be retried or failed over). Once events flow, the gateway's own watchdog bounds the silence between
- * events, per event rather than per read, and knows when the client or a tool is the slow party instead.
+ * still be retried or failed over). Once the body flows, the gateway's own watchdog bounds the silence: each read
+ * only stamps the time ({@link TokenSink#activity()}), one lazy timer checks it, and the watchdog knows when the
+ * client or a tool is the slow party instead.
  *
  * <p>A network interceptor: it needs the connection. The timeouts are set again for the connection's next
  * exchange, so a reused connection is unaffected.

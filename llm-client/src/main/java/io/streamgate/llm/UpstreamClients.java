@@ -36,7 +36,7 @@ public final class UpstreamClients {
      * @param connectTimeout TCP (and TLS) connect limit
      * @param readTimeout the longest silence between two reads while waiting for a response head, or within a body
      *     that is not an event stream; an event stream's body has none (see {@link EventStreamTimeouts}), since its
-     *     consumer bounds the silence between events itself
+     *     consumer bounds the silence itself (every read is reported to it, see {@link TokenSink#activity()})
      * @param maxRequests concurrent calls over all hosts
      * @param maxRequestsPerHost concurrent calls to one host; a provider is usually one host, so this is the real cap
      * @param maxIdleConnections idle keep-alive connections kept for reuse
