@@ -252,4 +252,17 @@ class TokenRingTest {
         assertEquals(delta(4), ring.poll());
         assertEquals(140, ring.lastPolledArrivalNanos());
     }
+
+    @Test
+    void activityIsTimedByTheRingsClockAndReachesItThroughWrappers() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(100);
+        TokenRing ring = new TokenRing(4, () -> {}, now::get);
+        assertEquals(Long.MAX_VALUE, ring.nanosSinceActivity(), "never heard from");
+
+        new GuardedSink(ring).activity();
+        now.addAndGet(25);
+
+        assertEquals(25, ring.nanosSinceActivity());
+        assertTrue(ring.isEmpty(), "activity is no event");
+    }
 }

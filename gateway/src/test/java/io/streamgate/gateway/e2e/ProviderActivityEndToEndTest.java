@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A provider that is slow but never silent is not cut as silent, over either upstream transport: the watchdog's
- * limits (300 ms here) bound the silence between any two reads, not the time to the next event. The provider writes
- * a piece every 100 ms for well over the limits.
+ * limits bound the silence between any two reads, not the time to the next event. The provider writes a piece every
+ * 100 ms for well over the limits: 2.5 s for the first event of a step (generous, so that a loaded machine still gets
+ * the request to the provider in time) and 600 ms between events after it.
  */
 @ParameterizedClass
 @ValueSource(strings = {"okhttp", "netty"})
@@ -41,7 +42,7 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
 
     private void startGateway() {
         gateway = GatewayUnderTest.start(upstream.baseUrl(), "STREAMGATE_UPSTREAM_CLIENT", client,
-                "STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", "300", "STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", "300");
+                "STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", "2500", "STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", "600");
     }
 
     private static String chunk(String deltaJson, String finishReason) {
@@ -54,7 +55,7 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
     }
 
     private static void assertNoError(List<SseParser.Event> events) {
-        assertEquals(List.of(), of(events, "error"), "the provider was never silent for 300 ms");
+        assertEquals(List.of(), of(events, "error"), "the provider was never silent for long");
         assertEquals("complete_state", Json.string(events.getLast().data(), "type"));
     }
 
@@ -65,15 +66,18 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
                 ? new Reply.Sse(Fixtures.bytes("openai-chat-text.sse"), false)
                 : new Reply.Live(firstStep));
         startGateway();
-        // The call's arguments in 14 pieces, 100 ms apart: 1.3 s before the call is whole and makes its first event.
+        // The call's arguments in 30 pieces, 100 ms apart: 3 s before the call is whole and makes the first event.
         List<String> pieces = new ArrayList<>();
         pieces.add(chunk("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_slow\","
                 + "\"type\":\"function\",\"function\":{\"name\":\"calculator\",\"arguments\":\"\"}}]}", null));
-        for (String piece : List.of("{", " ", "\\\"expression\\\"", " ", ":", " ", "\\\"6", "*", "7\\\"", " ", " ", " ", "}")) {
+        List<String> arguments = new ArrayList<>(List.of("{", "\\\"expression\\\"", ":", "\\\"6", "*", "7\\\""));
+        arguments.addAll(Collections.nCopies(23, " "));
+        arguments.add("}");
+        for (String piece : arguments) {
             pieces.add(chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"" + piece + "\"}}]}", null));
         }
         try (RawHttpClient c = gateway.stream("slow-tool", message("what is 6*7?"))) {
-            firstStep.get(10, TimeUnit.SECONDS).sendPaced(pieces, PACE, chunk("{}", "tool_calls") + DONE);
+            firstStep.get(20, TimeUnit.SECONDS).sendPaced(pieces, PACE, chunk("{}", "tool_calls") + DONE);
             List<SseParser.Event> events = c.readAllEvents();
 
             assertNoError(events);
@@ -91,11 +95,12 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
     void commentsFromAProviderStillThinkingKeepTheStreamAlive() throws Exception {
         CompletableFuture<LiveStream> live = upstream.live();
         startGateway();
-        List<String> pings = new ArrayList<>(Collections.nCopies(12, ": still thinking\n\n"));
+        // 3 s of comments before the first event, and 1 s of them after it.
+        List<String> pings = new ArrayList<>(Collections.nCopies(30, ": still thinking\n\n"));
         pings.add(chunk("{\"content\":\"done thinking\"}", null));
-        pings.addAll(Collections.nCopies(6, ": OPENROUTER PROCESSING\n\n"));
+        pings.addAll(Collections.nCopies(10, ": OPENROUTER PROCESSING\n\n"));
         try (RawHttpClient c = gateway.stream("pings", message("think hard"))) {
-            live.get(10, TimeUnit.SECONDS).sendPaced(pings, PACE, chunk("{}", "stop") + DONE);
+            live.get(20, TimeUnit.SECONDS).sendPaced(pings, PACE, chunk("{}", "stop") + DONE);
             List<SseParser.Event> events = c.readAllEvents();
 
             assertNoError(events);
