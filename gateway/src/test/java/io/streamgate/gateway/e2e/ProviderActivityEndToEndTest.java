@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A provider that is slow but never silent is not cut as silent, over either upstream transport: the watchdog's
  * limits bound the silence between any two reads, not the time to the next event. The provider writes a piece every
- * 100 ms for well over the limits: 2.5 s for the first event of a step (generous, so that a loaded machine still gets
- * the request to the provider in time) and 600 ms between events after it.
+ * 100 ms for well over the limits: 600 ms between events, and for the first event of a step 2.5 s (generous, so that
+ * a loaded machine still gets the request to the provider in time) or more.
  */
 @ParameterizedClass
 @ValueSource(strings = {"okhttp", "netty"})
@@ -40,9 +40,10 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
         this.client = client;
     }
 
-    private void startGateway() {
+    private void startGateway(Duration firstToken) {
         gateway = GatewayUnderTest.start(upstream.baseUrl(), "STREAMGATE_UPSTREAM_CLIENT", client,
-                "STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", "2500", "STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", "600");
+                "STREAMGATE_UPSTREAM_FIRST_TOKEN_TIMEOUT_MS", String.valueOf(firstToken.toMillis()),
+                "STREAMGATE_UPSTREAM_IDLE_TIMEOUT_MS", "600");
     }
 
     private static String chunk(String deltaJson, String finishReason) {
@@ -65,10 +66,11 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
         upstream.script(r -> r.body().contains("\"role\":\"tool\"")
                 ? new Reply.Sse(Fixtures.bytes("openai-chat-text.sse"), false)
                 : new Reply.Live(firstStep));
-        startGateway();
-        // The call's arguments in 30 pieces, 100 ms apart: 3 s before the call is whole and makes the first event.
+        startGateway(Duration.ofSeconds(10));
+        // A sentence, then the call's arguments in 30 pieces 100 ms apart: 3 s in which the call makes no event.
         List<String> pieces = new ArrayList<>();
-        pieces.add(chunk("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_slow\","
+        pieces.add(chunk("{\"role\":\"assistant\",\"content\":\"Let me compute that.\"}", null));
+        pieces.add(chunk("{\"tool_calls\":[{\"index\":0,\"id\":\"call_slow\","
                 + "\"type\":\"function\",\"function\":{\"name\":\"calculator\",\"arguments\":\"\"}}]}", null));
         List<String> arguments = new ArrayList<>(List.of("{", "\\\"expression\\\"", ":", "\\\"6", "*", "7\\\""));
         arguments.addAll(Collections.nCopies(23, " "));
@@ -86,7 +88,8 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
             assertEquals("6*7", Json.string(Json.raw(call, "tool_input"), "expression"));
             String result = of(events, "tool_result").getFirst();
             assertEquals(Boolean.FALSE, Json.bool(result, "is_error"), result);
-            assertEquals(StreamingEndToEndTest.RECORDED_TEXT, Json.string(events.getLast().data(), "final_message"));
+            assertEquals("Let me compute that." + StreamingEndToEndTest.RECORDED_TEXT,
+                    Json.string(events.getLast().data(), "final_message"));
         }
         assertEquals(2, upstream.requests().size());
     }
@@ -94,7 +97,7 @@ class ProviderActivityEndToEndTest extends UpstreamAndGateway {
     @Test
     void commentsFromAProviderStillThinkingKeepTheStreamAlive() throws Exception {
         CompletableFuture<LiveStream> live = upstream.live();
-        startGateway();
+        startGateway(Duration.ofMillis(2500));
         // 3 s of comments before the first event, and 1 s of them after it.
         List<String> pings = new ArrayList<>(Collections.nCopies(30, ": still thinking\n\n"));
         pings.add(chunk("{\"content\":\"done thinking\"}", null));
