@@ -10,6 +10,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.routing.ModelRouter;
+import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.conversation.ConversationStore;
@@ -37,7 +40,6 @@ import io.streamgate.gateway.stream.StreamRegistry;
 import io.streamgate.gateway.stream.StreamServices;
 import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
-import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
 import io.streamgate.llm.UpstreamTrust;
 import java.io.IOException;
@@ -75,6 +77,8 @@ public final class StreamGate implements AutoCloseable {
     private final String bindAddress;
     private final String metricsBindAddress;
     private final boolean authenticates;
+    private final ModelRouter router;
+    private final TenantLimits limits;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
 
@@ -108,7 +112,7 @@ public final class StreamGate implements AutoCloseable {
                 g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         Upstreams upstreams = Upstreams.create(config, upstreamTransport(config, transport, ioGroup, http, trust),
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
-        LlmProvider provider = upstreams.provider();
+        router = upstreams.router();
 
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
         store.forEachConversationId(known::add);
@@ -127,15 +131,19 @@ public final class StreamGate implements AutoCloseable {
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
-        StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog);
-        StreamLauncher launcher = new StreamLauncher(provider, services,
+        limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+                config.conversations().tenantMaxReads(), config.tenantTokensPerMinute(), System::nanoTime);
+        UsageMeter usage = new UsageMeter(metrics, limits);
+        StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
+        StreamLauncher launcher = new StreamLauncher(router, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
         Conversations conversations = new Conversations(store, known, history, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder(Upstreams.SIMULATOR, true,
-                        config.model() != null ? config.model() : "streamgate-sim", upstreams::states)
-                : new HealthResponder(provider.name(), false, config.model(), upstreams::states);
+                        config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states)
+                : new HealthResponder(router.candidates(null).getFirst().name(), false, config.model(),
+                        upstreams::states);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
@@ -149,7 +157,8 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, directory, StaticPage.load(), health, keys));
+                        config, launcher, conversations, directory, StaticPage.load(), health, keys, limits, router,
+                        usage));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);
@@ -243,6 +252,15 @@ public final class StreamGate implements AutoCloseable {
 
     public StreamRegistry streams() {
         return streams;
+    }
+
+    /** Where requests' models go: the routes file's routes, or the single-upstream default. */
+    public ModelRouter router() {
+        return router;
+    }
+
+    public TenantLimits limits() {
+        return limits;
     }
 
     /**

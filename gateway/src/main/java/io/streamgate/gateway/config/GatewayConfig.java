@@ -52,6 +52,8 @@ public record GatewayConfig(
         String apiKeys,
         int tenantMaxStreams,
         int tenantRequestsPerMinute,
+        int tenantTokensPerMinute,
+        Path routesFile,
         Duration requestTimeout,
         Duration idleTimeout,
         Duration upstreamFirstTokenTimeout,
@@ -179,6 +181,8 @@ public record GatewayConfig(
                 s.string("STREAMGATE_API_KEYS", null),
                 s.integer("STREAMGATE_TENANT_MAX_STREAMS", 64, 1, 1_000_000),
                 s.integer("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", 600, 1, 100_000_000),
+                s.integer("STREAMGATE_TENANT_TOKENS_PER_MINUTE", 0, 0, 2_000_000_000), // 0: no token limit
+                s.path("STREAMGATE_ROUTES_FILE"),
                 // STREAMGATE_HEADER_TIMEOUT_MS is the setting's old name; the new one wins when both are set.
                 s.millis(s.firstSet("STREAMGATE_REQUEST_TIMEOUT_MS", "STREAMGATE_HEADER_TIMEOUT_MS"), 10_000, 1, 600_000),
                 s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
