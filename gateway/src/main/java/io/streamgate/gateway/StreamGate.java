@@ -110,8 +110,11 @@ public final class StreamGate implements AutoCloseable {
         // Before the upstream client: the Netty one reads providers on these loops. Stopped after it, in reverse.
         ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
                 g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-        Upstreams upstreams = Upstreams.create(config, upstreamTransport(config, transport, ioGroup, http, trust),
-                simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
+        UpstreamTransport upstreamTransport = upstreamTransport(config, transport, ioGroup, http, trust);
+        Upstreams upstreams = config.routesFile() != null
+                ? Upstreams.fromFile(config, upstreamTransport, config.routesFile(), config.environment())
+                : Upstreams.create(config, upstreamTransport,
+                        simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
         router = upstreams.router();
 
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());

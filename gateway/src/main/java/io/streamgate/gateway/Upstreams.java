@@ -8,6 +8,11 @@ import io.streamgate.gateway.routing.DeploymentSpec;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.gateway.routing.RouteSpec;
 import io.streamgate.gateway.routing.RouteTable;
+import io.streamgate.gateway.routing.RoutesFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
 import io.streamgate.llm.UpstreamTransport;
 import io.streamgate.llm.anthropic.AnthropicOptions;
 import io.streamgate.llm.anthropic.AnthropicProvider;
@@ -63,6 +68,30 @@ final class Upstreams {
                     settings(config)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("STREAMGATE_UPSTREAM_URL: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The routes of {@code STREAMGATE_ROUTES_FILE}, checked: any problem stops the start with one line naming the
+     * file and the problem.
+     */
+    static Upstreams fromFile(GatewayConfig config, UpstreamTransport http, Path file, Function<String, String> env) {
+        String setting = "STREAMGATE_ROUTES_FILE " + file;
+        byte[] text;
+        try {
+            if (Files.size(file) > RoutesFile.MAX_FILE_BYTES) {
+                throw new ConfigException(setting + ": the file is larger than " + RoutesFile.MAX_FILE_BYTES + " bytes");
+            }
+            text = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ConfigException(setting + ": cannot read the file: " + e);
+        }
+        try {
+            RoutesFile.Routes routes = RoutesFile.parse(text, RoutesFile.isYaml(file.toString()), env);
+            return new Upstreams(RouteTable.build(routes.routes(), routes.defaultModel(),
+                    adapters(config, http, "STREAMGATE_ROUTES_FILE"), settings(config)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(setting + ": " + e.getMessage());
         }
     }
 

@@ -122,7 +122,9 @@ public final class RouteTable implements ModelRouter {
         List<Route> inOrder = new ArrayList<>();
         for (RouteSpec spec : specs) {
             List<RoutedDeployment> ds = new ArrayList<>();
-            for (DeploymentSpec d : spec.deployments()) {
+            for (DeploymentSpec given : spec.deployments()) {
+                // An exact route's deployment sends the route's name unless told otherwise, so an alias goes out as it.
+                DeploymentSpec d = spec.isGlob() ? given : given.withDefaultModel(spec.model());
                 AdapterFactory.Adapter adapter;
                 try {
                     adapter = adapters.create(d);
