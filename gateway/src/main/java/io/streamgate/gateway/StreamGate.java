@@ -45,6 +45,7 @@ import io.streamgate.llm.UpstreamTrust;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -78,6 +79,7 @@ public final class StreamGate implements AutoCloseable {
     private final String metricsBindAddress;
     private final boolean authenticates;
     private final ModelRouter router;
+    private final List<String> upstreamLines;
     private final TenantLimits limits;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
@@ -116,6 +118,9 @@ public final class StreamGate implements AutoCloseable {
                 : Upstreams.create(config, upstreamTransport,
                         simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
         router = upstreams.router();
+        upstreamLines = config.routesFile() != null
+                ? upstreams.describeRoutes(config.routesFile())
+                : config.usesSimulator() ? List.of() : Upstreams.describe(config);
 
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
         store.forEachConversationId(known::add);
@@ -224,7 +229,7 @@ public final class StreamGate implements AutoCloseable {
         if (gate.simulator != null) {
             log.info("upstream: SIMULATED (built-in simulator at {}, answers are synthetic)", gate.simulator.baseUrl());
         } else {
-            Upstreams.describe(config).forEach(upstream -> log.info("upstream: {}", upstream));
+            gate.upstreamLines.forEach(upstream -> log.info("upstream: {}", upstream));
             if (config.provider().caFile() != null) {
                 log.info("upstream TLS: the system's CAs and those in {} (STREAMGATE_UPSTREAM_CA_FILE) are trusted",
                         config.provider().caFile().toAbsolutePath());

@@ -136,6 +136,15 @@ final class Upstreams {
                 .toList();
     }
 
+    /** One line per deployment of a routes file for the start log: route, name, kind, host and port; never a key. */
+    List<String> describeRoutes(Path file) {
+        List<String> lines = new ArrayList<>();
+        lines.add("routes from " + file + " (STREAMGATE_ROUTES_FILE): " + String.join(", ", router.models()));
+        router.states().forEach(s -> lines.add("route " + s.route() + ": " + s.name() + " (" + s.kind() + " at "
+                + s.host() + ")"));
+        return lines;
+    }
+
     /** Scheme, host, port and path: what a log line may show of an upstream URL. */
     static String printable(HttpUrl url) {
         return url.scheme() + "://" + url.host() + ":" + url.port() + url.encodedPath();

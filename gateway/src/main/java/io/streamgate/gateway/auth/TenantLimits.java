@@ -115,7 +115,7 @@ public final class TenantLimits {
             return 0;
         }
         double left = refilled(t.tokens.get(), clock.getAsLong(), tokensPerMinute);
-        return left > 0 ? 0 : (long) Math.ceil((1 - left) / (tokensPerMinute / 60e9));
+        return left > 0 ? 0 : Math.max(1, (long) Math.ceil(-left / (tokensPerMinute / 60e9)));
     }
 
     /** The bucket's content now: refilled at {@code perMinute} a minute, up to a minute's worth. */
