@@ -54,8 +54,9 @@ final class Upstreams {
         Dialect dialect = dialect(p.kind());
         List<DeploymentSpec> deployments = new ArrayList<>();
         for (String url : Arrays.stream(baseUrls.split(",")).map(String::strip).filter(u -> !u.isEmpty()).toList()) {
+            // No model of its own: a request's model goes as it is, and STREAMGATE_MODEL is the adapter's default.
             deployments.add(new DeploymentSpec(simulated ? SIMULATOR : p.kind(), dialect, url,
-                    config.upstreamApiKey(), config.model(), 1));
+                    config.upstreamApiKey(), null, 1));
         }
         if (deployments.isEmpty()) {
             throw new ConfigException("STREAMGATE_UPSTREAM_URL names no URL");
@@ -64,8 +65,8 @@ final class Upstreams {
         RouteSpec route = new RouteSpec("*", model != null ? model : "default",
                 model != null ? List.of(model) : List.of(), deployments, List.of(), true);
         try {
-            return new Upstreams(RouteTable.build(List.of(route), null, adapters(config, http, "STREAMGATE_UPSTREAM_URL"),
-                    settings(config)));
+            return new Upstreams(RouteTable.build(List.of(route), null,
+                    adapters(config, http, "STREAMGATE_UPSTREAM_URL", config.model()), settings(config)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("STREAMGATE_UPSTREAM_URL: " + e.getMessage());
         }
@@ -89,7 +90,7 @@ final class Upstreams {
         try {
             RoutesFile.Routes routes = RoutesFile.parse(text, RoutesFile.isYaml(file.toString()), env);
             return new Upstreams(RouteTable.build(routes.routes(), routes.defaultModel(),
-                    adapters(config, http, "STREAMGATE_ROUTES_FILE"), settings(config)));
+                    adapters(config, http, "STREAMGATE_ROUTES_FILE", null), settings(config)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(setting + ": " + e.getMessage());
         }
@@ -153,8 +154,11 @@ final class Upstreams {
     /**
      * The adapters of deployments: OpenAI-compatible or Anthropic, over the gateway's upstream transport, each
      * warning (naming {@code setting}) when its URL answers 404 to the chat path.
+     *
+     * @param defaultModel what a deployment without a model of its own sends when the request names none, or
+     *     {@code null}
      */
-    static AdapterFactory adapters(GatewayConfig config, UpstreamTransport http, String setting) {
+    static AdapterFactory adapters(GatewayConfig config, UpstreamTransport http, String setting, String defaultModel) {
         GatewayConfig.ProviderSettings p = config.provider();
         return spec -> {
             HttpUrl url = HttpUrl.parse(spec.url());
@@ -164,11 +168,12 @@ final class Upstreams {
             String where = spec.dialect().name().toLowerCase(java.util.Locale.ROOT) + " at " + printable(url);
             return switch (spec.dialect()) {
                 case ANTHROPIC -> {
-                    if (spec.model() == null) {
+                    String model = spec.model() != null ? spec.model() : defaultModel;
+                    if (model == null) {
                         throw new IllegalArgumentException("an anthropic deployment needs a model: the Messages API "
                                 + "has no default model");
                     }
-                    AnthropicProvider adapter = AnthropicProvider.create(http, spec.url(), spec.apiKey(), spec.model(),
+                    AnthropicProvider adapter = AnthropicProvider.create(http, spec.url(), spec.apiKey(), model,
                             AnthropicOptions.defaults()
                                     .withMaxTokens(p.anthropicMaxTokens())
                                     .withPromptCaching(p.anthropicPromptCaching())
@@ -176,7 +181,8 @@ final class Upstreams {
                     yield new AdapterFactory.Adapter(new NotFoundWarning(adapter, where, setting), adapter::post);
                 }
                 case OPENAI -> {
-                    OpenAiProvider adapter = OpenAiProvider.create(http, spec.url(), spec.apiKey(), spec.model());
+                    OpenAiProvider adapter = OpenAiProvider.create(http, spec.url(), spec.apiKey(),
+                            spec.model() != null ? spec.model() : defaultModel);
                     yield new AdapterFactory.Adapter(new NotFoundWarning(adapter, where, setting), adapter::post);
                 }
             };

@@ -70,7 +70,7 @@ class UpstreamsTest {
         StreamingPost post = d.passThrough(body, Map.of("authorization", "Bearer client-key", "x-extra", "1"));
 
         assertEquals(Dialect.OPENAI, d.dialect());
-        assertEquals("gpt-4o", d.upstreamModel());
+        assertNull(d.upstreamModel(), "the client's model goes as it is");
         assertEquals("https://api.example/v1/chat/completions", post.url().toString());
         assertEquals(Map.of("Authorization", "Bearer sk-gateway", "x-extra", "1"), post.headers(),
                 "the client's credentials never reach the provider");
@@ -99,6 +99,27 @@ class UpstreamsTest {
         assertEquals("sk-ant", versioned.headers().get("x-api-key"));
         assertFalse(versioned.headers().containsKey("X-Api-Key"));
         assertNull(versioned.headers().get("Authorization"));
+    }
+
+    @Test
+    void theRequestsModelWinsOverTheDefaultModelWhichFillsInForNone() {
+        List<String> sent = new java.util.ArrayList<>();
+        UpstreamTransport capturing = (post, sink, parser) -> {
+            sent.add(new String(post.body(), StandardCharsets.UTF_8));
+            return () -> {};
+        };
+        GatewayConfig config = GatewayConfig.from(Map.of(
+                "STREAMGATE_UPSTREAM_URL", "http://a.example/v1", "STREAMGATE_MODEL", "gpt-4o"));
+        ModelRouter router = Upstreams.create(config, capturing, config.upstreamUrl(), false).router();
+        var sink = new io.streamgate.llm.TokenRing(4, () -> {});
+        var hi = List.of(io.streamgate.llm.ChatMessage.user("hi"));
+
+        router.provider(router.candidates("gpt-4o-mini"))
+                .stream(new io.streamgate.llm.ChatRequest("gpt-4o-mini", hi, null, null), sink);
+        router.provider(router.candidates(null)).stream(new io.streamgate.llm.ChatRequest(null, hi, null, null), sink);
+
+        assertTrue(sent.get(0).contains("\"model\":\"gpt-4o-mini\""), sent.get(0));
+        assertTrue(sent.get(1).contains("\"model\":\"gpt-4o\""), sent.get(1));
     }
 
     @Test
