@@ -150,8 +150,8 @@ public final class StreamGate implements AutoCloseable {
         HealthResponder health = simulator != null
                 ? new HealthResponder(Upstreams.SIMULATOR, true,
                         config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states)
-                : new HealthResponder(router.candidates(null).getFirst().name(), false, config.model(),
-                        upstreams::states);
+                : new HealthResponder(router.candidates(null).getFirst().name(), false,
+                        config.routesFile() != null ? router.label(null) : config.model(), upstreams::states);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
