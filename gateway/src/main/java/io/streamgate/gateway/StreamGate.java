@@ -78,9 +78,7 @@ public final class StreamGate implements AutoCloseable {
     private final String bindAddress;
     private final String metricsBindAddress;
     private final boolean authenticates;
-    private final ModelRouter router;
     private final List<String> upstreamLines;
-    private final TenantLimits limits;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
 
@@ -117,7 +115,7 @@ public final class StreamGate implements AutoCloseable {
                 ? Upstreams.fromFile(config, upstreamTransport, config.routesFile(), config.environment())
                 : Upstreams.create(config, upstreamTransport,
                         simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
-        router = upstreams.router();
+        ModelRouter router = upstreams.router();
         upstreamLines = config.routesFile() != null
                 ? upstreams.describeRoutes(config.routesFile())
                 : config.usesSimulator() ? List.of() : Upstreams.describe(config);
@@ -139,7 +137,7 @@ public final class StreamGate implements AutoCloseable {
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
-        limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+        TenantLimits limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
                 config.conversations().tenantMaxReads(), config.tenantTokensPerMinute(), System::nanoTime);
         UsageMeter usage = new UsageMeter(metrics, limits);
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
@@ -260,15 +258,6 @@ public final class StreamGate implements AutoCloseable {
 
     public StreamRegistry streams() {
         return streams;
-    }
-
-    /** Where requests' models go: the routes file's routes, or the single-upstream default. */
-    public ModelRouter router() {
-        return router;
-    }
-
-    public TenantLimits limits() {
-        return limits;
     }
 
     /**
