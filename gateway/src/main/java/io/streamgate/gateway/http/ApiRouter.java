@@ -18,7 +18,10 @@ import io.netty.util.ReferenceCountUtil;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.conversation.ConversationJson;
 import io.streamgate.gateway.metrics.LogValue;
+import io.streamgate.gateway.routing.ModelRouter;
+import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.gateway.stream.BadRequestException;
+import io.streamgate.gateway.stream.ModelNotFoundException;
 import io.streamgate.gateway.stream.StreamBridge;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamJournal;
@@ -58,6 +61,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private final TenantLimits limits;
     private final boolean checkOwnership;
     private final StreamDirectory directory;
+    private final ModelRouter router; // where a request's model goes, for the drop-in endpoints
+    private final UsageMeter usage; // where their token usage goes
     private StreamBridge active;
     private boolean busy; // a request is being answered (a stream, or a store read in flight)
 
@@ -69,7 +74,9 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             StaticPage page,
             HealthResponder health,
             TenantLimits limits,
-            boolean checkOwnership) {
+            boolean checkOwnership,
+            ModelRouter router,
+            UsageMeter usage) {
         this.launcher = requireNonNull(launcher, "launcher");
         this.parser = requireNonNull(parser, "parser");
         this.conversations = requireNonNull(conversations, "conversations");
@@ -78,6 +85,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         this.health = requireNonNull(health, "health");
         this.limits = requireNonNull(limits, "limits");
         this.checkOwnership = checkOwnership;
+        this.router = requireNonNull(router, "router");
+        this.usage = requireNonNull(usage, "usage");
     }
 
     @Override
@@ -275,6 +284,10 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             launcher.check(parsed);
         } catch (BadRequestException e) {
             send(ctx, request, badRequest(ctx, e));
+            return;
+        } catch (ModelNotFoundException e) {
+            send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "model_not_found",
+                    e.getMessage()));
             return;
         }
         if (!conversations.admit()) {

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.routing.ModelRouter;
+import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
@@ -48,6 +50,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final Conversations conversations;
     private final StreamDirectory directory;
     private final ApiKeys keys;
+    private final ModelRouter router;
+    private final UsageMeter usage;
 
     public GatewayChannelInitializer(
             GatewayConfig config,
@@ -56,7 +60,10 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             StreamDirectory directory,
             StaticPage page,
             HealthResponder health,
-            ApiKeys keys) {
+            ApiKeys keys,
+            TenantLimits limits,
+            ModelRouter router,
+            UsageMeter usage) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
         this.page = requireNonNull(page, "page");
@@ -66,8 +73,9 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.conversations = requireNonNull(conversations, "conversations");
         this.directory = requireNonNull(directory, "directory");
         this.keys = requireNonNull(keys, "keys");
-        this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
-                config.conversations().tenantMaxReads());
+        this.limits = requireNonNull(limits, "limits");
+        this.router = requireNonNull(router, "router");
+        this.usage = requireNonNull(usage, "usage");
     }
 
     @Override
@@ -80,7 +88,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("admission", new RequestAdmission(keys, !keys.enabled()));
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, page, health, limits,
-                keys.enabled()));
+                keys.enabled(), router, usage));
     }
 
     /**

@@ -93,12 +93,26 @@ public final class OpenAiProvider implements LlmProvider {
         requireNonNull(request, "request");
         requireNonNull(sink, "sink");
         byte[] body = OpenAiRequestWriter.write(request, defaultModel);
-        Map<String, String> headers = new LinkedHashMap<>();
+        return transport.start(post(body, Map.of()), sink, out -> new OpenAiChunkParser(out, limits));
+    }
+
+    /**
+     * The streaming request for a Chat Completions body that is already written (a pass-through): this endpoint,
+     * {@code headers}, and this adapter's {@code Authorization}, which a header of the same name in {@code headers}
+     * cannot replace.
+     */
+    public StreamingPost post(byte[] body, Map<String, String> headers) {
+        requireNonNull(body, "body");
+        Map<String, String> all = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (!"Authorization".equalsIgnoreCase(name)) {
+                all.put(name, value);
+            }
+        });
         if (authorization != null) {
-            headers.put("Authorization", authorization);
+            all.put("Authorization", authorization);
         }
-        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink,
-                out -> new OpenAiChunkParser(out, limits));
+        return new StreamingPost(endpoint, JSON, body, all);
     }
 
     /** Names the endpoint only: the key must never reach a log line. */
