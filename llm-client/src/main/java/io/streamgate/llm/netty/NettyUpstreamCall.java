@@ -339,16 +339,20 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
                 }
             }
             case STREAMING -> {
-                if (content.content().isReadable()) {
+                ByteBuf bytes = content.content();
+                if (bytes.isReadable()) {
                     if (pending == null) {
-                        pending = ctx().alloc().buffer(content.content().readableBytes());
+                        pending = bytes.retain(); // framed where it lies: a stream that keeps up uses it all now
                     } else {
                         pending.discardSomeReadBytes(); // a paused stream's backlog must not keep what it has framed
+                        pending.writeBytes(bytes);
                     }
-                    pending.writeBytes(content.content());
                 }
                 bodyEnded = last;
                 pump();
+                if (pending != null && pending == bytes) {
+                    keepRestOfRead();
+                }
             }
             case ENDING -> {
                 if (last) {
@@ -359,8 +363,15 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         }
     }
 
-    private ChannelHandlerContext ctx() {
-        return channel.pipeline().context(this);
+    /**
+     * A paused stream keeps what is left of a read in a buffer of its own: the read's buffer is a slice of the
+     * HTTP decoder's, which can be much larger, and which the decoder must not have to copy out of while we hold it.
+     */
+    private void keepRestOfRead() {
+        ByteBuf rest = channel.alloc().buffer(pending.readableBytes());
+        rest.writeBytes(pending);
+        pending.release();
+        pending = rest;
     }
 
     /** Frames and parses what is pending, until it is used up, the consumer is behind or the stream ends. */
