@@ -15,11 +15,12 @@ import java.util.Set;
  * @param upstreamClients the {@code STREAMGATE_UPSTREAM_CLIENT} of each gateway to start and measure side by side;
  *     empty: one gateway with its default
  * @param tls the gateway reads its upstream over TLS, through nginx terminating it in front of the simulator
+ * @param gatewayJfr each started gateway records a JFR profile of its whole run into its log directory
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
         Path gatewayJar, int warmupRounds, boolean followUps, int historyFlood, List<String> upstreamClients,
-        boolean tls) {
+        boolean tls, boolean gatewayJfr) {
 
     /** The values {@code STREAMGATE_UPSTREAM_CLIENT} takes. */
     static final List<String> UPSTREAM_CLIENTS = List.of("okhttp", "netty");
@@ -29,7 +30,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
                                [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups] [--history-flood N]
-                               [--upstream-client okhttp|netty|okhttp,netty] [--tls]""";
+                               [--upstream-client okhttp|netty|okhttp,netty] [--tls] [--gateway-jfr]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -49,6 +50,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         int historyFlood = 0;
         List<String> clients = List.of();
         boolean tls = false;
+        boolean gatewayJfr = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -69,6 +71,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--history-flood" -> historyFlood = positive(args, ++i, a);
                 case "--upstream-client" -> clients = clients(value(args, ++i, a));
                 case "--tls" -> tls = true;
+                case "--gateway-jfr" -> gatewayJfr = true;
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
@@ -81,9 +84,9 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
             throw new IllegalArgumentException("several --upstream-client values need the light or heavy profile "
                     + "without --history-flood; run hold once per client");
         }
-        if ((!clients.isEmpty() || tls) && gatewayUrl != null) {
-            throw new IllegalArgumentException("--upstream-client and --tls configure a gateway the harness starts; "
-                    + "not with --gateway-url");
+        if ((!clients.isEmpty() || tls || gatewayJfr) && gatewayUrl != null) {
+            throw new IllegalArgumentException("--upstream-client, --tls and --gateway-jfr configure a gateway the "
+                    + "harness starts; not with --gateway-url");
         }
         if (tls && upstreamUrl != null && !upstreamUrl.startsWith("http://")) {
             throw new IllegalArgumentException("--tls puts TLS in front of a plain http:// upstream");
@@ -100,7 +103,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
                 rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps,
-                historyFlood, clients, tls);
+                historyFlood, clients, tls, gatewayJfr);
     }
 
     /** A comma-separated list of distinct upstream clients. */

@@ -152,7 +152,8 @@ public final class LoadHarness {
             String passName = clients.size() > 1 ? "gateway-" + upstreamClient : "gateway";
             Path dir = clients.size() > 1 ? logDir.resolve(passName) : logDir;
             Files.createDirectories(dir);
-            RunningServer gateway = Servers.gateway(options.gatewayJar(), upstreamUrl, dir, env).named(passName);
+            RunningServer gateway = Servers.gateway(options.gatewayJar(), upstreamUrl, dir, env, options.gatewayJfr())
+                    .named(passName);
             into.add(gateway);
             noteUpstreamClient(passName, upstreamClient, dir.resolve("gateway.log"));
         }

@@ -16,6 +16,7 @@ class HarnessOptionsTest {
 
         assertEquals(List.of(), o.upstreamClients(), "the gateway's own default");
         assertFalse(o.tls());
+        assertFalse(o.gatewayJfr());
     }
 
     @Test
@@ -24,6 +25,7 @@ class HarnessOptionsTest {
         assertEquals(List.of("okhttp", "netty"),
                 HarnessOptions.parse(new String[] {"--upstream-client", "OkHttp, netty"}).upstreamClients());
         assertTrue(HarnessOptions.parse(new String[] {"--tls", "--profile", "hold"}).tls());
+        assertTrue(HarnessOptions.parse(new String[] {"--gateway-jfr"}).gatewayJfr());
     }
 
     @Test
@@ -47,5 +49,7 @@ class HarnessOptionsTest {
                 "--gateway-url", "http://127.0.0.1:8080", "--upstream-client", "netty"}));
         assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
                 "--upstream-url", "https://127.0.0.1:9443/v1", "--tls"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--gateway-url", "http://127.0.0.1:8080", "--gateway-jfr"}));
     }
 }

@@ -19,7 +19,13 @@ final class JavaCommand {
     private JavaCommand() {}
 
     static List<String> jar(Path jar, String... args) {
+        return jar(jar, List.of(), args);
+    }
+
+    /** As above, with {@code jvmOptions} after the file's. */
+    static List<String> jar(Path jar, List<String> jvmOptions, String... args) {
         List<String> cmd = base();
+        cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(List.of(args));

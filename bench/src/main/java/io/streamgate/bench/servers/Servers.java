@@ -51,6 +51,15 @@ public final class Servers {
 
     /** As above, with {@code extraEnv} added to the gateway's environment. */
     public static RunningServer gateway(Path jar, String upstreamUrl, Path logDir, Map<String, String> extraEnv) {
+        return gateway(jar, upstreamUrl, logDir, extraEnv, false);
+    }
+
+    /**
+     * As above; with {@code jfr}, the gateway records a JFR profile ({@code settings=profile}: method samples every
+     * 10-20 ms, allocations, locks, socket I/O) of its whole run to {@code logDir/gateway.jfr}, written when it exits.
+     */
+    public static RunningServer gateway(Path jar, String upstreamUrl, Path logDir, Map<String, String> extraEnv,
+            boolean jfr) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build first (make build)");
         }
@@ -66,7 +75,9 @@ public final class Servers {
                 "STREAMGATE_TENANT_MAX_STREAMS", System.getenv().getOrDefault("STREAMGATE_TENANT_MAX_STREAMS", "100000"),
                 "STREAMGATE_TENANT_REQUESTS_PER_MINUTE",
                 System.getenv().getOrDefault("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "100000000")));
-        ChildProcess p = ChildProcess.start("gateway", JavaCommand.jar(jar), env, logDir.resolve("gateway.log"), false);
+        ChildProcess p = ChildProcess.start("gateway", JavaCommand.jar(jar, jfr
+                ? List.of("-XX:StartFlightRecording=settings=profile,filename=" + logDir.resolve("gateway.jfr").toAbsolutePath())
+                : List.of()), env, logDir.resolve("gateway.log"), false);
         String base = "http://127.0.0.1:" + port;
         try {
             Readiness.await(base + "/healthz", 200, p, START_TIMEOUT);

@@ -82,7 +82,8 @@ final class AgentLoop {
         assert loop.inEventLoop();
         Optional<List<ChatMessage>> opening = plan.turn().openWithoutStore();
         if (opening.isPresent()) {
-            // No history to read from the store, so the call starts here and now (OkHttp's enqueue does no I/O).
+            // No history to read from the store, so the call starts here and now: OkHttp's enqueue does no I/O, and
+            // the Netty transport writes the request to a pooled connection of this loop without blocking.
             // The question's write is queued first and commits while the call connects.
             plan.starter().execute(this::recordUserMessage);
             beginFirstStep(opening.get());

@@ -218,7 +218,11 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         EventLoop loop = loopForCaller();
         NettyUpstreamCall call = new NettyUpstreamCall(loop, pool(loop), post, sink, parser, settings, this::callFinished);
         inFlight.incrementAndGet();
-        loop.execute(call::open); // no I/O on the caller's thread, even when it is the loop
+        if (loop.inEventLoop()) {
+            call.openFromCaller(); // the loop's own non-blocking I/O; nothing is published before we return
+        } else {
+            loop.execute(call::open); // no I/O on a thread that is not the stream's loop
+        }
         return call;
     }
 

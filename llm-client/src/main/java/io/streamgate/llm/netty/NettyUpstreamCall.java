@@ -80,6 +80,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
     private final Runnable callFinished;
 
     private volatile boolean cancelled;
+    private boolean opening; // inside openFromCaller()
     private State state = State.CONNECTING;
     private Channel channel;
     private ByteBuf pending; // body bytes read but not framed yet: a paused stream's backlog
@@ -123,7 +124,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         }
         pool.acquire(origin).addListener((Future<Channel> f) -> {
             if (!f.isSuccess()) {
-                connectFailed(f.cause());
+                whenPublishable(() -> connectFailed(f.cause()));
             } else if (cancelled || state == State.DONE) {
                 f.getNow().close();
                 finish(false);
@@ -131,6 +132,31 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
                 send(f.getNow());
             }
         });
+    }
+
+    /**
+     * {@link #open()} from the caller's own loop, inside {@code start}: an idle pooled connection gets the request
+     * now rather than after everything already queued on the loop (under load, that queue is a whole turn's work).
+     * What the call would publish at once (no room under the cap, a dead connection) waits for a task instead, so
+     * that nothing reaches the sink before {@code start} has returned the call to its caller.
+     */
+    void openFromCaller() {
+        assert loop.inEventLoop();
+        opening = true;
+        try {
+            open();
+        } finally {
+            opening = false;
+        }
+    }
+
+    /** Runs {@code action} now, or in a task while {@link #openFromCaller()} has not returned. */
+    private void whenPublishable(Runnable action) {
+        if (opening) {
+            loop.execute(action);
+        } else {
+            action.run();
+        }
     }
 
     private void connectFailed(Throwable cause) {
@@ -151,9 +177,13 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         lastActivityNanos = System.nanoTime();
         arm(settings.responseTimeout().toNanos());
         ch.writeAndFlush(request()).addListener(f -> {
-            if (!f.isSuccess() && state != State.DONE) {
-                fail(UpstreamFailures.forException(f.cause(), false));
-                finish(false);
+            if (!f.isSuccess()) {
+                whenPublishable(() -> {
+                    if (state != State.DONE) {
+                        fail(UpstreamFailures.forException(f.cause(), false));
+                        finish(false);
+                    }
+                });
             }
         });
     }
@@ -310,16 +340,20 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
                 }
             }
             case STREAMING -> {
-                if (content.content().isReadable()) {
+                ByteBuf bytes = content.content();
+                if (bytes.isReadable()) {
                     if (pending == null) {
-                        pending = ctx().alloc().buffer(content.content().readableBytes());
+                        pending = bytes.retain(); // framed where it lies: a stream that keeps up uses it all now
                     } else {
                         pending.discardSomeReadBytes(); // a paused stream's backlog must not keep what it has framed
+                        pending.writeBytes(bytes);
                     }
-                    pending.writeBytes(content.content());
                 }
                 bodyEnded = last;
                 pump();
+                if (pending != null && pending == bytes) {
+                    keepRestOfRead();
+                }
             }
             case ENDING -> {
                 if (last) {
@@ -330,8 +364,15 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         }
     }
 
-    private ChannelHandlerContext ctx() {
-        return channel.pipeline().context(this);
+    /**
+     * A paused stream keeps what is left of a read in a buffer of its own: the read's buffer is a slice of the
+     * HTTP decoder's, which can be much larger, and which the decoder must not have to copy out of while we hold it.
+     */
+    private void keepRestOfRead() {
+        ByteBuf rest = channel.alloc().buffer(pending.readableBytes());
+        rest.writeBytes(pending);
+        pending.release();
+        pending = rest;
     }
 
     /** Frames and parses what is pending, until it is used up, the consumer is behind or the stream ends. */

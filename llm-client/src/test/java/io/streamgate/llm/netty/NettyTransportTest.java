@@ -88,6 +88,64 @@ class NettyTransportTest {
     }
 
     @Test
+    void onItsOwnLoopAStreamTakesAPooledConnectionBeforeStartReturns() throws Exception {
+        try (NettySseServer server = new NettySseServer(WHOLE_ANSWER)) {
+            EventLoop loop = loops.next();
+            RecordingSink first = new RecordingSink();
+            loop.execute(() -> OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, first));
+            assertInstanceOf(UpstreamEvent.Completed.class, first.awaitTerminal());
+            awaitIdle();
+            Origin origin = Origin.of(okhttp3.HttpUrl.get(server.baseUrl()));
+            RecordingSink second = new RecordingSink();
+
+            // Read in the same task as the call: a request still queued behind the loop's other work would leave
+            // the connection idle here.
+            int idleAfterStart = loop.submit(() -> {
+                OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, second);
+                return transport.pool(loop).idleConnections(origin);
+            }).get(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS);
+
+            assertEquals(0, idleAfterStart);
+            assertInstanceOf(UpstreamEvent.Completed.class, second.awaitTerminal());
+            awaitIdle();
+            assertEquals(1, server.connections.get());
+        }
+    }
+
+    @Test
+    void onItsOwnLoopAStreamThatFailsAtOncePublishesOnlyAfterStartReturns() throws Exception {
+        // A cap of zero idle connections and one open: the second stream is refused without any I/O.
+        transport = transport(NettyTransport.Settings.defaults().withPool(1, 0, Duration.ofMinutes(5)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT); // and stalls
+        })) {
+            EventLoop loop = loops.next();
+            RecordingSink first = new RecordingSink();
+            AtomicReference<UpstreamCall> firstCall = new AtomicReference<>();
+            loop.execute(() -> firstCall.set(
+                    OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, first)));
+            first.awaitEvents(1);
+            RecordingSink second = new RecordingSink();
+            java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean publishedBeforeReturn = new java.util.concurrent.atomic.AtomicBoolean();
+
+            loop.execute(() -> {
+                OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, event -> {
+                    publishedBeforeReturn.compareAndSet(false, !returned.get());
+                    return second.publish(event);
+                });
+                returned.set(true);
+            });
+
+            assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, second.awaitFailure().code());
+            assertFalse(publishedBeforeReturn.get(), "an event reached the sink before start returned");
+            second.assertSingleTerminalLast();
+            firstCall.get().cancel();
+        }
+    }
+
+    @Test
     void aConnectionWhoseStreamEndedWhilePausedServesTheNextStream() throws Exception {
         // The body's end is sent only once the reader has paused, so it is still unread when the end marker is
         // framed: the reader must read it then, whatever the consumer's pace, or the connection is lost.
