@@ -36,6 +36,7 @@ import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamRegistry;
 import io.streamgate.gateway.stream.StreamServices;
 import io.streamgate.gateway.metrics.StreamLog;
+import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
@@ -82,7 +83,8 @@ public final class StreamGate implements AutoCloseable {
      * Starts each part in turn, recording it in {@code started}: what is started last is stopped first, by
      * {@link #close} or, when a later part fails, by {@link #start} at once.
      */
-    private StreamGate(GatewayConfig config, StartedResources started, UnaryOperator<ConversationStore> wrapStore) throws InterruptedException {
+    private StreamGate(GatewayConfig config, StartedResources started, UnaryOperator<ConversationStore> wrapStore,
+            UnaryOperator<ModelRouter> wrapRouter) throws InterruptedException {
         this.started = started;
         // What a setting alone can get wrong is checked before anything starts.
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
@@ -106,8 +108,10 @@ public final class StreamGate implements AutoCloseable {
         // Before the upstream client: the Netty one reads providers on these loops. Stopped after it, in reverse.
         ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
                 g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-        Upstreams upstreams = Upstreams.create(config, upstreamTransport(config, transport, ioGroup, http, trust),
+        UpstreamTransport upstreamTransport = upstreamTransport(config, transport, ioGroup, http, trust);
+        Upstreams upstreams = Upstreams.create(config, upstreamTransport,
                 simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
+        ModelRouter router = requireNonNull(wrapRouter.apply(NO_ROUTES), "router");
         LlmProvider provider = upstreams.provider();
 
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
@@ -149,7 +153,8 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, directory, StaticPage.load(), health, keys));
+                        config, launcher, conversations, directory, StaticPage.load(), health, keys, router,
+                        upstreamTransport));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);
@@ -189,12 +194,22 @@ public final class StreamGate implements AutoCloseable {
      * decorating the store (faults and delays in tests, instrumentation).
      */
     public static StreamGate start(GatewayConfig config, UnaryOperator<ConversationStore> wrapStore) {
+        return start(config, wrapStore, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, UnaryOperator)}, with the model router {@code wrapRouter} makes of the configured
+     * one: a seam for decorating routing (fakes and faults in tests, instrumentation).
+     */
+    public static StreamGate start(GatewayConfig config, UnaryOperator<ConversationStore> wrapStore,
+            UnaryOperator<ModelRouter> wrapRouter) {
         requireNonNull(config, "config");
         requireNonNull(wrapStore, "wrapStore");
+        requireNonNull(wrapRouter, "wrapRouter");
         StartedResources started = new StartedResources();
         StreamGate gate;
         try {
-            gate = new StreamGate(config, started, wrapStore);
+            gate = new StreamGate(config, started, wrapStore, wrapRouter);
         } catch (InterruptedException e) {
             stopAfterFailure(started, e);
             Thread.currentThread().interrupt();
@@ -220,6 +235,28 @@ public final class StreamGate implements AutoCloseable {
         }
         return gate;
     }
+
+    /** No routes: every model is unknown. Stands in until the routes file's router is wired here. */
+    private static final ModelRouter NO_ROUTES = new ModelRouter() {
+        @Override
+        public java.util.List<io.streamgate.gateway.routing.Deployment> candidates(String model) {
+            return java.util.List.of();
+        }
+
+        @Override
+        public java.util.List<String> models() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public Lease begin(io.streamgate.gateway.routing.Deployment deployment) {
+            return () -> { };
+        }
+
+        @Override
+        public void coolDown(io.streamgate.gateway.routing.Deployment deployment, java.time.Duration retryAfter) {
+        }
+    };
 
     private static void stopAfterFailure(StartedResources started, Throwable failure) {
         try {

@@ -15,9 +15,13 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.dropin.DropInEndpoints;
+import io.streamgate.gateway.dropin.DropInServices;
+import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
+import io.streamgate.llm.UpstreamTransport;
 
 /**
  * Assembles each connection's pipeline, in the order bytes flow:
@@ -48,6 +52,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final Conversations conversations;
     private final StreamDirectory directory;
     private final ApiKeys keys;
+    private final DropInServices dropIn;
 
     public GatewayChannelInitializer(
             GatewayConfig config,
@@ -56,7 +61,9 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             StreamDirectory directory,
             StaticPage page,
             HealthResponder health,
-            ApiKeys keys) {
+            ApiKeys keys,
+            ModelRouter router,
+            UpstreamTransport transport) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
         this.page = requireNonNull(page, "page");
@@ -68,6 +75,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.keys = requireNonNull(keys, "keys");
         this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
                 config.conversations().tenantMaxReads());
+        this.dropIn = new DropInServices(router, transport, limits, config.ringCapacity(), config.maxAnswerChars());
     }
 
     @Override
@@ -80,7 +88,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("admission", new RequestAdmission(keys, !keys.enabled()));
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, page, health, limits,
-                keys.enabled()));
+                keys.enabled(), new DropInEndpoints(dropIn)));
     }
 
     /**
@@ -106,7 +114,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
                         : CorsConfigBuilder.forOrigins(config.corsOrigins().toArray(String[]::new));
         return builder
                 .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS)
-                .allowedRequestHeaders("Content-Type", "Authorization", "Last-Event-ID")
+                .allowedRequestHeaders("Content-Type", "Authorization", "Last-Event-ID", "x-api-key", "anthropic-version",
+                        "anthropic-beta")
                 .exposeHeaders("Retry-After")
                 .maxAge(600)
                 .build();

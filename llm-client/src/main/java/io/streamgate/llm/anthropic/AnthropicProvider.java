@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.OkHttpTransport;
+import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -111,6 +112,11 @@ public final class AnthropicProvider implements LlmProvider {
             headers.put("x-api-key", apiKey);
         }
         return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, AnthropicEventParser::new);
+    }
+
+    /** The typed parser of a Messages stream, publishing into {@code sink}: for the pass-through's side reading. */
+    public static StreamParser parser(TokenSink sink) {
+        return new AnthropicEventParser(requireNonNull(sink, "sink"));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.OkHttpTransport;
+import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -86,6 +87,11 @@ public final class OpenAiProvider implements LlmProvider {
             headers.put("Authorization", authorization);
         }
         return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, OpenAiChunkParser::new);
+    }
+
+    /** The typed parser of a Chat Completions stream, publishing into {@code sink}: for the pass-through's side reading. */
+    public static StreamParser parser(TokenSink sink) {
+        return new OpenAiChunkParser(requireNonNull(sink, "sink"));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */
