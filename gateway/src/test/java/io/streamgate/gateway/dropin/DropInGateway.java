@@ -30,7 +30,13 @@ abstract class DropInGateway {
             .route("sim-anthropic", FakeRoutes.anthropic("sim-a", simulator.baseUrl(), null))
             .route("scripted-openai", FakeRoutes.openAi("up-o", upstream.baseUrl(), "upstream-model"))
             .route("scripted-anthropic", FakeRoutes.anthropic("up-a", upstream.baseUrl(), "upstream-model"));
-    protected final GatewayUnderTest gateway = GatewayUnderTest.start(null, routes, "STREAMGATE_API_KEYS", "team-a:" + KEY);
+    protected final GatewayUnderTest gateway = GatewayUnderTest.start(null, routes, "STREAMGATE_API_KEYS", "team-a:" + KEY,
+            "STREAMGATE_UPSTREAM_CLIENT", upstreamClient());
+
+    /** The provider transport the pass-through runs on; called while this is constructed, so it returns a constant. */
+    String upstreamClient() {
+        return System.getProperty("streamgate.test.upstreamClient", "okhttp");
+    }
 
     /** The gateway's base URL for the OpenAI SDKs (with {@code /v1}). */
     String openAiBaseUrl() {
