@@ -179,6 +179,7 @@ final class DropInCall {
         }
         paused = false;
         ByteBuf out = null;
+        boolean yielded = false;
         try {
             int budget = a.ring.capacity();
             UpstreamEvent event;
@@ -202,6 +203,7 @@ final class DropInCall {
                 }
                 if (--budget == 0 && current == a && !a.ring.isEmpty()) {
                     loop.execute(a.drainTask); // yield: one fast stream must not starve the loop's other channels
+                    yielded = true;
                     break;
                 }
                 if (state == State.STREAMING && out != null && !channel.isWritable()) {
@@ -218,9 +220,15 @@ final class DropInCall {
             }
             channel.flush();
         }
-        if (state == State.STREAMING && current == a && !a.ring.isEmpty() && !channel.isWritable()) {
-            paused = true;
-            a.ring.suppressWakeups();
+        if (state == State.STREAMING && current == a && !yielded && !a.ring.isEmpty()) {
+            // Stopped for writability. The flush above may already have made room (its event then found nothing
+            // paused): drain again; else wait for the channel, with the producer's wake-ups off.
+            if (channel.isWritable()) {
+                loop.execute(a.drainTask);
+            } else {
+                paused = true;
+                a.ring.suppressWakeups();
+            }
         }
     }
 
