@@ -27,12 +27,17 @@ final class NotFoundWarning implements LlmProvider {
 
     private final LlmProvider adapter;
     private final String upstream;
+    private final String setting;
     private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
 
-    /** @param upstream how the log names the upstream: no credentials, no query */
-    NotFoundWarning(LlmProvider adapter, String upstream) {
+    /**
+     * @param upstream how the log names the upstream: no credentials, no query
+     * @param setting the setting that configured its URL
+     */
+    NotFoundWarning(LlmProvider adapter, String upstream, String setting) {
         this.adapter = requireNonNull(adapter, "adapter");
         this.upstream = requireNonNull(upstream, "upstream");
+        this.setting = requireNonNull(setting, "setting");
     }
 
     @Override
@@ -74,8 +79,8 @@ final class NotFoundWarning implements LlmProvider {
         long now = System.nanoTime();
         long next = nextWarning.get();
         if (now - next >= 0 && nextWarning.compareAndSet(next, now + INTERVAL_NANOS)) {
-            log.warn("STREAMGATE_UPSTREAM_URL: {} answered HTTP 404 to its chat path; check that the URL includes the "
-                    + "API version path, e.g. /v1", upstream);
+            log.warn("{}: {} answered HTTP 404 to its chat path; check that the URL includes the "
+                    + "API version path, e.g. /v1", setting, upstream);
         }
     }
 

@@ -10,6 +10,10 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.dropin.DropInServices;
+import io.streamgate.gateway.routing.ModelRouter;
+import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.conversation.ConversationStore;
@@ -36,14 +40,13 @@ import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamRegistry;
 import io.streamgate.gateway.stream.StreamServices;
 import io.streamgate.gateway.metrics.StreamLog;
-import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.stream.StreamSettings;
-import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.UpstreamClients;
 import io.streamgate.llm.UpstreamTrust;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -76,6 +79,9 @@ public final class StreamGate implements AutoCloseable {
     private final String bindAddress;
     private final String metricsBindAddress;
     private final boolean authenticates;
+    private final ModelRouter router;
+    private final List<String> upstreamLines;
+    private final TenantLimits limits;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
 
@@ -109,10 +115,14 @@ public final class StreamGate implements AutoCloseable {
         ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
                 g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         UpstreamTransport upstreamTransport = upstreamTransport(config, transport, ioGroup, http, trust);
-        Upstreams upstreams = Upstreams.create(config, upstreamTransport,
-                simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
-        ModelRouter router = requireNonNull(wrapRouter.apply(NO_ROUTES), "router");
-        LlmProvider provider = upstreams.provider();
+        Upstreams upstreams = config.routesFile() != null
+                ? Upstreams.fromFile(config, upstreamTransport, config.routesFile(), config.environment())
+                : Upstreams.create(config, upstreamTransport,
+                        simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
+        router = requireNonNull(wrapRouter.apply(upstreams.router()), "router");
+        upstreamLines = config.routesFile() != null
+                ? upstreams.describeRoutes(config.routesFile())
+                : config.usesSimulator() ? List.of() : Upstreams.describe(config);
 
         KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
         store.forEachConversationId(known::add);
@@ -131,15 +141,19 @@ public final class StreamGate implements AutoCloseable {
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
-        StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog);
-        StreamLauncher launcher = new StreamLauncher(provider, services,
+        limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+                config.conversations().tenantMaxReads(), config.tenantTokensPerMinute(), System::nanoTime);
+        UsageMeter usage = new UsageMeter(metrics, limits);
+        StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
+        StreamLauncher launcher = new StreamLauncher(router, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
         Conversations conversations = new Conversations(store, known, history, starter);
         HealthResponder health = simulator != null
                 ? new HealthResponder(Upstreams.SIMULATOR, true,
-                        config.model() != null ? config.model() : "streamgate-sim", upstreams::states)
-                : new HealthResponder(provider.name(), false, config.model(), upstreams::states);
+                        config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states)
+                : new HealthResponder(router.candidates(null).getFirst().name(), false, config.model(),
+                        upstreams::states);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
@@ -153,8 +167,9 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, directory, StaticPage.load(), health, keys, router,
-                        upstreamTransport));
+                        config, launcher, conversations, directory, StaticPage.load(), health, keys, limits,
+                        new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
+                                config.maxAnswerChars())));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);
@@ -227,7 +242,7 @@ public final class StreamGate implements AutoCloseable {
         if (gate.simulator != null) {
             log.info("upstream: SIMULATED (built-in simulator at {}, answers are synthetic)", gate.simulator.baseUrl());
         } else {
-            Upstreams.describe(config).forEach(upstream -> log.info("upstream: {}", upstream));
+            gate.upstreamLines.forEach(upstream -> log.info("upstream: {}", upstream));
             if (config.provider().caFile() != null) {
                 log.info("upstream TLS: the system's CAs and those in {} (STREAMGATE_UPSTREAM_CA_FILE) are trusted",
                         config.provider().caFile().toAbsolutePath());
@@ -235,28 +250,6 @@ public final class StreamGate implements AutoCloseable {
         }
         return gate;
     }
-
-    /** No routes: every model is unknown. Stands in until the routes file's router is wired here. */
-    private static final ModelRouter NO_ROUTES = new ModelRouter() {
-        @Override
-        public java.util.List<io.streamgate.gateway.routing.Deployment> candidates(String model) {
-            return java.util.List.of();
-        }
-
-        @Override
-        public java.util.List<String> models() {
-            return java.util.List.of();
-        }
-
-        @Override
-        public Lease begin(io.streamgate.gateway.routing.Deployment deployment) {
-            return () -> { };
-        }
-
-        @Override
-        public void coolDown(io.streamgate.gateway.routing.Deployment deployment, java.time.Duration retryAfter) {
-        }
-    };
 
     private static void stopAfterFailure(StartedResources started, Throwable failure) {
         try {
@@ -280,6 +273,15 @@ public final class StreamGate implements AutoCloseable {
 
     public StreamRegistry streams() {
         return streams;
+    }
+
+    /** Where requests' models go: the routes file's routes, or the single-upstream default. */
+    public ModelRouter router() {
+        return router;
+    }
+
+    public TenantLimits limits() {
+        return limits;
     }
 
     /**

@@ -44,6 +44,11 @@ public record ChatRequest(
         return (int) Math.min(total, 1 << 20);
     }
 
+    /** The same request for {@code model} ({@code null}: the provider's default). */
+    public ChatRequest withModel(String model) {
+        return new ChatRequest(model, messages, maxTokens, temperature, tools);
+    }
+
     /** The same request with {@code messages} in place of this one's. */
     public ChatRequest withMessages(List<ChatMessage> messages) {
         return new ChatRequest(model, messages, maxTokens, temperature, tools);

@@ -24,7 +24,8 @@ import java.util.function.Function;
  *   <li>nothing for an OpenAI usage-only chunk ({@code "choices": []} with {@code usage}) when the client did not
  *       ask for usage: the gateway asks for it for its own accounting.
  * </ul>
- * The typed parser's other events (text, tool calls) are dropped: the raw event carries them.
+ * The typed parser's other events (text, tool calls) are dropped: the raw event carries them, and the number of
+ * characters they held ({@link UpstreamEvent.RawEvent#generatedChars()}).
  *
  * <p>An event is written back in the SSE form OpenAI and Anthropic use, {@code event: <type>} (when it had one),
  * one {@code data: } line per data line, and a blank line: byte for byte what those providers send. A provider that
@@ -40,6 +41,7 @@ public final class PassThroughParser implements StreamParser {
     private final StreamParser typed;
     private final boolean relayUsageOnlyChunks;
     private UpstreamEvent terminal; // what the typed parser ended the stream with, during the current event
+    private int generatedChars; // answer text, reasoning and tool calls the typed parser read in the current event
 
     private PassThroughParser(TokenSink out, Function<? super TokenSink, ? extends StreamParser> typed,
             boolean relayUsageOnlyChunks) {
@@ -62,12 +64,13 @@ public final class PassThroughParser implements StreamParser {
     @Override
     public boolean onEvent(String type, String data) throws IOException {
         terminal = null;
+        generatedChars = 0;
         boolean more = typed.onEvent(type, data);
         if (terminal instanceof UpstreamEvent.Failed) {
             out.publish(terminal);
             return false;
         }
-        if ((relayUsageOnlyChunks || !isUsageOnlyChunk(data)) && !out.publish(new UpstreamEvent.RawEvent(encode(type, data)))) {
+        if ((relayUsageOnlyChunks || !isUsageOnlyChunk(data)) && !out.publish(new UpstreamEvent.RawEvent(encode(type, data), generatedChars))) {
             return false;
         }
         if (terminal != null) {
@@ -137,12 +140,21 @@ public final class PassThroughParser implements StreamParser {
         }
     }
 
-    /** The typed parser's sink: keeps its terminal event, drops the rest (the raw event carries them). */
+    /**
+     * The typed parser's sink: keeps its terminal event and counts what was generated; drops the rest (the raw event
+     * carries it).
+     */
     private final class TerminalCapture implements TokenSink {
         @Override
         public boolean publish(UpstreamEvent event) {
-            if (event.isTerminal()) {
-                terminal = event;
+            switch (event) {
+                case UpstreamEvent.TextDelta t -> generatedChars += t.text().length();
+                case UpstreamEvent.ThinkingDelta t -> generatedChars += t.text().length();
+                case UpstreamEvent.ToolCall c -> generatedChars += c.name().length() + c.argumentsJson().length();
+                case UpstreamEvent.Completed c -> terminal = c;
+                case UpstreamEvent.Failed f -> terminal = f;
+                case UpstreamEvent.SignedThinking s -> { } // its text was counted as it streamed
+                case UpstreamEvent.RawEvent r -> { }
             }
             return true;
         }

@@ -103,10 +103,15 @@ public sealed interface UpstreamEvent {
      * both (terminal events excepted).
      *
      * @param bytes the event's bytes; the array is owned by the event and must not be changed
+     * @param generatedChars the characters of answer text, reasoning and tool calls it carried, for estimating the
+     *     tokens of a stream that ends without the provider's usage
      */
-    record RawEvent(byte[] bytes) implements UpstreamEvent {
+    record RawEvent(byte[] bytes, int generatedChars) implements UpstreamEvent {
         public RawEvent {
             requireNonNull(bytes, "bytes");
+            if (generatedChars < 0) {
+                throw new IllegalArgumentException("generatedChars must not be negative");
+            }
         }
 
         @Override

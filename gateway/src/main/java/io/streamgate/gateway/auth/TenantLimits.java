@@ -4,12 +4,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Per-tenant admission: at most {@code maxStreams} streams at once, {@code requestsPerMinute} requests per minute
  * (stream starts and history reads share one token bucket, refilled continuously, holding a minute's worth at
  * most), and at most {@code maxReads} history reads in the store at once, so that one tenant's reads cannot take
  * every store thread from another tenant's stream starts.
+ *
+ * <p>And, when {@code tokensPerMinute} is set, a budget of model tokens: a request's tokens are only known once it
+ * has run, so they are {@link #chargeTokens charged} then, and new streams are refused while the tenant's budget is
+ * spent. The budget refills continuously, holds a minute's worth at most, and goes at most a minute's worth into
+ * debt, so a tenant that overshoots waits at most a minute.
  *
  * <p>Lock-free (compare-and-set), so the event loop can call it. State per tenant is two small objects; tenants
  * come from the configured keys, so the map is bounded by them.
@@ -24,21 +30,34 @@ public final class TenantLimits {
     private final class Tenant {
         final AtomicInteger streams = new AtomicInteger();
         final AtomicInteger reads = new AtomicInteger();
-        final AtomicReference<Bucket> bucket = new AtomicReference<>(new Bucket(requestsPerMinute, System.nanoTime()));
+        final AtomicReference<Bucket> bucket = new AtomicReference<>(new Bucket(requestsPerMinute, clock.getAsLong()));
+        final AtomicReference<Bucket> tokens = new AtomicReference<>(new Bucket(tokensPerMinute, clock.getAsLong()));
     }
 
     private final int maxStreams;
     private final int requestsPerMinute;
     private final int maxReads;
+    private final long tokensPerMinute;
+    private final LongSupplier clock;
     private final ConcurrentHashMap<String, Tenant> tenants = new ConcurrentHashMap<>();
 
     public TenantLimits(int maxStreams, int requestsPerMinute, int maxReads) {
-        if (maxStreams < 1 || requestsPerMinute < 1 || maxReads < 1) {
+        this(maxStreams, requestsPerMinute, maxReads, 0, System::nanoTime);
+    }
+
+    /**
+     * @param tokensPerMinute model tokens per tenant per minute; 0 is no limit
+     * @param clock nanoseconds ({@link System#nanoTime} outside tests)
+     */
+    public TenantLimits(int maxStreams, int requestsPerMinute, int maxReads, long tokensPerMinute, LongSupplier clock) {
+        if (maxStreams < 1 || requestsPerMinute < 1 || maxReads < 1 || tokensPerMinute < 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxStreams = maxStreams;
         this.requestsPerMinute = requestsPerMinute;
         this.maxReads = maxReads;
+        this.tokensPerMinute = tokensPerMinute;
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -63,7 +82,45 @@ public final class TenantLimits {
      */
     public Optional<Refusal> tryAcquire(String tenant) {
         Tenant t = tenants.computeIfAbsent(tenant, k -> new Tenant());
+        long spentFor = tokensSpentForNanos(t);
+        if (spentFor > 0) {
+            return Optional.of(new Refusal("at most " + tokensPerMinute + " tokens per minute per tenant",
+                    Math.max(1, (spentFor + 999_999_999L) / 1_000_000_000L)));
+        }
         return acquire(t, t.streams, maxStreams, "concurrent streams");
+    }
+
+    /**
+     * Charges {@code tokens} a finished (or cut) request used to {@code tenant}'s per-minute budget; no-op without a
+     * token limit.
+     */
+    public void chargeTokens(String tenant, long tokens) {
+        if (tokensPerMinute == 0 || tokens <= 0) {
+            return;
+        }
+        AtomicReference<Bucket> ref = tenants.computeIfAbsent(tenant, k -> new Tenant()).tokens;
+        while (true) {
+            Bucket b = ref.get();
+            long now = clock.getAsLong();
+            double left = Math.max(-tokensPerMinute, refilled(b, now, tokensPerMinute) - tokens);
+            if (ref.compareAndSet(b, new Bucket(left, now))) {
+                return;
+            }
+        }
+    }
+
+    /** How long until the tenant's token budget is above 0 again; 0 when it is (or there is no token limit). */
+    private long tokensSpentForNanos(Tenant t) {
+        if (tokensPerMinute == 0) {
+            return 0;
+        }
+        double left = refilled(t.tokens.get(), clock.getAsLong(), tokensPerMinute);
+        return left > 0 ? 0 : Math.max(1, (long) Math.ceil(-left / (tokensPerMinute / 60e9)));
+    }
+
+    /** The bucket's content now: refilled at {@code perMinute} a minute, up to a minute's worth. */
+    private static double refilled(Bucket b, long now, double perMinute) {
+        return Math.min(perMinute, b.tokens + (now - b.refilledAtNanos) * (perMinute / 60e9));
     }
 
     /** Takes one of {@code max} slots and a request token, or neither. */
@@ -102,8 +159,8 @@ public final class TenantLimits {
         double perNano = requestsPerMinute / 60e9;
         while (true) {
             Bucket b = ref.get();
-            long now = System.nanoTime();
-            double tokens = Math.min(requestsPerMinute, b.tokens + (now - b.refilledAtNanos) * perNano);
+            long now = clock.getAsLong();
+            double tokens = refilled(b, now, requestsPerMinute);
             if (tokens < 1) {
                 return (long) Math.ceil((1 - tokens) / perNano);
             }

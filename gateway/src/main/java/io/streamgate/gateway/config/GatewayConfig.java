@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>Each variable may also be given in a properties file named by {@code STREAMGATE_CONFIG}, under the same
  * name; the environment wins over the file. The README lists every setting with its default. A name that is not a
  * setting (a typo, usually) is logged with the closest real one; the real ones are the names this class reads.
+ *
+ * <p>{@code environment} is the whole environment the settings came from, for the variables a routes file names
+ * ({@code api_key_env}); being a function, it prints no value.
  */
 public record GatewayConfig(
         String bindAddress,
@@ -52,6 +56,8 @@ public record GatewayConfig(
         String apiKeys,
         int tenantMaxStreams,
         int tenantRequestsPerMinute,
+        int tenantTokensPerMinute,
+        Path routesFile,
         Duration requestTimeout,
         Duration idleTimeout,
         Duration upstreamFirstTokenTimeout,
@@ -60,7 +66,8 @@ public record GatewayConfig(
         ProviderSettings provider,
         ConversationSettings conversations,
         ToolSettings tools,
-        ResumeSettings resume) {
+        ResumeSettings resume,
+        Function<String, String> environment) {
 
     /**
      * @param perStreamBytes events kept per stream for resumes
@@ -179,6 +186,8 @@ public record GatewayConfig(
                 s.string("STREAMGATE_API_KEYS", null),
                 s.integer("STREAMGATE_TENANT_MAX_STREAMS", 64, 1, 1_000_000),
                 s.integer("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", 600, 1, 100_000_000),
+                s.integer("STREAMGATE_TENANT_TOKENS_PER_MINUTE", 0, 0, 2_000_000_000), // 0: no token limit
+                s.path("STREAMGATE_ROUTES_FILE"),
                 // STREAMGATE_HEADER_TIMEOUT_MS is the setting's old name; the new one wins when both are set.
                 s.millis(s.firstSet("STREAMGATE_REQUEST_TIMEOUT_MS", "STREAMGATE_HEADER_TIMEOUT_MS"), 10_000, 1, 600_000),
                 s.millis("STREAMGATE_IDLE_TIMEOUT_MS", 60_000, 1, 3_600_000),
@@ -213,7 +222,8 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_RESUME_TOTAL_MB", 64, 1, 64 * 1024) * 1024L * 1024L,
                         s.millis("STREAMGATE_RESUME_WINDOW_MS", 300_000, 1, 86_400_000),
                         s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000),
-                        s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024)));
+                        s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024)),
+                java.util.Collections.unmodifiableMap(new HashMap<>(env))::get);
         for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
             log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),
                     SettingNames.suggestion(unknown, s.read()));
@@ -221,7 +231,11 @@ public record GatewayConfig(
         if (config.writeBufferLowWaterMark > config.writeBufferHighWaterMark) {
             throw new ConfigException("STREAMGATE_WRITE_BUFFER_LOW_BYTES must not exceed STREAMGATE_WRITE_BUFFER_HIGH_BYTES");
         }
-        if (config.provider.kind.equals("anthropic") && config.model == null) {
+        if (config.routesFile != null && config.upstreamUrl != null) {
+            throw new ConfigException("STREAMGATE_ROUTES_FILE and STREAMGATE_UPSTREAM_URL are both set: the routes file "
+                    + "names every upstream, so set one of them");
+        }
+        if (config.provider.kind.equals("anthropic") && config.model == null && config.routesFile == null) {
             throw new ConfigException("STREAMGATE_MODEL is required with STREAMGATE_UPSTREAM_KIND=anthropic: the "
                     + "Messages API has no default model");
         }
@@ -233,9 +247,9 @@ public record GatewayConfig(
         return from(Map.of());
     }
 
-    /** Whether the built-in simulator is the upstream. */
+    /** Whether the built-in simulator is the upstream: neither an upstream URL nor a routes file is set. */
     public boolean usesSimulator() {
-        return upstreamUrl == null;
+        return upstreamUrl == null && routesFile == null;
     }
 
     private static Map<String, String> readProperties(Path path) {

@@ -28,10 +28,11 @@ import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.Usage;
+import io.streamgate.gateway.usage.TokenCount;
 import io.streamgate.llm.anthropic.AnthropicProvider;
 import io.streamgate.llm.openai.OpenAiProvider;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -50,8 +51,14 @@ import java.util.function.Function;
  *
  * <p>The response head waits for the provider's first event, so a failure before it is an HTTP error with the
  * status the client's SDK acts on (429 with {@code Retry-After}, 529, 502, …), and a retryable one first moves on to
- * the route's next deployment; a 429 or 529 also cools the deployment down. After the first byte a failure ends the
- * stream with the dialect's error event, never a clean end.
+ * the route's next deployment. A pass-through call reports its outcome to the router ({@link ModelRouter#succeeded},
+ * {@link ModelRouter#failed}: breaker, {@code /readyz}, cool-down after a 429 or 529); a translated one goes through
+ * the deployment's typed provider, which does so itself. After the first byte a failure ends the stream with the
+ * dialect's error event, never a clean end.
+ *
+ * <p>Usage: what the call generated is billed to the tenant when it ends ({@link
+ * io.streamgate.gateway.usage.UsageMeter}), also when it is cut or cancelled: the provider's usage when it sent it,
+ * else estimates from the characters sent and generated.
  *
  * <p>Backpressure: a drain that finds the channel unwritable stops polling; the ring fills and the transport stops
  * reading the provider (the Netty transport turns {@code autoRead} off; OkHttp's thread parks), until the channel
@@ -61,12 +68,10 @@ final class DropInCall {
 
     private enum State { WAITING, STREAMING, ENDED }
 
-    /** The cooldown after a 429 or 529 that named no {@code Retry-After}. */
-    static final Duration DEFAULT_COOLDOWN = Duration.ofSeconds(5);
-
     private final Channel channel;
     private final EventLoop loop;
     private final DropInRequest request;
+    private final String tenant;
     private final List<Deployment> candidates;
     private final DropInServices services;
     private final Runnable onEnd;
@@ -77,11 +82,12 @@ final class DropInCall {
     private boolean paused;
 
     /** @param onEnd runs once, on the loop, when the response has ended or the client has gone */
-    DropInCall(Channel channel, DropInRequest request, List<Deployment> candidates, DropInServices services,
-            Runnable onEnd) {
+    DropInCall(Channel channel, DropInRequest request, String tenant, List<Deployment> candidates,
+            DropInServices services, Runnable onEnd) {
         this.channel = requireNonNull(channel, "channel");
         this.loop = channel.eventLoop();
         this.request = requireNonNull(request, "request");
+        this.tenant = requireNonNull(tenant, "tenant");
         this.candidates = List.copyOf(candidates);
         this.services = requireNonNull(services, "services");
         this.onEnd = requireNonNull(onEnd, "onEnd");
@@ -98,6 +104,7 @@ final class DropInCall {
     /** One provider call: its deployment, ring and encoder; a fallback gets a fresh one. */
     private final class Attempt {
         final Deployment deployment;
+        final boolean passThrough; // the deployment speaks the client's dialect
         final ModelRouter.Lease lease;
         final TokenRing ring;
         final Runnable drainTask = () -> drain(this);
@@ -106,21 +113,24 @@ final class DropInCall {
         UpstreamCall call;
         boolean delivered; // an event other than a failure has been taken
         boolean finished; // the provider's terminal event has been taken
+        long generatedChars; // for estimating tokens when the provider reports no usage
+        Usage usage; // what the provider reported at its end
 
         Attempt(Deployment deployment) {
             this.deployment = deployment;
-            this.lease = services.router().begin(deployment);
+            this.passThrough = deployment.dialect() == request.dialect();
+            // A translated call goes through the deployment's typed provider, which counts itself as outstanding.
+            this.lease = passThrough ? services.router().begin(deployment) : () -> { };
             this.ring = new TokenRing(services.ringCapacity(), () -> loop.execute(drainTask));
-            boolean same = deployment.dialect() == request.dialect();
             this.encoder = !request.stream() ? null
-                    : same ? StreamEncoder.RAW
+                    : passThrough ? StreamEncoder.RAW
                     : wire(deployment.dialect());
             this.answer = request.stream() ? null : new AssembledAnswer(services.maxAnswerChars());
         }
 
         void open() {
             Deployment d = deployment;
-            if (d.dialect() == request.dialect()) {
+            if (passThrough) {
                 byte[] body = PassThroughBody.rewrite(request, d.upstreamModel());
                 Function<TokenSink, StreamParser> typed = typedParser(d.dialect());
                 call = services.transport().start(d.passThrough(body, request.headers()), ring,
@@ -128,6 +138,39 @@ final class DropInCall {
             } else {
                 call = d.provider().stream(request.translated(d.upstreamModel()), ring);
             }
+        }
+
+        /** Counts one event: what it generated, the usage at the end; reports a pass-through call's health. */
+        void taken(UpstreamEvent event) {
+            switch (event) {
+                case UpstreamEvent.RawEvent r -> generatedChars += r.generatedChars();
+                case UpstreamEvent.TextDelta t -> generatedChars += t.text().length();
+                case UpstreamEvent.ThinkingDelta t -> generatedChars += t.text().length();
+                case UpstreamEvent.ToolCall c -> generatedChars += c.name().length() + c.argumentsJson().length();
+                case UpstreamEvent.Completed c -> usage = c.usage();
+                case UpstreamEvent.Failed f -> {
+                    if (passThrough) {
+                        services.router().failed(deployment, f.error()); // its breaker, last error and cool-down
+                    }
+                }
+                case UpstreamEvent.SignedThinking s -> { }
+            }
+            if (event.isTerminal()) {
+                finished = true;
+            }
+            if (!delivered && !(event instanceof UpstreamEvent.Failed) && passThrough) {
+                services.router().succeeded(deployment);
+            }
+        }
+
+        /** Bills what the call used, if it produced anything: the provider's usage, or estimates. */
+        void bill() {
+            if (!delivered && usage == null) {
+                return; // refused before any output (a 429, an outage): nothing was generated
+            }
+            String label = services.router().label(request.model());
+            services.usage().bill(tenant, label != null ? label : "-",
+                    TokenCount.of(usage != null ? usage : Usage.NONE, request.body().length, generatedChars));
         }
 
         /** Stops this attempt: the call is cancelled unless it finished, queued events are dropped. */
@@ -184,12 +227,7 @@ final class DropInCall {
             int budget = a.ring.capacity();
             UpstreamEvent event;
             while (state != State.ENDED && current == a && (event = a.ring.poll()) != null) {
-                if (event.isTerminal()) {
-                    a.finished = true;
-                }
-                if (event instanceof UpstreamEvent.Failed failed) {
-                    coolDownIfLimited(a, failed.error());
-                }
+                a.taken(event);
                 if (state == State.WAITING) {
                     waiting(a, event);
                 }
@@ -285,12 +323,6 @@ final class DropInCall {
         state = State.STREAMING;
     }
 
-    private void coolDownIfLimited(Attempt a, UpstreamError error) {
-        if (error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.OVERLOADED) {
-            services.router().coolDown(a.deployment, error.retryAfter() != null ? error.retryAfter() : DEFAULT_COOLDOWN);
-        }
-    }
-
     private static HttpResponse streamHead() {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
@@ -355,6 +387,7 @@ final class DropInCall {
         state = State.ENDED;
         if (current != null) {
             current.close();
+            current.bill();
         }
         onEnd.run();
     }

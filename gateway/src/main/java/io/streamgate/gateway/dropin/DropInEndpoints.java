@@ -99,7 +99,7 @@ public final class DropInEndpoints {
                     refusal.get().retryAfterSeconds()).response(ctx.alloc(), dialect), done);
             return;
         }
-        DropInCall call = new DropInCall(ctx.channel(), parsed, candidates, services, () -> {
+        DropInCall call = new DropInCall(ctx.channel(), parsed, tenant, candidates, services, () -> {
             active = null;
             services.limits().release(tenant);
             done.run();

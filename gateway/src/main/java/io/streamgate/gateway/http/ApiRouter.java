@@ -20,6 +20,7 @@ import io.streamgate.gateway.conversation.ConversationJson;
 import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.metrics.LogValue;
 import io.streamgate.gateway.stream.BadRequestException;
+import io.streamgate.gateway.stream.ModelNotFoundException;
 import io.streamgate.gateway.stream.StreamBridge;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamJournal;
@@ -287,6 +288,10 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             launcher.check(parsed);
         } catch (BadRequestException e) {
             send(ctx, request, badRequest(ctx, e));
+            return;
+        } catch (ModelNotFoundException e) {
+            send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "model_not_found",
+                    e.getMessage()));
             return;
         }
         if (!conversations.admit()) {

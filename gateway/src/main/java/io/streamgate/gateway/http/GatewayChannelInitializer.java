@@ -17,11 +17,9 @@ import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.dropin.DropInServices;
-import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
-import io.streamgate.llm.UpstreamTransport;
 
 /**
  * Assembles each connection's pipeline, in the order bytes flow:
@@ -62,8 +60,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             StaticPage page,
             HealthResponder health,
             ApiKeys keys,
-            ModelRouter router,
-            UpstreamTransport transport) {
+            TenantLimits limits,
+            DropInServices dropIn) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
         this.page = requireNonNull(page, "page");
@@ -73,9 +71,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.conversations = requireNonNull(conversations, "conversations");
         this.directory = requireNonNull(directory, "directory");
         this.keys = requireNonNull(keys, "keys");
-        this.limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
-                config.conversations().tenantMaxReads());
-        this.dropIn = new DropInServices(router, transport, limits, config.ringCapacity(), config.maxAnswerChars());
+        this.limits = requireNonNull(limits, "limits");
+        this.dropIn = requireNonNull(dropIn, "dropIn");
     }
 
     @Override

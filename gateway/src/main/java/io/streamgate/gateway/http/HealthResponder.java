@@ -35,13 +35,18 @@ public record HealthResponder(
      * @param kind the API it speaks: {@code openai} or {@code anthropic}
      * @param host {@code host:port} of its base URL (never the path, query or credentials)
      * @param status its breaker and last failure
+     * @param route the route it serves (its model name or glob)
+     * @param outstanding streams it serves now
+     * @param coolingDownMillis how much longer it is left out after a 429 or 529; 0 when it is not
      */
-    public record UpstreamState(String name, String kind, String host, ResilientProvider.UpstreamStatus status) {
+    public record UpstreamState(String name, String kind, String host, ResilientProvider.UpstreamStatus status,
+            String route, int outstanding, long coolingDownMillis) {
         public UpstreamState {
             requireNonNull(name, "name");
             requireNonNull(kind, "kind");
             requireNonNull(host, "host");
             requireNonNull(status, "status");
+            requireNonNull(route, "route");
         }
     }
 
@@ -97,6 +102,9 @@ public record HealthResponder(
         });
         json.writeNumberField("consecutive_failures", breaker.consecutiveFailures());
         json.writeNumberField("retry_in_ms", TimeUnit.NANOSECONDS.toMillis(breaker.refusingForNanos()));
+        json.writeStringField("route", s.route());
+        json.writeNumberField("outstanding", s.outstanding());
+        json.writeNumberField("cooling_down_ms", s.coolingDownMillis());
         ResilientProvider.Failure failure = s.status().lastFailure();
         if (failure == null) {
             json.writeNullField("last_error");

@@ -41,6 +41,8 @@ public final class GatewayMetrics {
     private final Counter upstreamRequests;
     private final Counter chunks;
     private final Counter completions;
+    private final Counter tokens;
+    private final Counter estimatedTokens;
     private final CounterDataPoint[] completionsByOutcome = new CounterDataPoint[Outcome.values().length];
     private final java.util.concurrent.atomic.AtomicLong activeStreams = new java.util.concurrent.atomic.AtomicLong();
 
@@ -85,6 +87,18 @@ public final class GatewayMetrics {
         for (Outcome o : Outcome.values()) {
             completionsByOutcome[o.ordinal()] = completions.labelValues(o.label);
         }
+        tokens = Counter.builder()
+                .name("llm_tokens_total")
+                .help("Tokens used, by tenant, routed model and kind (prompt, completion, cache_read, cache_write); "
+                        + "includes estimated counts, see llm_tokens_estimated_total")
+                .labelNames("tenant", "model", "kind")
+                .register(registry);
+        estimatedTokens = Counter.builder()
+                .name("llm_tokens_estimated_total")
+                .help("The part of llm_tokens_total that is estimated (characters / 4) because the provider reported "
+                        + "no usage, e.g. for a stream cut by a disconnect or a stop")
+                .labelNames("tenant", "model", "kind")
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("streaming_active_connections")
                 .help("Streams in flight")
@@ -152,6 +166,26 @@ public final class GatewayMetrics {
     /** Counts one finished upstream call; once per stream, so the label lookup is off the per-token path. */
     public void upstreamRequest(String provider, String outcome) {
         upstreamRequests.labelValues(provider, outcome).inc();
+    }
+
+    /**
+     * Counts one request's tokens; once per request, off the per-token path.
+     *
+     * @param tenant a configured tenant, or {@code -}; @param model a route's label: both bounded by configuration
+     */
+    public void tokens(String tenant, String model, io.streamgate.gateway.usage.TokenCount count) {
+        add(tokens, tenant, model, "prompt", count.prompt());
+        add(tokens, tenant, model, "completion", count.completion());
+        add(tokens, tenant, model, "cache_read", count.cacheRead());
+        add(tokens, tenant, model, "cache_write", count.cacheWrite());
+        add(estimatedTokens, tenant, model, "prompt", count.estimatedPrompt());
+        add(estimatedTokens, tenant, model, "completion", count.estimatedCompletion());
+    }
+
+    private static void add(Counter counter, String tenant, String model, String kind, long amount) {
+        if (amount > 0) {
+            counter.labelValues(tenant, model, kind).inc(amount);
+        }
     }
 
     public void chunkWritten() {

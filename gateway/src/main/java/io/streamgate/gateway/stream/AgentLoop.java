@@ -167,7 +167,9 @@ final class AgentLoop {
 
     private void beginFirstStep(List<ChatMessage> opening) {
         steps.begin(opening);
-        openUpstream(plan.request().withMessages(opening));
+        ChatRequest first = plan.request().withMessages(opening);
+        steps.opened(first);
+        openUpstream(first);
     }
 
     private void recordUserMessage() {
@@ -222,8 +224,9 @@ final class AgentLoop {
             return;
         }
         listener.toolsDone(results);
-        List<ChatMessage> next = steps.toolsDone(results);
-        plan.starter().execute(() -> openUpstream(plan.request().withMessages(next)));
+        ChatRequest next = plan.request().withMessages(steps.toolsDone(results));
+        steps.opened(next);
+        plan.starter().execute(() -> openUpstream(next));
     }
 
     private void cancelCall() {

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.stream;
 
 import io.streamgate.gateway.tools.ToolResult;
+import io.streamgate.gateway.usage.TokenCount;
 import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.Usage;
@@ -33,6 +34,10 @@ final class AgentSteps {
     private long promptTokens = Usage.UNKNOWN;
     private long cacheCreationTokens = Usage.UNKNOWN;
     private long cacheReadTokens = Usage.UNKNOWN;
+    private TokenCount billed = TokenCount.ZERO; // the tokens of the steps whose call has ended
+    private long stepPromptChars = -1; // what the current step's call was sent; -1 before it is opened
+    private long stepOutputChars; // what the current step's call has produced so far
+    private boolean stepDelivered; // whether the current step's call has published anything
 
     /** @param maxReasoningChars thinking text kept for the store per turn; the rest still streams, unstored */
     AgentSteps(int maxSteps, int maxReasoningChars) {
@@ -47,8 +52,19 @@ final class AgentSteps {
         conversation.addAll(opening);
     }
 
+    /** The current step's call is opened with {@code request}: its size is the prompt estimate if none is reported. */
+    void opened(io.streamgate.llm.ChatRequest request) {
+        stepPromptChars = request.approximateChars();
+    }
+
+    /** The current step's call published something. */
+    void delivered() {
+        stepDelivered = true;
+    }
+
     void text(String delta) {
         answer.append(delta);
+        stepOutputChars += delta.length();
     }
 
     /** The whole answer so far, across steps. */
@@ -62,10 +78,12 @@ final class AgentSteps {
 
     void toolCall(UpstreamEvent.ToolCall call) {
         stepCalls.add(call);
+        stepOutputChars += call.name().length() + call.argumentsJson().length();
     }
 
     /** Keeps a thinking delta of this step for the stored answer, up to the turn's limit. */
     void reasoning(String delta) {
+        stepOutputChars += delta.length();
         int room = (int) Math.max(0, Math.min(delta.length(), maxReasoningChars - reasoningChars));
         reasoning.append(delta, 0, room);
         reasoningChars += room;
@@ -121,11 +139,34 @@ final class AgentSteps {
         return List.copyOf(conversation);
     }
 
+    /**
+     * The current step's call completed with {@code usage}: its tokens are billed as reported, a count it did not
+     * report estimated from its characters.
+     */
     void addUsage(Usage usage) {
+        billed = billed.plus(TokenCount.of(usage, Math.max(0, stepPromptChars), stepOutputChars));
+        stepPromptChars = -1;
+        stepOutputChars = 0;
+        stepDelivered = false;
         completionTokens = sum(completionTokens, usage.completionTokens());
         promptTokens = sum(promptTokens, usage.promptTokens());
         cacheCreationTokens = sum(cacheCreationTokens, usage.cacheCreationInputTokens());
         cacheReadTokens = sum(cacheReadTokens, usage.cacheReadInputTokens());
+    }
+
+    /**
+     * The turn's tokens, once it has ended: every completed step's, plus, for a step cut short (a disconnect, a stop,
+     * a failure after its first event), an estimate of what it was sent and what it produced, since the provider bills
+     * that too. A step whose call failed before publishing anything, unless the client cut it, is not billed: the
+     * provider refused it.
+     *
+     * @param cut whether the client stopped the turn (a disconnect or a stop)
+     */
+    TokenCount tokens(boolean cut) {
+        if (stepPromptChars < 0 || !(stepDelivered || cut)) {
+            return billed;
+        }
+        return billed.plus(TokenCount.of(Usage.NONE, stepPromptChars, stepOutputChars));
     }
 
     /** Usage summed over every step; a count no step reported stays unknown. */

@@ -167,6 +167,9 @@ public final class StreamBridge {
     }
 
     private void handle(UpstreamEvent event, boolean catchUp) {
+        if (!(event instanceof UpstreamEvent.Failed)) {
+            agent.steps().delivered();
+        }
         switch (event) {
             case UpstreamEvent.TextDelta t -> {
                 if (agent.steps().answer().length() + t.text().length() > settings.maxAnswerChars()) {
@@ -339,6 +342,7 @@ public final class StreamBridge {
         metrics.upstreamRequest(tag.provider(), outcome == Outcome.SUCCESS ? "success"
                 : outcome == Outcome.CANCELLED ? "cancelled" : errorCode);
         services.registry().remove(this);
+        services.usage().bill(tag.tenant(), tag.route(), agent.steps().tokens(outcome == Outcome.CANCELLED));
         long firstToken = firstTokenNanos < 0 ? -1 : firstTokenNanos - acceptedNanos;
         services.log().finished(new StreamEndLine(tag, outcome, errorCode, finishReason, firstToken,
                 System.nanoTime() - acceptedNanos, agent.steps().usage(), agent.steps().step(),

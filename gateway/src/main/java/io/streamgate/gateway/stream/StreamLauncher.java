@@ -3,15 +3,16 @@ package io.streamgate.gateway.stream;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.Channel;
+import io.streamgate.gateway.routing.Deployment;
+import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.tools.ToolRegistry;
-import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.ToolSpec;
 import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
  * Starts streams: wires a {@link StreamBridge} to an output, and gives it the plan its {@link AgentLoop} follows:
- * the provider, the conversation turn and the tools.
+ * the provider (the deployments the router chose for the request's model), the conversation turn and the tools.
  * One per gateway; thread-safe.
  */
 public final class StreamLauncher {
@@ -22,7 +23,7 @@ public final class StreamLauncher {
         ConversationTurn open(String conversationId, String tenant, StreamRequest request);
     }
 
-    private final LlmProvider provider;
+    private final ModelRouter router;
     private final StreamServices services;
     private final TurnFactory turns;
     private final ToolRegistry tools;
@@ -32,7 +33,7 @@ public final class StreamLauncher {
     private final StreamDirectory directory;
 
     public StreamLauncher(
-            LlmProvider provider,
+            ModelRouter router,
             StreamServices services,
             TurnFactory turns,
             ToolRegistry tools,
@@ -40,7 +41,7 @@ public final class StreamLauncher {
             List<String> defaultTools,
             StreamDirectory directory,
             Executor starter) {
-        this.provider = requireNonNull(provider, "provider");
+        this.router = requireNonNull(router, "router");
         this.services = requireNonNull(services, "services");
         this.turns = requireNonNull(turns, "turns");
         this.tools = requireNonNull(tools, "tools");
@@ -59,6 +60,7 @@ public final class StreamLauncher {
      * loop once the stream has ended, however it ended.
      *
      * @throws BadRequestException when the request names a tool the gateway does not have; nothing started then
+     * @throws ModelNotFoundException when no route serves the request's model; nothing started then
      */
     public StreamBridge launch(
             Channel channel,
@@ -69,16 +71,18 @@ public final class StreamLauncher {
             long acceptedNanos,
             Runnable onEnd) {
         List<ToolSpec> offered = toolSpecs(request);
+        List<Deployment> candidates = candidates(request);
         StreamJournal journal = delivery == Delivery.SSE ? directory.open(conversationId, tenant, channel.eventLoop()) : null;
         EventOutput output = journal != null
                 ? new SseOutput(channel, journal)
                 : new JsonAnswerOutput(channel, conversationId);
-        StreamTag tag = new StreamTag(conversationId, tenant, request.model() == null ? "-" : request.model(), provider.name());
+        StreamTag tag = new StreamTag(conversationId, tenant, request.model() == null ? "-" : request.model(),
+                candidates.getFirst().name(), router.label(request.model()));
         StreamBridge bridge = new StreamBridge(channel.eventLoop(), output, tag, services, acceptedNanos, onEnd);
         if (journal != null) {
             journal.bind(bridge);
         }
-        bridge.start(new StreamPlan(provider, request.toChatRequest(offered),
+        bridge.start(new StreamPlan(router.provider(candidates), request.toChatRequest(offered),
                 turns.open(conversationId, tenant, request), toolExecutor, starter));
         return bridge;
     }
@@ -87,9 +91,21 @@ public final class StreamLauncher {
      * Refuses a request {@link #launch} would refuse, before anything (a conversation claim) is done for it.
      *
      * @throws BadRequestException when the request names a tool the gateway does not have
+     * @throws ModelNotFoundException when no route serves the request's model
      */
     public void check(StreamRequest request) {
         toolSpecs(request);
+        candidates(request);
+    }
+
+    private List<Deployment> candidates(StreamRequest request) {
+        List<Deployment> candidates = router.candidates(request.model());
+        if (candidates.isEmpty()) {
+            String model = String.valueOf(request.model());
+            throw new ModelNotFoundException("no route serves the model '"
+                    + (model.length() > 100 ? model.substring(0, 100) + "…" : model) + "'");
+        }
+        return candidates;
     }
 
     private List<ToolSpec> toolSpecs(StreamRequest request) {

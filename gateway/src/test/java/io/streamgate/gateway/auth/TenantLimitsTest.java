@@ -34,4 +34,44 @@ class TenantLimitsTest {
         assertTrue(limits.tryAcquire("acme").isPresent());
         assertEquals(1, limits.activeStreams("acme"), "refusals hold nothing");
     }
+
+    @Test
+    void aTenantWhoseTokensAreSpentIsRefusedUntilTheBudgetRefills() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(5_000_000_000L);
+        TenantLimits limits = new TenantLimits(8, 1_000, 8, 600, clock::get);
+
+        assertTrue(limits.tryAcquire("acme").isEmpty());
+        limits.chargeTokens("acme", 599);
+        assertTrue(limits.tryAcquire("acme").isEmpty(), "one token left: still admitted");
+        limits.chargeTokens("acme", 31);
+        var refused = limits.tryAcquire("acme");
+        assertTrue(refused.isPresent(), "30 tokens over");
+        assertEquals("at most 600 tokens per minute per tenant", refused.get().reason());
+        assertEquals(3, refused.get().retryAfterSeconds(), "30 tokens at 10 a second");
+        assertEquals(2, limits.activeStreams("acme"), "a refusal holds no stream");
+        assertTrue(limits.tryAcquire("globex").isEmpty(), "another tenant has its own budget");
+
+        clock.addAndGet(3_000_000_000L);
+        assertTrue(limits.tryAcquire("acme").isPresent(), "exactly spent is still spent");
+        clock.addAndGet(1);
+        assertTrue(limits.tryAcquire("acme").isEmpty(), "refilled");
+    }
+
+    @Test
+    void aHugeAnswerCostsAtMostAMinutesWait() {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        TenantLimits limits = new TenantLimits(8, 1_000, 8, 600, clock::get);
+
+        limits.chargeTokens("acme", 1_000_000);
+
+        assertEquals(60, limits.tryAcquire("acme").orElseThrow().retryAfterSeconds(),
+                "the debt stops at a minute's worth");
+    }
+
+    @Test
+    void withoutATokenLimitChargesChangeNothing() {
+        TenantLimits limits = new TenantLimits(8, 1_000, 8);
+        limits.chargeTokens("acme", Long.MAX_VALUE);
+        assertTrue(limits.tryAcquire("acme").isEmpty());
+    }
 }

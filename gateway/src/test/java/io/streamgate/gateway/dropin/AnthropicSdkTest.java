@@ -192,7 +192,8 @@ class AnthropicSdkTest extends DropInGateway {
         } finally {
             once.close();
         }
-        assertEquals(List.of("up-a:" + DropInCall.DEFAULT_COOLDOWN.toSeconds()), routes.cooledDown());
+        assertEquals(List.of("up-a:default"), routes.cooledDown(), "cooled down for the router's default time");
+        assertEquals(List.of("up-a:overloaded"), routes.failures());
     }
 
     @Test

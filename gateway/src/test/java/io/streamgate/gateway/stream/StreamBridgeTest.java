@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
+import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.usage.UsageMeter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -70,7 +72,8 @@ class StreamBridgeTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
     private StreamServices services(StreamSettings settings) {
-        return new StreamServices(settings, metrics, registry, LOG, clock::get);
+        return new StreamServices(settings, metrics, registry, LOG,
+                new UsageMeter(metrics, new TenantLimits(1, 1, 1)), clock::get);
     }
 
     private HistogramSnapshot.HistogramDataPointSnapshot addedLatency() {

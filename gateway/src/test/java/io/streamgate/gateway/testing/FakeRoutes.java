@@ -9,6 +9,7 @@ import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.OkHttpTransport;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.UpstreamClients;
+import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamTrust;
 import io.streamgate.llm.anthropic.AnthropicProvider;
 import io.streamgate.llm.openai.OpenAiProvider;
@@ -64,6 +65,8 @@ public final class FakeRoutes implements ModelRouter {
     private final Map<String, List<Deployment>> routes = new LinkedHashMap<>();
     private final AtomicInteger outstanding = new AtomicInteger();
     private final List<String> cooledDown = new CopyOnWriteArrayList<>();
+    private final List<String> failures = new CopyOnWriteArrayList<>();
+    private final AtomicInteger succeeded = new AtomicInteger();
 
     /** Routes {@code model} to {@code deployments}, tried in order. */
     public FakeRoutes route(String model, Deployment... deployments) {
@@ -96,8 +99,43 @@ public final class FakeRoutes implements ModelRouter {
     }
 
     @Override
+    public String label(String model) {
+        return routes.containsKey(model) ? model : null;
+    }
+
+    /** The first candidate's own provider: no fallback among typed calls here. */
+    @Override
+    public LlmProvider provider(List<Deployment> candidates) {
+        return candidates.getFirst().provider();
+    }
+
+    @Override
     public void coolDown(Deployment deployment, Duration retryAfter) {
-        cooledDown.add(deployment.name() + ":" + retryAfter.toSeconds());
+        cooledDown.add(deployment.name() + ":" + (retryAfter == null ? "default" : retryAfter.toSeconds()));
+    }
+
+    @Override
+    public void succeeded(Deployment deployment) {
+        succeeded.incrementAndGet();
+    }
+
+    /** Cools the deployment down after a 429 or 529, as the real router does. */
+    @Override
+    public void failed(Deployment deployment, UpstreamError error) {
+        failures.add(deployment.name() + ":" + error.code().wireName());
+        if (error.httpStatus() == 429 || error.httpStatus() == 529) {
+            coolDown(deployment, error.retryAfter());
+        }
+    }
+
+    /** Pass-through calls that reported an answer. */
+    public int succeeded() {
+        return succeeded.get();
+    }
+
+    /** Each reported failure as {@code name:code}, in order. */
+    public List<String> failures() {
+        return failures;
     }
 
     /** Streams begun and not yet ended. */

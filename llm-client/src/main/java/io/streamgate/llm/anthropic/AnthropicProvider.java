@@ -106,12 +106,34 @@ public final class AnthropicProvider implements LlmProvider {
         requireNonNull(request, "request");
         requireNonNull(sink, "sink");
         byte[] body = AnthropicRequestWriter.write(request, defaultModel, options);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("anthropic-version", options.anthropicVersion());
-        if (apiKey != null) {
-            headers.put("x-api-key", apiKey);
+        return transport.start(post(body, Map.of()), sink, AnthropicEventParser::new);
+    }
+
+    /**
+     * The streaming request for a Messages body that is already written (a pass-through): this endpoint,
+     * {@code headers} (e.g. the client's {@code anthropic-version} and {@code anthropic-beta}), this adapter's
+     * {@code anthropic-version} unless {@code headers} names one, and its {@code x-api-key}, which no header in
+     * {@code headers} can replace ({@code x-api-key} and {@code Authorization} there are dropped).
+     */
+    public StreamingPost post(byte[] body, Map<String, String> headers) {
+        requireNonNull(body, "body");
+        Map<String, String> all = new LinkedHashMap<>();
+        boolean versioned = false;
+        for (Map.Entry<String, String> h : headers.entrySet()) {
+            String name = h.getKey();
+            if ("x-api-key".equalsIgnoreCase(name) || "Authorization".equalsIgnoreCase(name)) {
+                continue;
+            }
+            versioned |= "anthropic-version".equalsIgnoreCase(name);
+            all.put(name, h.getValue());
         }
-        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, AnthropicEventParser::new);
+        if (!versioned) {
+            all.put("anthropic-version", options.anthropicVersion());
+        }
+        if (apiKey != null) {
+            all.put("x-api-key", apiKey);
+        }
+        return new StreamingPost(endpoint, JSON, body, all);
     }
 
     /** The typed parser of a Messages stream, publishing into {@code sink}: for the pass-through's side reading. */

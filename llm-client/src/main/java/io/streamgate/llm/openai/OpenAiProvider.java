@@ -82,11 +82,26 @@ public final class OpenAiProvider implements LlmProvider {
         requireNonNull(request, "request");
         requireNonNull(sink, "sink");
         byte[] body = OpenAiRequestWriter.write(request, defaultModel);
-        Map<String, String> headers = new LinkedHashMap<>();
+        return transport.start(post(body, Map.of()), sink, OpenAiChunkParser::new);
+    }
+
+    /**
+     * The streaming request for a Chat Completions body that is already written (a pass-through): this endpoint,
+     * {@code headers}, and this adapter's {@code Authorization}, which a header of the same name in {@code headers}
+     * cannot replace.
+     */
+    public StreamingPost post(byte[] body, Map<String, String> headers) {
+        requireNonNull(body, "body");
+        Map<String, String> all = new LinkedHashMap<>();
+        headers.forEach((name, value) -> {
+            if (!"Authorization".equalsIgnoreCase(name)) {
+                all.put(name, value);
+            }
+        });
         if (authorization != null) {
-            headers.put("Authorization", authorization);
+            all.put("Authorization", authorization);
         }
-        return transport.start(new StreamingPost(endpoint, JSON, body, headers), sink, OpenAiChunkParser::new);
+        return new StreamingPost(endpoint, JSON, body, all);
     }
 
     /** The typed parser of a Chat Completions stream, publishing into {@code sink}: for the pass-through's side reading. */

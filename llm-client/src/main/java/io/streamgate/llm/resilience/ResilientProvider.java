@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,11 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ResilientProvider implements LlmProvider {
 
-    private final List<LlmProvider> chain;
-    private final List<CircuitBreaker> breakers;
-    private final AtomicReferenceArray<Failure> lastFailures;
+    private final List<Upstream> chain;
     private final RetryPolicy policy;
-    private final Clock wallClock = Clock.systemUTC();
 
     /** An upstream's most recent failed call: what went wrong, and when. */
     public record Failure(UpstreamError error, Instant at) {}
@@ -48,18 +45,71 @@ public final class ResilientProvider implements LlmProvider {
      */
     public record UpstreamStatus(String name, CircuitBreaker.View breaker, Failure lastFailure) {}
 
-    private ResilientProvider(List<LlmProvider> chain, RetryPolicy policy, int breakerThreshold, Duration openFor) {
+    /**
+     * One upstream with its circuit breaker and its last failure. Its state is its own, not a chain's: several
+     * chains (one per routed request, say) may hold the same upstream and see the same breaker. Thread-safe.
+     */
+    public static final class Upstream {
+        private static final Clock WALL_CLOCK = Clock.systemUTC();
+
+        private final LlmProvider provider;
+        private final CircuitBreaker breaker;
+        private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+
+        /**
+         * @param breakerThreshold consecutive failures that open its breaker
+         * @param openFor how long an open breaker refuses calls
+         */
+        public Upstream(LlmProvider provider, int breakerThreshold, Duration openFor) {
+            this(provider, new CircuitBreaker(breakerThreshold, openFor));
+        }
+
+        public Upstream(LlmProvider provider, CircuitBreaker breaker) {
+            this.provider = requireNonNull(provider, "provider");
+            this.breaker = requireNonNull(breaker, "breaker");
+        }
+
+        public LlmProvider provider() {
+            return provider;
+        }
+
+        public CircuitBreaker breaker() {
+            return breaker;
+        }
+
+        /** Its state now; reads only, safe from any thread. */
+        public UpstreamStatus status() {
+            return new UpstreamStatus(provider.name(), breaker.view(), lastFailure.get());
+        }
+
+        /**
+         * A call to it failed: kept as its last failure, and counted by its breaker unless the request itself was at
+         * fault (a 400 says nothing about the upstream's health).
+         */
+        public void failed(UpstreamError error) {
+            lastFailure.set(new Failure(error, WALL_CLOCK.instant()));
+            if (error.code() != ErrorCode.BAD_REQUEST) {
+                breaker.onFailure();
+            }
+        }
+
+        /** A call to it got an answer: whatever happens next is not an outage. */
+        public void answered() {
+            breaker.onSuccess();
+        }
+
+        @Override
+        public String toString() {
+            return "Upstream[" + provider + "]";
+        }
+    }
+
+    private ResilientProvider(List<Upstream> chain, RetryPolicy policy) {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("the chain needs at least one upstream");
         }
         this.chain = List.copyOf(chain);
         this.policy = requireNonNull(policy, "policy");
-        List<CircuitBreaker> list = new ArrayList<>();
-        for (int i = 0; i < chain.size(); i++) {
-            list.add(new CircuitBreaker(breakerThreshold, openFor));
-        }
-        this.breakers = List.copyOf(list);
-        this.lastFailures = new AtomicReferenceArray<>(chain.size());
     }
 
     /**
@@ -69,23 +119,40 @@ public final class ResilientProvider implements LlmProvider {
      */
     public static ResilientProvider create(
             List<LlmProvider> chain, RetryPolicy policy, int breakerThreshold, Duration openFor) {
-        return new ResilientProvider(requireNonNull(chain, "chain"), policy, breakerThreshold, openFor);
+        List<Upstream> upstreams = new ArrayList<>();
+        for (LlmProvider p : requireNonNull(chain, "chain")) {
+            upstreams.add(new Upstream(p, breakerThreshold, openFor));
+        }
+        return new ResilientProvider(upstreams, policy);
+    }
+
+    /**
+     * A chain over upstreams that keep their own breakers, so that building one per request is cheap and every
+     * chain sees the same health.
+     */
+    public static ResilientProvider over(List<Upstream> chain, RetryPolicy policy) {
+        return new ResilientProvider(requireNonNull(chain, "chain"), policy);
     }
 
     @Override
     public String name() {
-        return chain.getFirst().name();
+        return chain.getFirst().provider.name();
     }
 
     public CircuitBreaker breaker(int index) {
-        return breakers.get(index);
+        return chain.get(index).breaker;
+    }
+
+    /** The upstreams in the order they are tried. */
+    public List<Upstream> upstreams() {
+        return chain;
     }
 
     /** Each upstream's state, in chain order; reads only, safe from any thread. */
     public List<UpstreamStatus> status() {
         List<UpstreamStatus> list = new ArrayList<>(chain.size());
-        for (int i = 0; i < chain.size(); i++) {
-            list.add(new UpstreamStatus(chain.get(i).name(), breakers.get(i).view(), lastFailures.get(i)));
+        for (Upstream u : chain) {
+            list.add(u.status());
         }
         return list;
     }
@@ -115,9 +182,9 @@ public final class ResilientProvider implements LlmProvider {
                 if (cancelled) {
                     return;
                 }
-                if (breakers.get(i).tryAcquire()) {
+                if (chain.get(i).breaker.tryAcquire()) {
                     Attempt attempt = new Attempt(this, i, pass);
-                    current = chain.get(i).stream(request, attempt);
+                    current = chain.get(i).provider.stream(request, attempt);
                     if (cancelled) {
                         current.cancel();
                     }
@@ -176,19 +243,16 @@ public final class ResilientProvider implements LlmProvider {
 
         @Override
         public boolean publish(UpstreamEvent event) {
-            CircuitBreaker breaker = breakers.get(upstream);
+            Upstream target = chain.get(upstream);
             if (event instanceof UpstreamEvent.Failed failed) {
                 UpstreamError error = failed.error();
-                lastFailures.set(upstream, new Failure(error, wallClock.instant()));
-                if (error.code() != ErrorCode.BAD_REQUEST) {
-                    breaker.onFailure();
-                }
+                target.failed(error);
                 if (!delivered && policy.isRetryable(error)) {
                     attempts.next(upstream + 1, pass, error);
                     return false;
                 }
             } else if (!delivered) {
-                breaker.onSuccess(); // it answered: whatever happens next is not an outage
+                target.answered();
             }
             delivered = true;
             return attempts.sink.publish(event);

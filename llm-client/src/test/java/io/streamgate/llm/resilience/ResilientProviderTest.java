@@ -173,6 +173,29 @@ class ResilientProviderTest {
     }
 
     @Test
+    void chainsOverTheSameUpstreamsShareTheirBreakers() throws Exception {
+        var a = new ScriptedProvider();
+        var b = new ScriptedProvider();
+        var upA = new ResilientProvider.Upstream(a, 1, Duration.ofMinutes(5));
+        var upB = new ResilientProvider.Upstream(b, 1, Duration.ofMinutes(5));
+        RetryPolicy once = new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        var first = new RecordingSink();
+        ResilientProvider.over(List.of(upA, upB), once).stream(REQUEST, first);
+        a.nextCall().publish(failed(ErrorCode.UPSTREAM_UNAVAILABLE, 0));
+        b.nextCall().publish(DONE);
+        first.awaitTerminal();
+
+        var second = new RecordingSink();
+        ResilientProvider.over(List.of(upA, upB), once).stream(REQUEST, second); // a new chain, say per request
+        b.nextCall().publish(DONE);
+
+        assertEquals(DONE, second.awaitTerminal());
+        assertTrue(a.calls.isEmpty(), "the new chain saw the breaker the first one opened");
+        assertEquals(CircuitBreaker.State.OPEN, upA.status().breaker().state());
+        assertEquals(ErrorCode.UPSTREAM_UNAVAILABLE, upA.status().lastFailure().error().code());
+    }
+
+    @Test
     void statusReportsEachUpstreamsBreakerAndLastFailure() throws Exception {
         var a = new ScriptedProvider();
         var b = new ScriptedProvider();
