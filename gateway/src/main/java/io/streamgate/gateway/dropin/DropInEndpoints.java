@@ -11,11 +11,14 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.metrics.LogValue;
 import io.streamgate.gateway.routing.Deployment;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.gateway.stream.BadRequestException;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The drop-in endpoints of one connection: {@code POST /v1/chat/completions}, {@code POST /v1/messages} and
@@ -28,6 +31,8 @@ public final class DropInEndpoints {
     public static final String CHAT_COMPLETIONS = "/v1/chat/completions";
     public static final String MESSAGES = "/v1/messages";
     public static final String MODELS = "/v1/models";
+
+    private static final Logger log = LoggerFactory.getLogger(DropInEndpoints.class);
 
     private final DropInServices services;
     private DropInCall active;
@@ -105,7 +110,16 @@ public final class DropInEndpoints {
             done.run();
         });
         active = call;
-        call.start();
+        try {
+            call.start();
+        } catch (RuntimeException e) { // a fault of ours (a router or transport bug): the slot must not leak
+            log.error("a drop-in call failed to start: {}", LogValue.of(e));
+            if (active == call) {
+                call.onChannelClosed(); // ends it: lease returned, limits released, connection free again
+                ctx.writeAndFlush(error(ctx, dialect, ClientError.Kind.INTERNAL, "the call could not be started"),
+                        ctx.voidPromise());
+            }
+        }
     }
 
     public void onWritabilityChanged() {

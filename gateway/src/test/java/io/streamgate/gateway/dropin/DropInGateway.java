@@ -48,6 +48,17 @@ abstract class DropInGateway {
         return "http://127.0.0.1:" + gateway.port();
     }
 
+    /** The value of the first series of {@code name} with all of {@code labels} ({@code name="value"}), or -1. */
+    double metric(String name, String... labels) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + gateway.gate().metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines()
+                .filter(l -> l.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+
     @AfterEach
     void closeAll() {
         gateway.close();
