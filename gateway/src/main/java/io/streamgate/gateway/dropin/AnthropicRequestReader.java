@@ -1,8 +1,10 @@
 package io.streamgate.gateway.dropin;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamgate.gateway.http.JsonResponses;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
@@ -10,6 +12,7 @@ import io.streamgate.llm.Json;
 import io.streamgate.llm.ToolSpec;
 import io.streamgate.llm.UpstreamEvent;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -222,8 +225,8 @@ final class AnthropicRequestReader {
     }
 
     private static String quote(String text) throws IOException {
-        java.io.StringWriter json = new java.io.StringWriter();
-        try (var g = io.streamgate.gateway.http.JsonResponses.JSON.createGenerator(json)) {
+        StringWriter json = new StringWriter();
+        try (JsonGenerator g = JsonResponses.JSON.createGenerator(json)) {
             g.writeString(text);
         }
         return json.toString();

@@ -200,9 +200,7 @@ final class DropInCall {
         current = attempt;
         try {
             attempt.open();
-        } catch (BadRequestException e) {
-            respond(ClientError.of(ClientError.Kind.BAD_REQUEST, e.getMessage()).response(channel.alloc(), request.dialect()));
-        } catch (IllegalArgumentException e) { // a tool schema the provider's request writer refused
+        } catch (BadRequestException | IllegalArgumentException e) { // also a tool schema a request writer refused
             respond(ClientError.of(ClientError.Kind.BAD_REQUEST, e.getMessage()).response(channel.alloc(), request.dialect()));
         }
     }

@@ -21,6 +21,6 @@ interface AnswerWire {
     /** The whole answer as one document, for a request that did not ask to stream. */
     ByteBuf completion(ByteBufAllocator alloc, SimAnswer a);
 
-    /** An error document; {@code type} is OpenAI's error type ({@code invalid_request_error}, …). */
+    /** An error document of the dialect's error {@code type} ({@code invalid_request_error}, …). */
     ByteBuf error(ByteBufAllocator alloc, String message, String type);
 }

@@ -94,12 +94,11 @@ final class AnthropicJson implements AnswerWire {
     @Override
     public ByteBuf error(ByteBufAllocator alloc, String message, String type) {
         Objects.requireNonNull(message, "message");
-        String anthropicType = type.equals("invalid_request_error") ? type : "not_found_error";
         return encode(alloc, buf -> write(buf, g -> {
             g.writeStartObject();
             g.writeStringField("type", "error");
             g.writeObjectFieldStart("error");
-            g.writeStringField("type", anthropicType);
+            g.writeStringField("type", Objects.requireNonNull(type, "type"));
             g.writeStringField("message", message);
             g.writeEndObject();
             g.writeEndObject();

@@ -113,7 +113,8 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private static void sendError(ChannelHandlerContext ctx, AnswerWire wire, HttpResponseStatus status, String message,
             boolean keepAlive) {
-        String type = status.code() == 404 ? "not_found_error" : "invalid_request_error";
+        // OpenAI calls an unknown path an invalid request; Anthropic has its own type for it.
+        String type = wire instanceof AnthropicJson && status.code() == 404 ? "not_found_error" : "invalid_request_error";
         HttpReplies.sendJson(ctx, status, wire.error(ctx.alloc(), message, type), keepAlive);
     }
 
