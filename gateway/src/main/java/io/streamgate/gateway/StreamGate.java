@@ -79,9 +79,7 @@ public final class StreamGate implements AutoCloseable {
     private final String bindAddress;
     private final String metricsBindAddress;
     private final boolean authenticates;
-    private final ModelRouter router;
     private final List<String> upstreamLines;
-    private final TenantLimits limits;
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
 
@@ -119,7 +117,7 @@ public final class StreamGate implements AutoCloseable {
                 ? Upstreams.fromFile(config, upstreamTransport, config.routesFile(), config.environment())
                 : Upstreams.create(config, upstreamTransport,
                         simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
-        router = requireNonNull(wrapRouter.apply(upstreams.router()), "router");
+        ModelRouter router = requireNonNull(wrapRouter.apply(upstreams.router()), "router");
         upstreamLines = config.routesFile() != null
                 ? upstreams.describeRoutes(config.routesFile())
                 : config.usesSimulator() ? List.of() : Upstreams.describe(config);
@@ -141,7 +139,7 @@ public final class StreamGate implements AutoCloseable {
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
-        limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+        TenantLimits limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
                 config.conversations().tenantMaxReads(), config.tenantTokensPerMinute(), System::nanoTime);
         UsageMeter usage = new UsageMeter(metrics, limits);
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
@@ -152,8 +150,8 @@ public final class StreamGate implements AutoCloseable {
         HealthResponder health = simulator != null
                 ? new HealthResponder(Upstreams.SIMULATOR, true,
                         config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states)
-                : new HealthResponder(router.candidates(null).getFirst().name(), false, config.model(),
-                        upstreams::states);
+                : new HealthResponder(router.candidates(null).getFirst().name(), false,
+                        config.routesFile() != null ? router.label(null) : config.model(), upstreams::states);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
@@ -273,15 +271,6 @@ public final class StreamGate implements AutoCloseable {
 
     public StreamRegistry streams() {
         return streams;
-    }
-
-    /** Where requests' models go: the routes file's routes, or the single-upstream default. */
-    public ModelRouter router() {
-        return router;
-    }
-
-    public TenantLimits limits() {
-        return limits;
     }
 
     /**

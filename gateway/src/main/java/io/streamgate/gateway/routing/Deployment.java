@@ -18,7 +18,11 @@ public interface Deployment {
     /** The model name sent to the provider (aliases already resolved); {@code null} leaves the request's own. */
     String upstreamModel();
 
-    /** Typed events: the conversation API and translation across dialects use this. */
+    /**
+     * Typed events from this deployment alone, for translation across dialects: one attempt through its circuit
+     * breaker, sending {@link #upstreamModel()} when it has one, counted as an outstanding stream while it runs, and
+     * cooling the deployment down after a 429 or 529. {@link ModelRouter#provider} chains several, with retries.
+     */
     LlmProvider provider();
 
     /**

@@ -35,6 +35,22 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aRoutesFileReplacesTheSimulatorAndTheAnthropicModelRule() {
+        GatewayConfig defaults = GatewayConfig.from(Map.of());
+        assertEquals(null, defaults.routesFile());
+        assertEquals(0, defaults.tenantTokensPerMinute(), "no token limit unless set");
+        GatewayConfig routed = GatewayConfig.from(Map.of("STREAMGATE_ROUTES_FILE", "routes.yaml",
+                "STREAMGATE_UPSTREAM_KIND", "anthropic", "STREAMGATE_TENANT_TOKENS_PER_MINUTE", "50000",
+                "OPENAI_KEY", "sk-x"));
+        assertEquals(java.nio.file.Path.of("routes.yaml"), routed.routesFile());
+        assertEquals(false, routed.usesSimulator());
+        assertEquals(50_000, routed.tenantTokensPerMinute());
+        assertEquals("sk-x", routed.environment().apply("OPENAI_KEY"), "the routes file's key variables");
+        org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> GatewayConfig.from(Map.of("STREAMGATE_TENANT_TOKENS_PER_MINUTE", "-1")));
+    }
+
+    @Test
     void theMetricsBindAddressIsUnsetUnlessGiven() {
         assertEquals(null, GatewayConfig.from(Map.of()).metricsBindAddress(), "unset: the client port's address");
         assertEquals("10.0.0.5",

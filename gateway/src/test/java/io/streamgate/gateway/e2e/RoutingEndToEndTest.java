@@ -143,6 +143,8 @@ class RoutingEndToEndTest {
         try (RawHttpClient ready = RawHttpClient.connect(gateway.port()).send("GET", "/readyz", null).readHead()) {
             String body = ready.readBody();
             assertEquals(200, ready.status(), body);
+            assertEquals("fast", Json.string(body, "model"), "the default model: the first exact route");
+            assertEquals("openai-fast", Json.string(body, "upstream"));
             List<String> upstreams = Json.elements(Json.raw(body, "upstreams"));
             assertEquals(3, upstreams.size(), body);
             String fast = upstreams.getFirst();
