@@ -212,6 +212,26 @@ class OpenAiSdkTest extends DropInGateway {
         Await.until("the cut stream is billed", () -> completionTokens() == 1);
     }
 
+    @Test
+    void closingATranslatedStreamEarlyCancelsTheProviderCall() throws Exception {
+        CompletableFuture<TestUpstream.LiveStream> live = upstream.live();
+        CompletableFuture<StreamResponse<ChatCompletionChunk>> opened = CompletableFuture.supplyAsync(
+                () -> client.chat().completions().createStreaming(ask("scripted-anthropic", "Hello").build()));
+        TestUpstream.LiveStream provider = live.get(10, TimeUnit.SECONDS);
+        provider.send("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":"
+                + "{\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\n\n");
+        try (StreamResponse<ChatCompletionChunk> stream = opened.get(10, TimeUnit.SECONDS)) {
+            var chunks = stream.stream().iterator();
+            assertEquals("", chunks.next().choices().getFirst().delta().content().orElseThrow(), "the role chunk");
+            assertEquals("Hi", chunks.next().choices().getFirst().delta().content().orElseThrow());
+        }
+        assertTrue(provider.awaitClosed(10), "the provider saw its connection closed");
+    }
+
     private double completionTokens() {
         try {
             return metric("llm_tokens_total", "tenant=\"team-a\"", "model=\"scripted-openai\"", "kind=\"completion\"");
