@@ -11,6 +11,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.dropin.DropInServices;
 import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.gateway.config.ConfigException;
@@ -86,7 +87,8 @@ public final class StreamGate implements AutoCloseable {
      * Starts each part in turn, recording it in {@code started}: what is started last is stopped first, by
      * {@link #close} or, when a later part fails, by {@link #start} at once.
      */
-    private StreamGate(GatewayConfig config, StartedResources started, UnaryOperator<ConversationStore> wrapStore) throws InterruptedException {
+    private StreamGate(GatewayConfig config, StartedResources started, UnaryOperator<ConversationStore> wrapStore,
+            UnaryOperator<ModelRouter> wrapRouter) throws InterruptedException {
         this.started = started;
         // What a setting alone can get wrong is checked before anything starts.
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
@@ -116,7 +118,7 @@ public final class StreamGate implements AutoCloseable {
                 ? Upstreams.fromFile(config, upstreamTransport, config.routesFile(), config.environment())
                 : Upstreams.create(config, upstreamTransport,
                         simulator != null ? simulator.baseUrl() : config.upstreamUrl(), simulator != null);
-        ModelRouter router = upstreams.router();
+        ModelRouter router = requireNonNull(wrapRouter.apply(upstreams.router()), "router");
         upstreamLines = config.routesFile() != null
                 ? upstreams.describeRoutes(config.routesFile())
                 : config.usesSimulator() ? List.of() : Upstreams.describe(config);
@@ -164,8 +166,9 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, directory, StaticPage.load(), health, keys, limits, router,
-                        usage));
+                        config, launcher, conversations, directory, StaticPage.load(), health, keys, limits,
+                        new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
+                                config.maxAnswerChars())));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);
@@ -205,12 +208,22 @@ public final class StreamGate implements AutoCloseable {
      * decorating the store (faults and delays in tests, instrumentation).
      */
     public static StreamGate start(GatewayConfig config, UnaryOperator<ConversationStore> wrapStore) {
+        return start(config, wrapStore, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(GatewayConfig, UnaryOperator)}, with the model router {@code wrapRouter} makes of the configured
+     * one: a seam for decorating routing (fakes and faults in tests, instrumentation).
+     */
+    public static StreamGate start(GatewayConfig config, UnaryOperator<ConversationStore> wrapStore,
+            UnaryOperator<ModelRouter> wrapRouter) {
         requireNonNull(config, "config");
         requireNonNull(wrapStore, "wrapStore");
+        requireNonNull(wrapRouter, "wrapRouter");
         StartedResources started = new StartedResources();
         StreamGate gate;
         try {
-            gate = new StreamGate(config, started, wrapStore);
+            gate = new StreamGate(config, started, wrapStore, wrapRouter);
         } catch (InterruptedException e) {
             stopAfterFailure(started, e);
             Thread.currentThread().interrupt();

@@ -96,6 +96,30 @@ public sealed interface UpstreamEvent {
         }
     }
 
+    /**
+     * One provider event exactly as it is relayed to a client that speaks the provider's own dialect (the
+     * pass-through): its SSE lines, blank line included. Only {@link PassThroughParser} publishes these; the typed
+     * events above are not published alongside, so a consumer sees either raw or typed events for a stream, never
+     * both (terminal events excepted).
+     *
+     * @param bytes the event's bytes; the array is owned by the event and must not be changed
+     * @param generatedChars the characters of answer text, reasoning and tool calls it carried, for estimating the
+     *     tokens of a stream that ends without the provider's usage
+     */
+    record RawEvent(byte[] bytes, int generatedChars) implements UpstreamEvent {
+        public RawEvent {
+            requireNonNull(bytes, "bytes");
+            if (generatedChars < 0) {
+                throw new IllegalArgumentException("generatedChars must not be negative");
+            }
+        }
+
+        @Override
+        public int retainedBytes() {
+            return 48 + bytes.length;
+        }
+    }
+
     /** The provider finished normally. */
     record Completed(String finishReason, Usage usage) implements UpstreamEvent {
         public Completed {

@@ -135,6 +135,18 @@ public final class ApiKeys {
         return tenantOf(authorization.substring(BEARER.length()).strip());
     }
 
+    /**
+     * The tenant whose key a request carries, as {@code Authorization: Bearer <key>} or, when that header is absent,
+     * as {@code x-api-key: <key>} (the Anthropic SDKs' header). A request with an {@code Authorization} header is
+     * judged on it alone, so that two headers naming two keys never pick the one that happens to match.
+     */
+    public Optional<String> tenantOf(String authorization, String xApiKey) {
+        if (authorization != null) {
+            return tenantOfBearer(authorization);
+        }
+        return xApiKey == null || xApiKey.isBlank() ? Optional.empty() : tenantOf(xApiKey.strip());
+    }
+
     static byte[] sha256(String key) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -17,9 +17,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.conversation.ConversationJson;
+import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.metrics.LogValue;
-import io.streamgate.gateway.routing.ModelRouter;
-import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.gateway.stream.ModelNotFoundException;
 import io.streamgate.gateway.stream.StreamBridge;
@@ -43,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * taken once per request; it never decodes the URI itself. A request that arrives without that decision was not
  * admitted and is refused.
  *
+ * <p>The drop-in endpoints ({@code /v1/chat/completions}, {@code /v1/messages}, {@code /v1/models}) are answered by
+ * the connection's {@link DropInEndpoints}.
+ *
  * <p>One instance per connection. While a stream is in flight on the connection this handler forwards the
  * channel's writability changes and its closing to that stream's {@link StreamBridge}. Whatever must read or
  * write the store runs on a store thread ({@link Conversations}); the answer is written back on this event loop.
@@ -61,8 +63,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private final TenantLimits limits;
     private final boolean checkOwnership;
     private final StreamDirectory directory;
-    private final ModelRouter router; // where a request's model goes, for the drop-in endpoints
-    private final UsageMeter usage; // where their token usage goes
+    private final DropInEndpoints dropIn;
     private StreamBridge active;
     private boolean busy; // a request is being answered (a stream, or a store read in flight)
 
@@ -75,8 +76,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             HealthResponder health,
             TenantLimits limits,
             boolean checkOwnership,
-            ModelRouter router,
-            UsageMeter usage) {
+            DropInEndpoints dropIn) {
         this.launcher = requireNonNull(launcher, "launcher");
         this.parser = requireNonNull(parser, "parser");
         this.conversations = requireNonNull(conversations, "conversations");
@@ -85,8 +85,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         this.health = requireNonNull(health, "health");
         this.limits = requireNonNull(limits, "limits");
         this.checkOwnership = checkOwnership;
-        this.router = requireNonNull(router, "router");
-        this.usage = requireNonNull(usage, "usage");
+        this.dropIn = requireNonNull(dropIn, "dropIn");
     }
 
     @Override
@@ -114,6 +113,11 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         Matcher m = CONVERSATION.matcher(path);
         if (m.matches()) {
             routeConversation(ctx, request, admitted, m.group(1), m.group(2), acceptedNanos);
+            return;
+        }
+        if (DropInEndpoints.dialectOf(path, request.headers()) != null) {
+            busy = true;
+            dropIn.serve(ctx, request, path, admitted.tenant(), () -> busy = false);
             return;
         }
         switch (path) {
@@ -361,6 +365,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         if (active != null) {
             active.onWritabilityChanged();
         }
+        dropIn.onWritabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -369,6 +374,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         if (active != null) {
             active.onChannelClosed();
         }
+        dropIn.onChannelClosed();
         ctx.fireChannelInactive();
     }
 

@@ -15,8 +15,8 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.config.GatewayConfig;
-import io.streamgate.gateway.routing.ModelRouter;
-import io.streamgate.gateway.usage.UsageMeter;
+import io.streamgate.gateway.dropin.DropInEndpoints;
+import io.streamgate.gateway.dropin.DropInServices;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
@@ -50,8 +50,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final Conversations conversations;
     private final StreamDirectory directory;
     private final ApiKeys keys;
-    private final ModelRouter router;
-    private final UsageMeter usage;
+    private final DropInServices dropIn;
 
     public GatewayChannelInitializer(
             GatewayConfig config,
@@ -62,8 +61,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             HealthResponder health,
             ApiKeys keys,
             TenantLimits limits,
-            ModelRouter router,
-            UsageMeter usage) {
+            DropInServices dropIn) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
         this.page = requireNonNull(page, "page");
@@ -74,8 +72,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.directory = requireNonNull(directory, "directory");
         this.keys = requireNonNull(keys, "keys");
         this.limits = requireNonNull(limits, "limits");
-        this.router = requireNonNull(router, "router");
-        this.usage = requireNonNull(usage, "usage");
+        this.dropIn = requireNonNull(dropIn, "dropIn");
     }
 
     @Override
@@ -88,7 +85,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("admission", new RequestAdmission(keys, !keys.enabled()));
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, page, health, limits,
-                keys.enabled(), router, usage));
+                keys.enabled(), new DropInEndpoints(dropIn)));
     }
 
     /**
@@ -114,7 +111,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
                         : CorsConfigBuilder.forOrigins(config.corsOrigins().toArray(String[]::new));
         return builder
                 .allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.OPTIONS)
-                .allowedRequestHeaders("Content-Type", "Authorization", "Last-Event-ID")
+                .allowedRequestHeaders("Content-Type", "Authorization", "Last-Event-ID", "x-api-key", "anthropic-version",
+                        "anthropic-beta")
                 .exposeHeaders("Retry-After")
                 .maxAge(600)
                 .build();

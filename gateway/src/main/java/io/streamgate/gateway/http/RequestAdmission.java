@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.dropin.ClientError;
+import io.streamgate.gateway.dropin.DropInEndpoints;
+import io.streamgate.gateway.routing.Dialect;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +30,9 @@ import java.util.Set;
  *   <li>a head the codec could not decode: 400 (431, 414), and the connection closes;
  *   <li>exactly one {@code Host} (HTTP/1.1 requires one): 400 otherwise; in loopback mode (no API keys) it must name
  *       loopback ({@link LoopbackHost}), or 403 {@code host_not_allowed};
- *   <li>the key: every request needs a valid {@code Authorization: Bearer} key when keys are configured, except
- *       the {@link #OPEN_PATHS} (the page and the health checks). 401 otherwise, whatever the path looks like;
+ *   <li>the key: every request needs a valid key when keys are configured, as {@code Authorization: Bearer} (the
+ *       OpenAI SDKs) or {@code x-api-key} (the Anthropic SDKs), except the {@link #OPEN_PATHS} (the page and the
+ *       health checks). 401 otherwise, whatever the path looks like; on the drop-in paths in the client's dialect;
  *   <li>the target must be in normal form ({@link RequestPath}): 400 {@code invalid_path} otherwise.
  * </ol>
  * An admitted request goes on with an {@link AdmittedRequest} (its path and tenant) for the router. A refused one is
@@ -42,6 +46,9 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
 
     /** The only paths that need no key. Everything else, including routes added later, does. */
     static final Set<String> OPEN_PATHS = Set.of("/", "/index.html", "/healthz", "/readyz");
+
+    /** The Anthropic SDKs' key header, accepted beside {@code Authorization: Bearer}. */
+    private static final String X_API_KEY = "x-api-key";
 
     private static final String NOT_NORMAL = "the request target must be a path in normal form: no percent-encoding, "
             + "no empty, '.' or '..' segments, no '\\', ';', control or non-ASCII characters";
@@ -122,12 +129,10 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
         boolean open = target.isPresent() && OPEN_PATHS.contains(target.get().path());
         String tenant = ApiKeys.ANONYMOUS;
         if (keys.enabled() && !open) {
-            Optional<String> keyed = keys.tenantOfBearer(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+            Optional<String> keyed = keys.tenantOf(request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    request.headers().get(X_API_KEY));
             if (keyed.isEmpty()) {
-                FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                        "a valid API key is required: Authorization: Bearer <key>");
-                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-                return Decision.refuse(r);
+                return Decision.refuse(unauthorized(ctx, request, target));
             }
             tenant = keyed.get();
         }
@@ -136,6 +141,19 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
                     NOT_NORMAL));
         }
         return Decision.admit(target.get(), tenant);
+    }
+
+    /** 401, in the drop-in client's own dialect on its paths (its SDK then raises its authentication error). */
+    private static FullHttpResponse unauthorized(ChannelHandlerContext ctx, HttpRequest request,
+            Optional<RequestPath> target) {
+        String message = "a valid API key is required: Authorization: Bearer <key>, or x-api-key: <key>";
+        Dialect dialect = target.map(t -> DropInEndpoints.dialectOf(t.path(), request.headers())).orElse(null);
+        if (dialect != null) {
+            return ClientError.of(ClientError.Kind.UNAUTHENTICATED, message).response(ctx.alloc(), dialect);
+        }
+        FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, "unauthorized", message);
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        return r;
     }
 
     private static boolean bodyFollows(HttpRequest request) {

@@ -23,7 +23,7 @@ import java.util.Objects;
  * <p>Every method that returns a buffer hands over its ownership; if writing fails the buffer is
  * released before the exception leaves, so no path leaks.
  */
-final class OpenAiJson {
+final class OpenAiJson implements AnswerWire {
 
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
@@ -46,7 +46,8 @@ final class OpenAiJson {
      * content is null instead when the answer goes on to call tools (see
      * {@code llm-client/src/test/resources/fixtures/recorded/openai-chat-parallel-tools.sse}).
      */
-    ByteBuf roleEvent(ByteBufAllocator alloc, SimAnswer a) {
+    @Override
+    public ByteBuf roleEvent(ByteBufAllocator alloc, SimAnswer a) {
         return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> {
             d.writeStringField("role", "assistant");
             if (a.callsTools()) {
@@ -59,7 +60,8 @@ final class OpenAiJson {
     }
 
     /** One streamed piece (text, reasoning or a tool-call fragment) as a stream event. */
-    ByteBuf deltaEvent(ByteBufAllocator alloc, SimAnswer a, SimDelta delta) {
+    @Override
+    public ByteBuf deltaEvent(ByteBufAllocator alloc, SimAnswer a, SimDelta delta) {
         return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> delta(d, delta), null)));
     }
 
@@ -102,7 +104,8 @@ final class OpenAiJson {
      * only when asked): the gateway always asks, and every OpenAI-compatible client has to accept
      * an empty {@code choices} array anyway.
      */
-    ByteBuf tailEvents(ByteBufAllocator alloc, SimAnswer a) {
+    @Override
+    public ByteBuf tailEvents(ByteBufAllocator alloc, SimAnswer a) {
         return encode(alloc, buf -> {
             appendEvent(buf, g -> chunk(g, a, d -> {}, a.finishReason()));
             appendEvent(buf, g -> {
@@ -118,7 +121,8 @@ final class OpenAiJson {
     }
 
     /** The whole answer as one {@code chat.completion} document, for {@code stream: false}. */
-    ByteBuf completion(ByteBufAllocator alloc, SimAnswer a) {
+    @Override
+    public ByteBuf completion(ByteBufAllocator alloc, SimAnswer a) {
         return encode(alloc, buf -> appendJson(buf, g -> {
             g.writeStartObject();
             envelope(g, a, "chat.completion");
@@ -164,7 +168,8 @@ final class OpenAiJson {
     }
 
     /** OpenAI's error document: {@code {"error":{"message","type","param":null,"code":null}}}. */
-    ByteBuf error(ByteBufAllocator alloc, String message, String type) {
+    @Override
+    public ByteBuf error(ByteBufAllocator alloc, String message, String type) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(type, "type");
         return encode(alloc, buf -> appendJson(buf, g -> {

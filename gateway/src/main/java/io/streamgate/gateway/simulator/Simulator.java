@@ -77,7 +77,8 @@ public final class Simulator implements AutoCloseable {
                             ch.pipeline().addLast(
                                     new HttpServerCodec(),
                                     new HttpObjectAggregator(MAX_REQUEST_BYTES),
-                                    new SimulatorHandler(settings, parser, planner, json));
+                                    new SimulatorHandler(settings, parser,
+                                            new AnthropicSimRequestParser(jsonFactory), planner, json));
                         }
                     })
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()))

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes one connection's requests: {@code POST /v1/chat/completions} to an answer, anything else
- * to an OpenAI-style error.
+ * Routes one connection's requests: {@code POST /v1/chat/completions} to an answer in OpenAI's dialect,
+ * {@code POST /v1/messages} to one in Anthropic's, anything else to an OpenAI-style error.
  *
  * <p>One instance per connection. HTTP/1.1 answers requests in order, so while an answer is being
  * written, further (pipelined) requests wait in a queue and are answered one after another; the
@@ -26,19 +26,24 @@ import org.slf4j.LoggerFactory;
 final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     static final String COMPLETIONS_PATH = "/v1/chat/completions";
+    static final String MESSAGES_PATH = "/v1/messages";
 
     private static final Logger log = LoggerFactory.getLogger(SimulatorHandler.class);
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 
     private final SimulatorSettings settings;
     private final SimRequestParser parser;
+    private final AnthropicSimRequestParser anthropicParser;
     private final OpenAiJson json;
     private final AnswerPlanner planner;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private InFlight current;
 
-    SimulatorHandler(SimulatorSettings settings, SimRequestParser parser, AnswerPlanner planner, OpenAiJson json) {
+    SimulatorHandler(SimulatorSettings settings, SimRequestParser parser, AnthropicSimRequestParser anthropicParser,
+            AnswerPlanner planner, OpenAiJson json) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parser = Objects.requireNonNull(parser, "parser");
+        this.anthropicParser = Objects.requireNonNull(anthropicParser, "anthropicParser");
         this.planner = Objects.requireNonNull(planner, "planner");
         this.json = Objects.requireNonNull(json, "json");
     }
@@ -55,23 +60,27 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
-            sendError(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
+            sendError(ctx, json, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
-        if (!COMPLETIONS_PATH.equals(path)) {
-            sendError(ctx, HttpResponseStatus.NOT_FOUND, "Invalid URL (" + req.method() + " " + path + ")", keepAlive);
+        boolean anthropic = MESSAGES_PATH.equals(path);
+        AnswerWire wire = anthropic ? new AnthropicJson(JSON) : json;
+        if (!anthropic && !COMPLETIONS_PATH.equals(path)) {
+            sendError(ctx, wire, HttpResponseStatus.NOT_FOUND, "Invalid URL (" + req.method() + " " + path + ")", keepAlive);
             return;
         }
         if (!HttpMethod.POST.equals(req.method())) {
-            sendError(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "Use POST for " + COMPLETIONS_PATH, keepAlive);
+            sendError(ctx, wire, HttpResponseStatus.METHOD_NOT_ALLOWED, "Use POST for " + path, keepAlive);
             return;
         }
         SimRequest request;
         try {
-            request = parser.parse(new ByteBufInputStream(req.content()));
+            request = anthropic
+                    ? anthropicParser.parse(new ByteBufInputStream(req.content()))
+                    : parser.parse(new ByteBufInputStream(req.content()));
         } catch (InvalidRequestException e) {
-            sendError(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage(), keepAlive);
+            sendError(ctx, wire, HttpResponseStatus.BAD_REQUEST, e.getMessage(), keepAlive);
             return;
         }
         SimAnswer answer = planner.plan(request, System.currentTimeMillis() / 1000);
@@ -80,8 +89,8 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
         boolean stayOpen = keepAlive && (chunked || !request.stream());
         Runnable done = () -> answered(ctx, stayOpen);
         current = request.stream()
-                ? new StreamingAnswer(ctx, answer, json, settings, chunked, stayOpen, done)
-                : new WholeAnswer(ctx, answer, json, settings, stayOpen, done);
+                ? new StreamingAnswer(ctx, answer, wire, settings, chunked, stayOpen, done)
+                : new WholeAnswer(ctx, answer, wire, settings, stayOpen, done);
         current.start();
     }
 
@@ -102,8 +111,11 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    private void sendError(ChannelHandlerContext ctx, HttpResponseStatus status, String message, boolean keepAlive) {
-        HttpReplies.sendJson(ctx, status, json.error(ctx.alloc(), message, "invalid_request_error"), keepAlive);
+    private static void sendError(ChannelHandlerContext ctx, AnswerWire wire, HttpResponseStatus status, String message,
+            boolean keepAlive) {
+        // OpenAI calls an unknown path an invalid request; Anthropic has its own type for it.
+        String type = wire instanceof AnthropicJson && status.code() == 404 ? "not_found_error" : "invalid_request_error";
+        HttpReplies.sendJson(ctx, status, wire.error(ctx.alloc(), message, type), keepAlive);
     }
 
     @Override

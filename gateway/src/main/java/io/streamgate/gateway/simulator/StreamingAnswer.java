@@ -33,7 +33,7 @@ final class StreamingAnswer implements InFlight {
 
     private final ChannelHandlerContext ctx;
     private final SimAnswer answer;
-    private final OpenAiJson json;
+    private final AnswerWire json;
     private final long firstDelayNanos;
     private final long intervalNanos;
     private final boolean chunked;
@@ -49,7 +49,7 @@ final class StreamingAnswer implements InFlight {
      *     the connection's close instead, since it does not know chunked framing
      * @param keepAlive whether the connection stays open after the answer; must be false when not chunked
      */
-    StreamingAnswer(ChannelHandlerContext ctx, SimAnswer answer, OpenAiJson json, SimulatorSettings settings,
+    StreamingAnswer(ChannelHandlerContext ctx, SimAnswer answer, AnswerWire json, SimulatorSettings settings,
                     boolean chunked, boolean keepAlive, Runnable onDone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.answer = Objects.requireNonNull(answer, "answer");

@@ -12,13 +12,13 @@ final class WholeAnswer implements InFlight {
 
     private final ChannelHandlerContext ctx;
     private final SimAnswer answer;
-    private final OpenAiJson json;
+    private final AnswerWire json;
     private final long delayNanos;
     private final boolean keepAlive;
     private final Runnable onDone;
     private final PacedStep send;
 
-    WholeAnswer(ChannelHandlerContext ctx, SimAnswer answer, OpenAiJson json, SimulatorSettings settings,
+    WholeAnswer(ChannelHandlerContext ctx, SimAnswer answer, AnswerWire json, SimulatorSettings settings,
                 boolean keepAlive, Runnable onDone) {
         this.ctx = Objects.requireNonNull(ctx, "ctx");
         this.answer = Objects.requireNonNull(answer, "answer");

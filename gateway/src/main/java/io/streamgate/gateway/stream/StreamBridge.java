@@ -190,6 +190,8 @@ public final class StreamBridge {
                 agent.steps().toolCall(c);
                 emit(new StreamEvent.ToolCall(c.id(), c.name(), c.argumentsJson()));
             }
+            case UpstreamEvent.RawEvent r -> // only a pass-through parser publishes these, never the conversation API's
+                    fail(UpstreamError.of(ErrorCode.INTERNAL, "a pass-through event reached a conversation stream", false));
             case UpstreamEvent.Completed c -> agent.stepCompleted(c);
             case UpstreamEvent.Failed f -> fail(f.error());
         }

@@ -67,4 +67,14 @@ class ApiKeysTest {
 
         assertTrue(e.getMessage().contains("e.g. STREAMGATE_API_KEYS=team-a:key1,team-b:key2"), e.getMessage());
     }
+
+    @Test
+    void aKeyIsTakenFromBearerOrElseFromXApiKey() {
+        ApiKeys keys = ApiKeys.parse("acme:key-acme");
+        assertEquals(java.util.Optional.of("acme"), keys.tenantOf("Bearer key-acme", null));
+        assertEquals(java.util.Optional.of("acme"), keys.tenantOf(null, " key-acme "));
+        assertEquals(java.util.Optional.empty(), keys.tenantOf("Bearer wrong", "key-acme"), "Authorization decides alone");
+        assertEquals(java.util.Optional.empty(), keys.tenantOf(null, ""));
+        assertEquals(java.util.Optional.empty(), keys.tenantOf(null, null));
+    }
 }

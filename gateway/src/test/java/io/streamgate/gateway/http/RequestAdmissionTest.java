@@ -124,6 +124,45 @@ class RequestAdmissionTest {
     }
 
     @Test
+    void theAnthropicSdksXApiKeyIsAcceptedLikeABearerKey() {
+        EmbeddedChannel ch = gateway(KEYS);
+        assertEquals("", exchange(ch, post("/v1/messages", "Host", "gw.example", "x-api-key", "key-acme")));
+        assertEquals(List.of(new AdmittedRequest(new RequestPath("/v1/messages", ""), "acme")), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anAuthorizationHeaderIsJudgedAloneEvenBesideAValidXApiKey() {
+        EmbeddedChannel ch = gateway(KEYS);
+        String response = exchange(ch, post("/v1/messages", "Host", "gw.example",
+                "Authorization", "Bearer not-a-key", "x-api-key", "key-acme"));
+        assertStatus(401, null, response);
+        assertEquals(List.of(), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void onTheDropInPathsA401IsInTheClientsDialect() {
+        EmbeddedChannel ch = gateway(KEYS);
+        String anthropic = exchange(ch, post("/v1/messages", "Host", "gw.example", "x-api-key", "wrong"));
+        assertStatus(401, null, anthropic);
+        assertTrue(anthropic.contains("{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\","), anthropic);
+        ch.finishAndReleaseAll();
+
+        ch = gateway(KEYS);
+        String openAi = exchange(ch, post("/v1/chat/completions", "Host", "gw.example", "Authorization", "Bearer wrong"));
+        assertStatus(401, "invalid_api_key", openAi);
+        assertTrue(openAi.contains("\"type\":\"invalid_request_error\""), openAi);
+        ch.finishAndReleaseAll();
+
+        ch = gateway(KEYS);
+        String models = exchange(ch, request("GET", "/v1/models", null, "Host", "gw.example",
+                "anthropic-version", "2023-06-01"));
+        assertTrue(models.contains("\"authentication_error\""), models);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void onlyThePageAndHealthChecksAreOpen() {
         EmbeddedChannel ch = gateway(KEYS);
         for (String open : List.of("/", "/index.html", "/healthz", "/readyz?verbose=1")) {
@@ -133,7 +172,9 @@ class RequestAdmissionTest {
         assertTrue(routed.stream().allMatch(r -> r.tenant().equals(ApiKeys.ANONYMOUS)));
         for (String closed : List.of("/v1/models", "/metrics", "/api/v1/conversations/c1", "/healthz/", "/HEALTHZ",
                 "/index.htm")) {
-            assertStatus(401, "unauthorized", exchange(ch, request("GET", closed, null, "Host", "gw.example")));
+            // /v1/models is a drop-in path: its 401 is in the OpenAI dialect (no anthropic-version header here).
+            assertStatus(401, closed.equals("/v1/models") ? "invalid_api_key" : "unauthorized",
+                    exchange(ch, request("GET", closed, null, "Host", "gw.example")));
         }
         assertStatus(401, "unauthorized", exchange(ch, request("OPTIONS", "/api/v1/conversations/c1/stream", null,
                 "Host", "gw.example")));

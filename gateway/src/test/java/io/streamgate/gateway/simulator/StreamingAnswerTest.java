@@ -44,7 +44,8 @@ class StreamingAnswerTest {
 
     private EmbeddedChannel channel(SimulatorSettings settings) {
         JsonFactory f = new JsonFactory();
-        channel = new EmbeddedChannel(new SimulatorHandler(settings, new SimRequestParser(f), new AnswerPlanner(settings, f),
+        channel = new EmbeddedChannel(new SimulatorHandler(settings, new SimRequestParser(f), new AnthropicSimRequestParser(f),
+                new AnswerPlanner(settings, f),
                 new OpenAiJson(f)));
         return channel;
     }

@@ -3,6 +3,7 @@ package io.streamgate.gateway.testing;
 import io.streamgate.gateway.StreamGate;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.conversation.ConversationStore;
+import io.streamgate.gateway.routing.ModelRouter;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,9 +23,19 @@ public final class GatewayUnderTest implements AutoCloseable {
         return start(upstreamUrl, UnaryOperator.identity(), settings);
     }
 
+    /** As {@link #start(String, String...)}, with {@code router} answering the drop-in endpoints' models. */
+    public static GatewayUnderTest start(String upstreamUrl, ModelRouter router, String... settings) {
+        return start(upstreamUrl, UnaryOperator.identity(), configured -> router, settings);
+    }
+
     /** As {@link #start(String, String...)}, with the conversation store wrapped by {@code wrapStore}. */
     public static GatewayUnderTest start(
             String upstreamUrl, UnaryOperator<ConversationStore> wrapStore, String... settings) {
+        return start(upstreamUrl, wrapStore, UnaryOperator.identity(), settings);
+    }
+
+    private static GatewayUnderTest start(String upstreamUrl, UnaryOperator<ConversationStore> wrapStore,
+            UnaryOperator<ModelRouter> wrapRouter, String... settings) {
         Map<String, String> env = new HashMap<>();
         env.put("STREAMGATE_PORT", "0");
         env.put("STREAMGATE_METRICS_PORT", "0");
@@ -38,7 +49,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         for (int i = 0; i + 1 < settings.length; i += 2) {
             env.put(settings[i], settings[i + 1]);
         }
-        return new GatewayUnderTest(StreamGate.start(GatewayConfig.from(env), wrapStore));
+        return new GatewayUnderTest(StreamGate.start(GatewayConfig.from(env), wrapStore, wrapRouter));
     }
 
     private static String freshDataDir() {

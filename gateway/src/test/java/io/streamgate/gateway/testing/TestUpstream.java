@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -44,8 +45,14 @@ import java.util.function.IntFunction;
  */
 public final class TestUpstream implements AutoCloseable {
 
-    /** What the gateway sent. */
-    public record Request(String method, String uri, String authorization, String body) {}
+    /** What the gateway sent; {@code headers} holds every header, names in lower case (the last of repeated ones). */
+    public record Request(String method, String uri, String authorization, String body, Map<String, String> headers) {
+
+        /** A header's value, or {@code null}. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+    }
 
     /** How to answer one request. */
     public sealed interface Reply {
@@ -245,8 +252,11 @@ public final class TestUpstream implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+            Map<String, String> received = new java.util.HashMap<>();
+            msg.headers().forEach(h -> received.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
             Request request = new Request(msg.method().name(), msg.uri(),
-                    msg.headers().get(HttpHeaderNames.AUTHORIZATION), msg.content().toString(StandardCharsets.UTF_8));
+                    msg.headers().get(HttpHeaderNames.AUTHORIZATION), msg.content().toString(StandardCharsets.UTF_8),
+                    Map.copyOf(received));
             requests.add(request);
             switch (script.apply(request)) {
                 case Reply.Sse(byte[] body, boolean bytewise) -> {

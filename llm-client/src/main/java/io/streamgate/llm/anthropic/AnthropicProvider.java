@@ -6,6 +6,7 @@ import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.OkHttpTransport;
 import io.streamgate.llm.StreamLimits;
+import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -141,6 +142,11 @@ public final class AnthropicProvider implements LlmProvider {
             all.put("x-api-key", apiKey);
         }
         return new StreamingPost(endpoint, JSON, body, all);
+    }
+
+    /** The typed parser of a Messages stream, publishing into {@code sink}: for the pass-through's side reading. */
+    public static StreamParser parser(TokenSink sink) {
+        return new AnthropicEventParser(requireNonNull(sink, "sink"));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

@@ -6,6 +6,7 @@ import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import io.streamgate.llm.OkHttpTransport;
 import io.streamgate.llm.StreamLimits;
+import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamCall;
@@ -113,6 +114,11 @@ public final class OpenAiProvider implements LlmProvider {
             all.put("Authorization", authorization);
         }
         return new StreamingPost(endpoint, JSON, body, all);
+    }
+
+    /** The typed parser of a Chat Completions stream, publishing into {@code sink}: for the pass-through's side reading. */
+    public static StreamParser parser(TokenSink sink) {
+        return new OpenAiChunkParser(requireNonNull(sink, "sink"));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

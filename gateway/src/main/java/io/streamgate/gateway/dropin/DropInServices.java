@@ -1,0 +1,35 @@
+package io.streamgate.gateway.dropin;
+
+import static java.util.Objects.requireNonNull;
+
+import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.routing.ModelRouter;
+import io.streamgate.gateway.usage.UsageMeter;
+import io.streamgate.llm.UpstreamTransport;
+
+/**
+ * What the drop-in endpoints share across connections.
+ *
+ * @param transport sends pass-through requests (the same transport the providers use)
+ * @param usage where each call's tokens are billed
+ * @param ringCapacity events buffered per stream between the provider and the client
+ * @param maxAnswerChars the largest whole answer assembled for a client that does not stream
+ */
+public record DropInServices(
+        ModelRouter router,
+        UpstreamTransport transport,
+        TenantLimits limits,
+        UsageMeter usage,
+        int ringCapacity,
+        int maxAnswerChars) {
+
+    public DropInServices {
+        requireNonNull(router, "router");
+        requireNonNull(transport, "transport");
+        requireNonNull(limits, "limits");
+        requireNonNull(usage, "usage");
+        if (ringCapacity < 2 || maxAnswerChars < 1) {
+            throw new IllegalArgumentException("ringCapacity and maxAnswerChars must be positive");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.streamgate.llm;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/**
+ * The parser of a pass-through stream: the client speaks the provider's own dialect, so each provider event is
+ * published as a {@link UpstreamEvent.RawEvent} to be relayed as it came, while the dialect's own typed parser reads
+ * it on the side for what the gateway needs: the end marker, in-stream errors and usage.
+ *
+ * <p>What is published, per provider event:
+ * <ul>
+ *   <li>normally its raw bytes, then, when the typed parser saw the end marker, its {@link UpstreamEvent.Completed}
+ *       (with the provider's usage);
+ *   <li>when the typed parser failed the stream on it (an in-stream {@code error}, or a cap), only its
+ *       {@link UpstreamEvent.Failed}: the client then gets the gateway's sanitised error in its own dialect instead
+ *       of the provider's text;
+ *   <li>nothing for an OpenAI usage-only chunk ({@code "choices": []} with {@code usage}) when the client did not
+ *       ask for usage: the gateway asks for it for its own accounting.
+ * </ul>
+ * The typed parser's other events (text, tool calls) are dropped: the raw event carries them, and the number of
+ * characters they held ({@link UpstreamEvent.RawEvent#generatedChars()}).
+ *
+ * <p>An event is written back in the SSE form OpenAI and Anthropic use, {@code event: <type>} (when it had one),
+ * one {@code data: } line per data line, and a blank line: byte for byte what those providers send. A provider that
+ * writes events differently ({@code data:} without the space, CRLF line ends, comments, {@code id:} fields) gets
+ * them relayed in that normal form, with the same meaning.
+ */
+public final class PassThroughParser implements StreamParser {
+
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+
+    private final TokenSink out;
+    private final StreamParser typed;
+    private final boolean relayUsageOnlyChunks;
+    private UpstreamEvent terminal; // what the typed parser ended the stream with, during the current event
+    private int generatedChars; // answer text, reasoning and tool calls the typed parser read in the current event
+
+    private PassThroughParser(TokenSink out, Function<? super TokenSink, ? extends StreamParser> typed,
+            boolean relayUsageOnlyChunks) {
+        this.out = requireNonNull(out, "out");
+        this.typed = requireNonNull(typed.apply(new TerminalCapture()), "typed");
+        this.relayUsageOnlyChunks = relayUsageOnlyChunks;
+    }
+
+    /**
+     * @param typed builds the dialect's typed parser (e.g. {@code OpenAiProvider::parser}) around the sink it is given
+     * @param relayUsageOnlyChunks whether the client asked for usage; if not, OpenAI's usage-only chunk is not relayed
+     * @return a factory for the transport, which hands it the (guarded) sink
+     */
+    public static Function<TokenSink, StreamParser> factory(
+            Function<? super TokenSink, ? extends StreamParser> typed, boolean relayUsageOnlyChunks) {
+        requireNonNull(typed, "typed");
+        return sink -> new PassThroughParser(sink, typed, relayUsageOnlyChunks);
+    }
+
+    @Override
+    public boolean onEvent(String type, String data) throws IOException {
+        terminal = null;
+        generatedChars = 0;
+        boolean more = typed.onEvent(type, data);
+        if (terminal instanceof UpstreamEvent.Failed) {
+            out.publish(terminal);
+            return false;
+        }
+        if ((relayUsageOnlyChunks || !isUsageOnlyChunk(data)) && !out.publish(new UpstreamEvent.RawEvent(encode(type, data), generatedChars))) {
+            return false;
+        }
+        if (terminal != null) {
+            out.publish(terminal);
+            return false;
+        }
+        return more;
+    }
+
+    @Override
+    public boolean reachedEnd() {
+        return typed.reachedEnd();
+    }
+
+    @Override
+    public String endMarker() {
+        return typed.endMarker();
+    }
+
+    /** The event in SSE form: {@code event:} when it had a type, a {@code data:} line per data line, a blank line. */
+    static byte[] encode(String type, String data) {
+        byte[] utf8 = data.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(utf8.length + 16 + (type == null ? 0 : type.length() + 8));
+        if (type != null) {
+            bytes.writeBytes(EVENT);
+            bytes.writeBytes(type.getBytes(StandardCharsets.UTF_8));
+            bytes.write('\n');
+        }
+        int start = 0;
+        for (int i = 0; i <= utf8.length; i++) {
+            if (i == utf8.length || utf8[i] == '\n') {
+                bytes.writeBytes(DATA);
+                bytes.write(utf8, start, i - start);
+                bytes.write('\n');
+                start = i + 1;
+            }
+        }
+        bytes.write('\n');
+        return bytes.toByteArray();
+    }
+
+    /** OpenAI's last chunk when usage was asked for: {@code "choices": []} and a {@code usage} object. */
+    static boolean isUsageOnlyChunk(String data) throws IOException {
+        if (!data.contains("\"usage\"")) {
+            return false; // the common case, without parsing
+        }
+        try (JsonParser p = Json.FACTORY.createParser(data)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            boolean emptyChoices = false;
+            boolean usage = false;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("choices")) {
+                    if (value != JsonToken.START_ARRAY || p.nextToken() != JsonToken.END_ARRAY) {
+                        return false; // a chunk with a choice is relayed, whatever else it carries
+                    }
+                    emptyChoices = true;
+                } else {
+                    usage |= field.equals("usage") && value == JsonToken.START_OBJECT;
+                    p.skipChildren();
+                }
+            }
+            return emptyChoices && usage;
+        }
+    }
+
+    /**
+     * The typed parser's sink: keeps its terminal event and counts what was generated; drops the rest (the raw event
+     * carries it).
+     */
+    private final class TerminalCapture implements TokenSink {
+        @Override
+        public boolean publish(UpstreamEvent event) {
+            switch (event) {
+                case UpstreamEvent.TextDelta t -> generatedChars += t.text().length();
+                case UpstreamEvent.ThinkingDelta t -> generatedChars += t.text().length();
+                case UpstreamEvent.ToolCall c -> generatedChars += c.name().length() + c.argumentsJson().length();
+                case UpstreamEvent.Completed c -> terminal = c;
+                case UpstreamEvent.Failed f -> terminal = f;
+                case UpstreamEvent.SignedThinking s -> { } // its text was counted as it streamed
+                case UpstreamEvent.RawEvent r -> { }
+            }
+            return true;
+        }
+    }
+}
