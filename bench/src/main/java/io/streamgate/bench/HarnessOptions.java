@@ -16,11 +16,13 @@ import java.util.Set;
  *     empty: one gateway with its default
  * @param tls the gateway reads its upstream over TLS, through nginx terminating it in front of the simulator
  * @param gatewayJfr each started gateway records a JFR profile of its whole run into its log directory
+ * @param api the dialect of the gateway's drop-in endpoint to measure (and to speak directly and through nginx);
+ *     {@code null}: the conversation API
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
         Path gatewayJar, int warmupRounds, boolean followUps, int historyFlood, List<String> upstreamClients,
-        boolean tls, boolean gatewayJfr) {
+        boolean tls, boolean gatewayJfr, DropInApi api) {
 
     /** The values {@code STREAMGATE_UPSTREAM_CLIENT} takes. */
     static final List<String> UPSTREAM_CLIENTS = List.of("okhttp", "netty");
@@ -30,7 +32,8 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
                                [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups] [--history-flood N]
-                               [--upstream-client okhttp|netty|okhttp,netty] [--tls] [--gateway-jfr]""";
+                               [--upstream-client okhttp|netty|okhttp,netty] [--tls] [--gateway-jfr]
+                               [--api openai|anthropic]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -51,6 +54,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         List<String> clients = List.of();
         boolean tls = false;
         boolean gatewayJfr = false;
+        DropInApi api = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -72,6 +76,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--upstream-client" -> clients = clients(value(args, ++i, a));
                 case "--tls" -> tls = true;
                 case "--gateway-jfr" -> gatewayJfr = true;
+                case "--api" -> api = DropInApi.of(value(args, ++i, a));
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
@@ -88,6 +93,9 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
             throw new IllegalArgumentException("--upstream-client, --tls and --gateway-jfr configure a gateway the "
                     + "harness starts; not with --gateway-url");
         }
+        if (api != null && (historyFlood > 0 || followUps)) {
+            throw new IllegalArgumentException("--history-flood and --follow-ups use the conversation API; not with --api");
+        }
         if (tls && upstreamUrl != null && !upstreamUrl.startsWith("http://")) {
             throw new IllegalArgumentException("--tls puts TLS in front of a plain http:// upstream");
         }
@@ -103,7 +111,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
                 rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps,
-                historyFlood, clients, tls, gatewayJfr);
+                historyFlood, clients, tls, gatewayJfr, api);
     }
 
     /** A comma-separated list of distinct upstream clients. */

@@ -58,7 +58,8 @@ public final class LoadHarness {
     private LoadHarness(HarnessOptions options, long deadline) {
         this.options = options;
         this.deadline = deadline;
-        this.name = options.profile().label() + (options.profile().hold ? "-" + options.streams() : "");
+        this.name = options.profile().label() + (options.profile().hold ? "-" + options.streams() : "")
+                + (options.api() != null ? "-" + options.api().label() : "");
         this.logDir = options.out().resolve("logs").resolve(name).toAbsolutePath();
     }
 
@@ -143,6 +144,9 @@ public final class LoadHarness {
                 : options.upstreamClients();
         for (String upstreamClient : clients) {
             java.util.Map<String, String> env = new java.util.HashMap<>(prepareGateway());
+            if (options.api() != null) {
+                env.putAll(options.api().gatewayEnv);
+            }
             if (upstreamClient != null) {
                 env.put("STREAMGATE_UPSTREAM_CLIENT", upstreamClient);
             }
@@ -205,12 +209,12 @@ public final class LoadHarness {
             throws InterruptedException {
         record Leg(Target target, RunningServer server, RunningServer upstream) { }
         List<Leg> legs = new ArrayList<>();
-        legs.add(new Leg(Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS), sim, null));
+        legs.add(new Leg(Target.of("direct", sim.baseUrl(), upstreamFormat()), sim, null));
         if (nginx != null) {
-            legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), WireFormat.OPENAI_CHUNKS), nginx, sim));
+            legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), upstreamFormat()), nginx, sim));
         }
         for (RunningServer gateway : gateways) {
-            legs.add(new Leg(Target.of(gateway.name(), gateway.baseUrl(), WireFormat.GATEWAY_EVENTS), gateway, sim));
+            legs.add(new Leg(gatewayTarget(gateway.name(), gateway), gateway, sim));
         }
         // Warm every process (simulator, client, proxies) before measuring any, so "direct" is not the cold one.
         // More rounds let the JIT finish the per-request paths too, not only the per-token ones.
@@ -330,7 +334,7 @@ public final class LoadHarness {
     // ---- hold: N open at once, memory measured while they are ----
 
     private RunReport hold(LoadClient client, RunningServer gateway, RunningServer sim) throws InterruptedException {
-        Target direct = Target.of("direct", sim.baseUrl(), WireFormat.OPENAI_CHUNKS);
+        Target direct = Target.of("direct", sim.baseUrl(), upstreamFormat());
         holdAndRelease(client, direct, Math.min(HOLD_WARMUP_STREAMS, options.streams()));
         ProcessSnapshot directBefore = ProcessSnapshot.take(sim, List.of());
         long d0 = System.nanoTime();
@@ -340,7 +344,7 @@ public final class LoadHarness {
                 directBefore.machineCpuSince());
         log("hold direct: " + directPass.ok() + " ok, " + directPass.errorCount() + " errors " + directPass.errors());
 
-        Target target = Target.of("gateway", gateway.baseUrl(), WireFormat.GATEWAY_EVENTS);
+        Target target = gatewayTarget("gateway", gateway);
         // Warm-up rounds at full scale: the JIT compiles the per-stream paths only after thousands of streams, and
         // the code cache and compiler memory it then takes is paid once per process, not per stream.
         for (int round = 0; round < options.warmupRounds(); round++) {
@@ -395,6 +399,18 @@ public final class LoadHarness {
 
     // ---- helpers ----
 
+    /** What direct and nginx speak to the simulator: OpenAI's dialect, or {@code --api}'s. */
+    private WireFormat upstreamFormat() {
+        return options.api() != null ? options.api().format : WireFormat.OPENAI_CHUNKS;
+    }
+
+    /** The gateway's conversation API, or with {@code --api} its drop-in endpoint in that dialect. */
+    private Target gatewayTarget(String passName, RunningServer gateway) {
+        return options.api() != null
+                ? Target.of(passName, gateway.baseUrl() + DropInApi.GATEWAY_BASE_PATH, options.api().format)
+                : Target.of(passName, gateway.baseUrl(), WireFormat.GATEWAY_EVENTS);
+    }
+
     private LoadPlan plan(int streams, boolean hold) {
         return new LoadPlan(streams, hold ? streams : options.concurrency(), options.connectsPerSecond(), hold,
                 READ_TIMEOUT, deadline, options.followUps() && !hold);
@@ -416,6 +432,12 @@ public final class LoadHarness {
                 p.firstTokenDelayMs, p.tokens, p.tokenIntervalMs));
         if (options.followUps()) {
             env.add("follow-ups: each measured stream continues a conversation of the warm-up rounds, with its history");
+        }
+        if (options.api() != null) {
+            env.add("api: " + options.api().label() + " everywhere: direct and nginx post to the simulator's "
+                    + options.api().format.path("") + ", the gateway to its drop-in " + DropInApi.GATEWAY_BASE_PATH
+                    + options.api().format.path("") + ", relayed to the simulator in the same dialect (pass-through)"
+                    + (options.api().gatewayEnv.isEmpty() ? "" : "; gateway started with " + options.api().gatewayEnv));
         }
         if (tls != null) {
             env.add("TLS: the gateway reads " + tls.baseUrl() + ", nginx terminating TLS (self-signed P-256 "

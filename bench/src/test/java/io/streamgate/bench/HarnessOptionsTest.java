@@ -2,10 +2,14 @@ package io.streamgate.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.bench.load.WireFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HarnessOptionsTest {
@@ -17,6 +21,61 @@ class HarnessOptionsTest {
         assertEquals(List.of(), o.upstreamClients(), "the gateway's own default");
         assertFalse(o.tls());
         assertFalse(o.gatewayJfr());
+        assertNull(o.api(), "the conversation API");
+    }
+
+    @Test
+    void apiNamesTheDropInDialectAndItsWireFormat() {
+        HarnessOptions openai = HarnessOptions.parse(new String[] {"--api", "openai", "--upstream-client", "okhttp,netty"});
+        HarnessOptions anthropic = HarnessOptions.parse(new String[] {"--api", "Anthropic", "--nginx"});
+
+        assertEquals(DropInApi.OPENAI, openai.api());
+        assertEquals(List.of("okhttp", "netty"), openai.upstreamClients());
+        assertEquals(WireFormat.OPENAI_CHUNKS, openai.api().format);
+        assertEquals(Map.of(), openai.api().gatewayEnv, "the gateway's default upstream kind is OpenAI's");
+        assertEquals(DropInApi.ANTHROPIC, anthropic.api());
+        assertEquals(WireFormat.ANTHROPIC_EVENTS, anthropic.api().format);
+        assertEquals("anthropic", anthropic.api().gatewayEnv.get("STREAMGATE_UPSTREAM_KIND"));
+        assertNotNull(anthropic.api().gatewayEnv.get("STREAMGATE_MODEL"), "the Messages API has no default model");
+    }
+
+    @Test
+    void apiRefusesUnknownDialectsAndTheConversationOnlyModes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HarnessOptions.parse(new String[] {"--api", "gemini"}));
+        assertTrue(e.getMessage().startsWith("--api takes openai or anthropic"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {"--api"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--api", "openai", "--history-flood", "4"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--api", "anthropic", "--follow-ups"}));
+    }
+
+    @Test
+    void anthropicEventsAreClassifiedForFirstContentEndAndFailure() throws Exception {
+        WireFormat f = WireFormat.ANTHROPIC_EVENTS;
+
+        assertEquals(WireFormat.Kind.OTHER, f.classify("{\"type\":\"message_start\",\"message\":{\"id\":\"m\","
+                + "\"content\":[],\"usage\":{\"input_tokens\":3}}}"));
+        assertEquals(WireFormat.Kind.OTHER, f.classify("{\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        assertEquals(WireFormat.Kind.OTHER, f.classify("{\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"\"}}"), "empty text is not content");
+        assertEquals(WireFormat.Kind.OTHER, f.classify("{\"type\":\"content_block_delta\",\"index\":1,"
+                + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"a\\\"\"}}"));
+        assertEquals(WireFormat.Kind.CONTENT, f.classify("{\"index\":0,\"delta\":{\"type\":\"text_delta\","
+                + "\"text\":\"Hi\"},\"type\":\"content_block_delta\"}"), "type may come after delta");
+        assertEquals(WireFormat.Kind.OTHER, f.classify("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                + "\"end_turn\"},\"usage\":{\"output_tokens\":2}}"));
+        assertEquals(WireFormat.Kind.END, f.classify("{\"type\":\"message_stop\"}"));
+        String error = "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"busy\"}}";
+        assertEquals(WireFormat.Kind.FAILURE, f.classify(error));
+        assertEquals("overloaded_error", WireFormat.errorCode(error));
+        assertEquals(WireFormat.Kind.MALFORMED, f.classify("[1]"));
+        assertEquals(WireFormat.Kind.MALFORMED, f.classify("{\"delta\":{\"text\":\"x\"}}"));
+        assertEquals("[DONE]", WireFormat.OPENAI_CHUNKS.endMarker());
+        assertEquals("message_stop", f.endMarker());
+        assertEquals("/messages", f.path("ignored"));
     }
 
     @Test

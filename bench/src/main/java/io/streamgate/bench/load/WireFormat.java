@@ -9,7 +9,8 @@ import java.io.IOException;
  * The two event dialects the harness reads, and how to ask for a stream in each.
  *
  * <p>The same load is run against the simulator directly (and through nginx) in the OpenAI dialect and against
- * the gateway in its own typed-event dialect; the one thing compared across them is when the first non-empty
+ * the gateway in its own typed-event dialect, or, with {@code --api}, in the OpenAI or Anthropic dialect everywhere
+ * (the gateway's drop-in endpoint); the one thing compared across them is when the first non-empty
  * piece of answer text arrives, so each dialect only has to say: is this event content, the normal end, or a
  * failure.
  */
@@ -124,6 +125,63 @@ public enum WireFormat {
             }
             return content;
         }
+    },
+
+    /**
+     * Anthropic Messages events: {@code content_block_delta} with a non-empty {@code delta.text}, ended by
+     * {@code message_stop}; {@code {"type":"error"}} is a failure. The event name repeats the data's {@code type}, so
+     * the data alone decides.
+     */
+    ANTHROPIC_EVENTS {
+        @Override
+        public String path(String conversationId) {
+            return "/messages";
+        }
+
+        @Override
+        public String body(String message) {
+            return "{\"model\":\"bench\",\"max_tokens\":1024,\"stream\":true,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"" + message + "\"}]}";
+        }
+
+        @Override
+        public Kind classify(String data) throws IOException {
+            String type = null;
+            boolean hasText = false;
+            try (JsonParser p = JSON.createParser(data)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    return Kind.MALFORMED;
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if ("type".equals(name) && value == JsonToken.VALUE_STRING) {
+                        type = p.getText();
+                    } else if ("delta".equals(name) && value == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String field = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if ("text".equals(field) && v == JsonToken.VALUE_STRING) {
+                                hasText = p.getTextLength() > 0;
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+            if (type == null) {
+                return Kind.MALFORMED;
+            }
+            return switch (type) {
+                case "content_block_delta" -> hasText ? Kind.CONTENT : Kind.OTHER;
+                case "message_stop" -> Kind.END;
+                case "error" -> Kind.FAILURE;
+                default -> Kind.OTHER;
+            };
+        }
     };
 
     /** What an event means for the measurement. */
@@ -146,14 +204,29 @@ public enum WireFormat {
     private static final java.util.regex.Pattern CODE =
             java.util.regex.Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,64})\"");
 
-    /** The error event's {@code code} field, so failures group by cause in the report; {@code unknown} if none. */
-    static String errorCode(String data) {
+    /** An Anthropic error's type ({@code overloaded_error}, ...): that dialect's errors carry no {@code code}. */
+    private static final java.util.regex.Pattern ERROR_TYPE =
+            java.util.regex.Pattern.compile("\"type\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,64}_error)\"");
+
+    /**
+     * The error event's {@code code} field (or, in Anthropic's dialect, its {@code *_error} type), so failures
+     * group by cause in the report; {@code unknown} if none.
+     */
+    public static String errorCode(String data) {
         java.util.regex.Matcher m = CODE.matcher(data);
-        return m.find() ? m.group(1) : "unknown";
+        if (m.find()) {
+            return m.group(1);
+        }
+        java.util.regex.Matcher t = ERROR_TYPE.matcher(data);
+        return t.find() ? t.group(1) : "unknown";
     }
 
     /** Name of the terminal event, for error messages. */
     public String endMarker() {
-        return this == GATEWAY_EVENTS ? "complete_state" : "[DONE]";
+        return switch (this) {
+            case GATEWAY_EVENTS -> "complete_state";
+            case OPENAI_CHUNKS -> "[DONE]";
+            case ANTHROPIC_EVENTS -> "message_stop";
+        };
     }
 }
