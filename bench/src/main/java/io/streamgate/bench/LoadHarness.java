@@ -264,7 +264,11 @@ public final class LoadHarness {
             return;
         }
         StringBuilder note = new StringBuilder(pass + ": the gateway's own metrics over the measured pass (means):");
-        for (String h : MetricsScrape.HISTOGRAMS) {
+        if (options.api() != null) {
+            note.append(" none: the streaming_* latency histograms are the conversation API's; the drop-in endpoint"
+                    + " does not record them");
+        }
+        for (String h : options.api() != null ? List.<String>of() : MetricsScrape.HISTOGRAMS) {
             String name = h.replace("streaming_", "");
             note.append(after.exports(h)
                     ? String.format(java.util.Locale.ROOT, " %s %.3f ms;", name, after.meanSince(before, h))

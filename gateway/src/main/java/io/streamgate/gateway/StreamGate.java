@@ -168,7 +168,8 @@ public final class StreamGate implements AutoCloseable {
                 .childHandler(new GatewayChannelInitializer(
                         config, launcher, conversations, directory, StaticPage.load(), health, keys, limits,
                         new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
-                                config.maxAnswerChars())));
+                                config.maxAnswerChars(), config.upstreamFirstTokenTimeout(),
+                                config.upstreamIdleTimeout())));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);

@@ -20,6 +20,7 @@ import io.streamgate.gateway.routing.Deployment;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.stream.BadRequestException;
+import io.streamgate.gateway.stream.UpstreamWatchdog;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.PassThroughParser;
 import io.streamgate.llm.StreamParser;
@@ -110,6 +111,7 @@ final class DropInCall {
         final Runnable drainTask = () -> drain(this);
         final StreamEncoder encoder;
         final AssembledAnswer answer;
+        final UpstreamWatchdog watchdog;
         UpstreamCall call;
         boolean delivered; // an event other than a failure has been taken
         boolean finished; // the provider's terminal event has been taken
@@ -126,6 +128,9 @@ final class DropInCall {
                     : passThrough ? StreamEncoder.RAW
                     : wire(deployment.dialect());
             this.answer = request.stream() ? null : new AssembledAnswer(services.maxAnswerChars());
+            // Silence is excused only while the client is the slow party (the drain paused for its writes).
+            this.watchdog = new UpstreamWatchdog(loop, services.firstTokenTimeout(), services.idleTimeout(),
+                    () -> paused, ring::nanosSinceActivity, error -> timedOut(this, error));
         }
 
         void open() {
@@ -138,6 +143,7 @@ final class DropInCall {
             } else {
                 call = d.provider().stream(request.translated(d.upstreamModel()), ring);
             }
+            watchdog.stepStarted();
         }
 
         /** Counts one event: what it generated, the usage at the end; reports a pass-through call's health. */
@@ -175,6 +181,7 @@ final class DropInCall {
 
         /** Stops this attempt: the call is cancelled unless it finished, queued events are dropped. */
         void close() {
+            watchdog.cancel();
             ring.close();
             ring.clear();
             if (call != null && !finished) {
@@ -225,6 +232,7 @@ final class DropInCall {
             int budget = a.ring.capacity();
             UpstreamEvent event;
             while (state != State.ENDED && current == a && (event = a.ring.poll()) != null) {
+                a.watchdog.heardFrom();
                 a.taken(event);
                 if (state == State.WAITING) {
                     waiting(a, event);
@@ -347,6 +355,27 @@ final class DropInCall {
                     .response(channel.alloc(), request.dialect());
         }
         respond(response);
+    }
+
+    /**
+     * The provider stayed silent past the first-token or idle limit: the call is cancelled and the client told, as
+     * an HTTP 504 before the head, else as the dialect's in-stream error. No fallback: the route's time is spent.
+     */
+    private void timedOut(Attempt a, UpstreamError error) {
+        assert loop.inEventLoop();
+        if (a != current || state == State.ENDED) {
+            return;
+        }
+        if (a.passThrough) {
+            services.router().failed(a.deployment, error); // its breaker and last error, as a Failed event would
+        }
+        if (state == State.WAITING) {
+            respond(ClientError.of(error).response(channel.alloc(), request.dialect()));
+            return;
+        }
+        ByteBuf out = channel.alloc().buffer(256);
+        stream(a, new UpstreamEvent.Failed(error), out);
+        finishBody(out);
     }
 
     // ---- ending ----

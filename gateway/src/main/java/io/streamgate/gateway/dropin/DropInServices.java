@@ -6,6 +6,7 @@ import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.llm.UpstreamTransport;
+import java.time.Duration;
 
 /**
  * What the drop-in endpoints share across connections.
@@ -14,6 +15,8 @@ import io.streamgate.llm.UpstreamTransport;
  * @param usage where each call's tokens are billed
  * @param ringCapacity events buffered per stream between the provider and the client
  * @param maxAnswerChars the largest whole answer assembled for a client that does not stream
+ * @param firstTokenTimeout how long a provider may stay silent after a call opens
+ * @param idleTimeout how long a provider may stay silent once it has sent something
  */
 public record DropInServices(
         ModelRouter router,
@@ -21,13 +24,17 @@ public record DropInServices(
         TenantLimits limits,
         UsageMeter usage,
         int ringCapacity,
-        int maxAnswerChars) {
+        int maxAnswerChars,
+        Duration firstTokenTimeout,
+        Duration idleTimeout) {
 
     public DropInServices {
         requireNonNull(router, "router");
         requireNonNull(transport, "transport");
         requireNonNull(limits, "limits");
         requireNonNull(usage, "usage");
+        requireNonNull(firstTokenTimeout, "firstTokenTimeout");
+        requireNonNull(idleTimeout, "idleTimeout");
         if (ringCapacity < 2 || maxAnswerChars < 1) {
             throw new IllegalArgumentException("ringCapacity and maxAnswerChars must be positive");
         }

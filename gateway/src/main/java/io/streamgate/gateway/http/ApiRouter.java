@@ -93,7 +93,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         long acceptedNanos = System.nanoTime();
         AdmittedRequest admitted = AdmittedRequest.take(ctx.channel());
         if (!request.decoderResult().isSuccess()) { // the body failed to decode (a bad chunk): the head was fine
-            sendAndClose(ctx, MalformedRequest.response(ctx.alloc(), request.decoderResult().cause()));
+            sendAndClose(ctx, MalformedRequest.response(ctx.alloc(), request.decoderResult().cause(), admitted == null
+                    ? null : DropInEndpoints.dialectOf(admitted.target().path(), request.headers())));
             return;
         }
         if (admitted == null) {

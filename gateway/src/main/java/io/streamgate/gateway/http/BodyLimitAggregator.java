@@ -11,10 +11,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
+import io.streamgate.gateway.dropin.ClientError;
+import io.streamgate.gateway.routing.Dialect;
 
 /**
  * Netty's aggregator with a bounded body, answering an oversized one with the gateway's JSON 413 instead of
- * Netty's empty one, then closing: the rest of the body is never read.
+ * Netty's empty one (in the drop-in client's dialect on its paths), then closing: the rest of the body is never read.
  *
  * <p>It also answers {@code Expect}: {@code 100-continue} gets {@code 100 Continue} (the request was authenticated
  * on its head before it got here), or the JSON 413 when the announced body is too large; any other expectation gets
@@ -31,7 +33,7 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        ctx.writeAndFlush(tooLarge(ctx.channel().pipeline())).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(tooLarge(ctx.channel().pipeline(), oversized)).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
@@ -43,7 +45,7 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
         boolean expectationFailed = r.status().equals(HttpResponseStatus.EXPECTATION_FAILED);
         ReferenceCountUtil.release(response);
         if (!expectationFailed) {
-            return tooLarge(pipeline);
+            return tooLarge(pipeline, start);
         }
         FullHttpResponse failed = JsonResponses.error(pipeline.channel().alloc(), HttpResponseStatus.EXPECTATION_FAILED,
                 "expectation_failed", "the only expectation supported is Expect: 100-continue");
@@ -51,9 +53,14 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
         return failed;
     }
 
-    private FullHttpResponse tooLarge(ChannelPipeline pipeline) {
-        FullHttpResponse r = JsonResponses.error(pipeline.channel().alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "payload_too_large", "the request body exceeds " + maxBodyBytes + " bytes");
+    /** The 413, in a drop-in client's own dialect on its paths (its SDK then raises its own error type). */
+    private FullHttpResponse tooLarge(ChannelPipeline pipeline, HttpMessage request) {
+        String message = "the request body exceeds " + maxBodyBytes + " bytes";
+        Dialect dialect = ClientDialect.of(request);
+        FullHttpResponse r = dialect != null
+                ? ClientError.of(ClientError.Kind.TOO_LARGE, message).response(pipeline.channel().alloc(), dialect)
+                : JsonResponses.error(pipeline.channel().alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "payload_too_large", message);
         HttpUtil.setKeepAlive(r, false);
         return r;
     }

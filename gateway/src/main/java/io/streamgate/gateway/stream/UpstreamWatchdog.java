@@ -21,9 +21,10 @@ import java.util.function.LongSupplier;
  * ({@code sinceActivity}), so a model that takes longer than the limits to write a tool call (whose pieces make no
  * event until the call is whole), or a provider that sends pings or comments while it thinks, is not cut.
  *
- * <p>One timer per stream, rescheduled rather than stacked. Event-loop confined.
+ * <p>One timer per stream, rescheduled rather than stacked. Event-loop confined. The conversation API's
+ * {@link StreamBridge} and the drop-in endpoints' calls both use it.
  */
-final class UpstreamWatchdog {
+public final class UpstreamWatchdog {
 
     private final EventLoop loop;
     private final long firstTokenNanos;
@@ -36,7 +37,7 @@ final class UpstreamWatchdog {
     private boolean heardFrom;
     private ScheduledFuture<?> check;
 
-    UpstreamWatchdog(
+    public UpstreamWatchdog(
             EventLoop loop,
             Duration firstToken,
             Duration idle,
@@ -52,14 +53,14 @@ final class UpstreamWatchdog {
     }
 
     /** A new upstream call starts: it must send its first event within the first-token timeout. */
-    void stepStarted() {
+    public void stepStarted() {
         stepStartNanos = loop.ticker().nanoTime();
         heardFrom = false;
         arm(firstTokenNanos);
     }
 
     /** Events arrived from the provider; from the first one of a step on, the idle limit applies. */
-    void heardFrom() {
+    public void heardFrom() {
         lastEventNanos = loop.ticker().nanoTime();
         if (!heardFrom) {
             heardFrom = true;
@@ -67,7 +68,7 @@ final class UpstreamWatchdog {
         }
     }
 
-    void cancel() {
+    public void cancel() {
         if (check != null) {
             check.cancel(false);
             check = null;
