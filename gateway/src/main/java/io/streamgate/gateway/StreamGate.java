@@ -169,7 +169,7 @@ public final class StreamGate implements AutoCloseable {
                         config, launcher, conversations, directory, StaticPage.load(), health, keys, limits,
                         new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
                                 config.maxAnswerChars(), config.upstreamFirstTokenTimeout(),
-                                config.upstreamIdleTimeout())));
+                                config.upstreamIdleTimeout(), Upstreams.streamLimits(config))));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);

@@ -159,9 +159,18 @@ final class Upstreams {
      * @param defaultModel what a deployment without a model of its own sends when the request names none, or
      *     {@code null}
      */
+    /**
+     * What one stream may gather ({@code STREAMGATE_UPSTREAM_MAX_TOOL_*}): every deployment's typed calls, and the
+     * pass-through's side reading, are bounded by it.
+     */
+    static StreamLimits streamLimits(GatewayConfig config) {
+        GatewayConfig.ProviderSettings p = config.provider();
+        return new StreamLimits(p.maxToolArgumentBytes(), p.maxToolCalls());
+    }
+
     static AdapterFactory adapters(GatewayConfig config, UpstreamTransport http, String setting, String defaultModel) {
         GatewayConfig.ProviderSettings p = config.provider();
-        StreamLimits limits = new StreamLimits(p.maxToolArgumentBytes(), p.maxToolCalls());
+        StreamLimits limits = streamLimits(config);
         return spec -> {
             HttpUrl url = HttpUrl.parse(spec.url());
             if (url == null) {

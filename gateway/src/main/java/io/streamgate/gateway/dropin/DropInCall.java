@@ -23,6 +23,7 @@ import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.gateway.stream.UpstreamWatchdog;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.PassThroughParser;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.TokenRing;
 import io.streamgate.llm.TokenSink;
@@ -191,8 +192,12 @@ final class DropInCall {
         }
     }
 
-    private static Function<TokenSink, StreamParser> typedParser(Dialect dialect) {
-        return dialect == Dialect.ANTHROPIC ? AnthropicProvider::parser : OpenAiProvider::parser;
+    /** The dialect's typed parser for the side reading, under the deployment's configured caps. */
+    private Function<TokenSink, StreamParser> typedParser(Dialect dialect) {
+        StreamLimits limits = services.streamLimits();
+        return dialect == Dialect.ANTHROPIC
+                ? sink -> AnthropicProvider.parser(sink, limits)
+                : sink -> OpenAiProvider.parser(sink, limits);
     }
 
     /** The client's dialect's wire, reporting usage as {@code provider} counts it. */

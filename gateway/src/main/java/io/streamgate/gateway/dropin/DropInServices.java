@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.usage.UsageMeter;
+import io.streamgate.llm.StreamLimits;
 import io.streamgate.llm.UpstreamTransport;
 import java.time.Duration;
 
@@ -17,6 +18,8 @@ import java.time.Duration;
  * @param maxAnswerChars the largest whole answer assembled for a client that does not stream
  * @param firstTokenTimeout how long a provider may stay silent after a call opens
  * @param idleTimeout how long a provider may stay silent once it has sent something
+ * @param streamLimits what the pass-through's side reading may gather (tool calls, their arguments), as the
+ *     deployments' typed calls are bounded
  */
 public record DropInServices(
         ModelRouter router,
@@ -26,7 +29,8 @@ public record DropInServices(
         int ringCapacity,
         int maxAnswerChars,
         Duration firstTokenTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        StreamLimits streamLimits) {
 
     public DropInServices {
         requireNonNull(router, "router");
@@ -35,6 +39,7 @@ public record DropInServices(
         requireNonNull(usage, "usage");
         requireNonNull(firstTokenTimeout, "firstTokenTimeout");
         requireNonNull(idleTimeout, "idleTimeout");
+        requireNonNull(streamLimits, "streamLimits");
         if (ringCapacity < 2 || maxAnswerChars < 1) {
             throw new IllegalArgumentException("ringCapacity and maxAnswerChars must be positive");
         }

@@ -146,7 +146,12 @@ public final class AnthropicProvider implements LlmProvider {
 
     /** The typed parser of a Messages stream, publishing into {@code sink}: for the pass-through's side reading. */
     public static StreamParser parser(TokenSink sink) {
-        return new AnthropicEventParser(requireNonNull(sink, "sink"));
+        return parser(sink, StreamLimits.defaults());
+    }
+
+    /** The same, bounded by {@code limits}: the deployment's own, as its typed calls are. */
+    public static StreamParser parser(TokenSink sink, StreamLimits limits) {
+        return new AnthropicEventParser(requireNonNull(sink, "sink"), requireNonNull(limits, "limits"));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */

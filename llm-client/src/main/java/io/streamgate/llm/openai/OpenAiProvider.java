@@ -118,7 +118,12 @@ public final class OpenAiProvider implements LlmProvider {
 
     /** The typed parser of a Chat Completions stream, publishing into {@code sink}: for the pass-through's side reading. */
     public static StreamParser parser(TokenSink sink) {
-        return new OpenAiChunkParser(requireNonNull(sink, "sink"));
+        return parser(sink, StreamLimits.defaults());
+    }
+
+    /** The same, bounded by {@code limits}: the deployment's own, as its typed calls are. */
+    public static StreamParser parser(TokenSink sink, StreamLimits limits) {
+        return new OpenAiChunkParser(requireNonNull(sink, "sink"), requireNonNull(limits, "limits"));
     }
 
     /** Names the endpoint only: the key must never reach a log line. */
