@@ -84,7 +84,8 @@ public final class SseUpstreamCall extends EventSourceListener implements Upstre
 
     @Override
     public void onEvent(EventSource eventSource, String id, String type, String data) {
-        boolean more = StreamParser.deliver(parser, sink, type, data, this::fail);
+        // okhttp-sse hands out strings: encoded once here, so that both transports share one parser per provider.
+        boolean more = StreamParser.deliver(parser, sink, SseEvent.of(type, data), this::fail);
         if (!more && !parser.reachedEnd()) {
             eventSource.cancel(); // refused, failed or cancelled: stop reading the socket now
         }

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.ForwardingTokenSink;
 import io.streamgate.llm.GuardedSink;
+import io.streamgate.llm.SseEvent;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
@@ -360,12 +361,12 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         }
     }
 
-    private void onEvent(String type, String data) {
+    private void onEvent(SseEvent event) {
         if (!firstEvent) {
             firstEvent = true;
             arm(settings.idleTimeout().toNanos());
         }
-        boolean more = StreamParser.deliver(parser, sink, type, data, this::fail);
+        boolean more = StreamParser.deliver(parser, sink, event, this::fail);
         if (more) {
             return;
         }

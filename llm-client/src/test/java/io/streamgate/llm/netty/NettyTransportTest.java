@@ -135,7 +135,8 @@ class NettyTransportTest {
         }
 
         @Override
-        public boolean onEvent(String type, String data) {
+        public boolean onEvent(io.streamgate.llm.SseEvent event) {
+            String data = event.dataText();
             if (data.equals("[DONE]")) {
                 end = true;
                 sink.publish(new UpstreamEvent.TextDelta("last1"));
