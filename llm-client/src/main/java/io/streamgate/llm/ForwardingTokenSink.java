@@ -2,7 +2,7 @@ package io.streamgate.llm;
 
 /**
  * A sink that wraps another: it forwards the flow-control calls ({@link #aboveMark}, {@link #isFull},
- * {@link #whenBelowMark}) to {@link #delegate()}, so that a wrapper never cuts the consumer's backpressure off from
+ * {@link #whenBelowMark}, {@link #batchStarted}, {@link #batchEnded}) to {@link #delegate()}, so that a wrapper never cuts the consumer's backpressure off from
  * the producer. Subclasses decide what {@link #publish} does.
  */
 public abstract class ForwardingTokenSink implements TokenSink {
@@ -23,5 +23,15 @@ public abstract class ForwardingTokenSink implements TokenSink {
     @Override
     public void whenBelowMark(Runnable resume) {
         delegate().whenBelowMark(resume);
+    }
+
+    @Override
+    public void batchStarted() {
+        delegate().batchStarted();
+    }
+
+    @Override
+    public void batchEnded() {
+        delegate().batchEnded();
     }
 }
