@@ -20,6 +20,14 @@ public final class SseEvent {
 
     private static final byte[] NO_BYTES = {};
 
+    /** Where an event's JSON parser comes from. */
+    @FunctionalInterface
+    public interface JsonSource {
+        /** A parser over {@code data[offset, offset + length)}; the caller closes it. */
+        JsonParser open(byte[] data, int offset, int length) throws IOException;
+    }
+
+    private final JsonSource json;
     private byte[] data = NO_BYTES;
     private int dataOffset;
     private int dataLength;
@@ -27,8 +35,15 @@ public final class SseEvent {
     private int typeLength;
     private String typeText; // the name as given, or as built by type(); null until then
 
-    /** An empty event; fill it with {@link #set}. */
-    public SseEvent() {}
+    /** An empty event whose data gets a new parser from {@link Json#FACTORY} each time; fill it with {@link #set}. */
+    public SseEvent() {
+        this(Json.FACTORY::createParser);
+    }
+
+    /** An empty event whose data is parsed by parsers from {@code json}; fill it with {@link #set}. */
+    public SseEvent(JsonSource json) {
+        this.json = requireNonNull(json, "json");
+    }
 
     /** An event from already decoded text (okhttp-sse hands out strings): the data is encoded to UTF-8 once. */
     public static SseEvent of(String type, String data) {
@@ -132,9 +147,9 @@ public final class SseEvent {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == 0x0B;
     }
 
-    /** A parser over the data's bytes, from {@link Json#FACTORY}; the caller closes it. */
+    /** A parser over the data's bytes; the caller closes it, before the next event. */
     public JsonParser jsonParser() throws IOException {
-        return Json.FACTORY.createParser(data, dataOffset, dataLength);
+        return json.open(data, dataOffset, dataLength);
     }
 
     /** The data's length in bytes. */

@@ -19,7 +19,8 @@ import java.util.Arrays;
  * <p>No string per event: lines are copied in bulk into one accumulation buffer, and the event goes out as an
  * {@link SseEvent} view of that buffer (its data and its name as bytes). A single {@code data:} line is handed out
  * where it was read; further data lines of the same event are moved up behind it, joined with LF, so the data is
- * always one slice. The view is reused for every event and valid only during the listener's call.
+ * always one slice. The view is reused for every event and valid only during the listener's call, and its JSON is
+ * read by the thread's one reused parser ({@link LoopJsonParser}).
  *
  * <p>Not thread-safe: one framer per stream, used on its channel's event loop.
  */
@@ -46,7 +47,7 @@ public final class SseFramer {
 
     private final int maxEventBytes;
     private final int maxBufferBytes;
-    private final SseEvent event = new SseEvent();
+    private final SseEvent event = new SseEvent(LoopJsonParser::open);
     // The event's data so far at [dataStart, dataEnd), then one spare byte for the LF that joins a further data line,
     // then the line being read at [lineStart, lineEnd).
     private byte[] buffer;

@@ -279,6 +279,27 @@ class NettyTransportTest {
     }
 
     @Test
+    void theFirstEventMayComeAfterTheResponseTimeoutHasPassedWhenItsOwnLimitIsLonger() throws Exception {
+        // The timer armed for the head (1 s) is kept when the head arrives, since the first event's limit (4 s) ends
+        // later: when it fires it must wait out the rest, not time the stream out.
+        transport = transport(NettyTransport.Settings.defaults().withTimeouts(
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(4)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            ctx.flush();
+            ctx.executor().schedule(() -> {
+                NettySseServer.chunk(ctx, TEXT + DONE);
+                NettySseServer.end(ctx);
+            }, 1500, TimeUnit.MILLISECONDS);
+        })) {
+            RecordingSink sink = streamToEnd(server.baseUrl());
+
+            assertInstanceOf(UpstreamEvent.Completed.class, sink.awaitTerminal());
+            assertEquals("x", sink.text());
+        }
+    }
+
+    @Test
     void anyBytesFromTheProviderKeepTheIdleWatchdogQuiet() throws Exception {
         // Pings (comments, no events) for three idle periods, then the answer.
         transport = transport(NettyTransport.Settings.defaults().withTimeouts(
