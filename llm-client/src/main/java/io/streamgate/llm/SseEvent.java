@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * One SSE event as a {@link StreamParser} sees it: the {@code event:} name and the {@code data:} payload as a slice
@@ -13,8 +12,9 @@ import java.util.Arrays;
  *
  * <p>A view, not a value: a framer fills one instance and hands it out for each event, so a parser must take what
  * it needs during its {@link StreamParser#onEvent} call and keep no reference to the event or its bytes. The name is
- * kept as bytes too: {@link #typeIs} compares without building a string, and {@link #type()} builds one only when
- * asked.
+ * kept as bytes too: {@link #typeIs} compares without building a string, and {@link #type} builds one only for a
+ * name it does not know. okhttp-sse hands out strings instead ({@link #of}): those are parsed as they are, since
+ * encoding them to bytes again would only add garbage.
  */
 public final class SseEvent {
 
@@ -33,7 +33,8 @@ public final class SseEvent {
     private int dataLength;
     private byte[] type; // the name's bytes, or null when the event had none
     private int typeLength;
-    private String typeText; // the name as given, or as built by type(); null until then
+    private String typeText; // the name when given as text (of), else null
+    private String text; // the data when given as text (of), else null: the data is the byte slice
 
     /** An empty event whose data gets a new parser from {@link Json#FACTORY} each time; fill it with {@link #set}. */
     public SseEvent() {
@@ -45,17 +46,11 @@ public final class SseEvent {
         this.json = requireNonNull(json, "json");
     }
 
-    /** An event from already decoded text (okhttp-sse hands out strings): the data is encoded to UTF-8 once. */
+    /** An event from already decoded text, as okhttp-sse hands it out. */
     public static SseEvent of(String type, String data) {
-        requireNonNull(data, "data");
         SseEvent event = new SseEvent();
-        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-        event.set(null, 0, bytes, 0, bytes.length);
+        event.text = requireNonNull(data, "data");
         event.typeText = type == null || type.isEmpty() ? null : type;
-        if (event.typeText != null) {
-            event.type = type.getBytes(StandardCharsets.UTF_8);
-            event.typeLength = event.type.length;
-        }
         return event;
     }
 
@@ -72,6 +67,7 @@ public final class SseEvent {
         this.type = type == null || typeLength == 0 ? null : type;
         this.typeLength = this.type == null ? 0 : typeLength;
         this.typeText = null;
+        this.text = null;
         this.data = data;
         this.dataOffset = dataOffset;
         this.dataLength = dataLength;
@@ -85,6 +81,9 @@ public final class SseEvent {
 
     /** Whether the event's name is {@code name} (ASCII); no string is built. */
     public boolean typeIs(String name) {
+        if (typeText != null) {
+            return typeText.equals(name);
+        }
         if (type == null || typeLength != name.length()) {
             return false;
         }
@@ -94,11 +93,6 @@ public final class SseEvent {
             }
         }
         return true;
-    }
-
-    /** Whether the event had an {@code event:} name. */
-    public boolean hasType() {
-        return type != null;
     }
 
     /**
@@ -124,6 +118,9 @@ public final class SseEvent {
      * Whether the data, without the whitespace around it, is {@code text} (ASCII), e.g. OpenAI's {@code [DONE]}.
      */
     public boolean dataIs(String text) {
+        if (this.text != null) {
+            return this.text.equals(text) || this.text.strip().equals(text);
+        }
         int start = dataOffset;
         int end = dataOffset + dataLength;
         while (start < end && isWhitespace(data[start])) {
@@ -149,26 +146,16 @@ public final class SseEvent {
 
     /** A parser over the data's bytes; the caller closes it, before the next event. */
     public JsonParser jsonParser() throws IOException {
-        return json.open(data, dataOffset, dataLength);
-    }
-
-    /** The data's length in bytes. */
-    public int dataLength() {
-        return dataLength;
+        return text != null ? Json.FACTORY.createParser(text) : json.open(data, dataOffset, dataLength);
     }
 
     /** The data decoded as text: for logs and tests, not for the per-event path. */
     public String dataText() {
-        return new String(data, dataOffset, dataLength, StandardCharsets.UTF_8);
-    }
-
-    /** A copy of the data's bytes: for tests. */
-    public byte[] dataBytes() {
-        return Arrays.copyOfRange(data, dataOffset, dataOffset + dataLength);
+        return text != null ? text : new String(data, dataOffset, dataLength, StandardCharsets.UTF_8);
     }
 
     @Override
     public String toString() {
-        return "SseEvent[" + type() + ", " + dataLength + " bytes]";
+        return "SseEvent[" + type() + ", " + (text != null ? text.length() + " chars]" : dataLength + " bytes]");
     }
 }

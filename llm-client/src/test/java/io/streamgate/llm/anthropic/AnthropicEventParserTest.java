@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.RecordingSink;
-import io.streamgate.llm.SseEvent;
+import io.streamgate.llm.SseEvents;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent.Completed;
 import io.streamgate.llm.UpstreamEvent.TextDelta;
@@ -27,9 +27,9 @@ class AnthropicEventParserTest {
     private final RecordingSink sink = new RecordingSink();
     private final AnthropicEventParser parser = new AnthropicEventParser(sink);
 
-    /** One event, as the transports hand it over: a view over its UTF-8 bytes. */
+    /** One event, as the Netty transport hands it over: a view of its UTF-8 bytes. */
     private static boolean event(AnthropicEventParser parser, String type, String data) throws IOException {
-        return parser.onEvent(SseEvent.of(type, data));
+        return parser.onEvent(SseEvents.utf8(type, data));
     }
 
     private void feed(String... events) throws IOException {

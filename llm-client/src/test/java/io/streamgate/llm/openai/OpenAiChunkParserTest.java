@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.RecordingSink;
-import io.streamgate.llm.SseEvent;
+import io.streamgate.llm.SseEvents;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.UpstreamEvent.Completed;
@@ -34,9 +34,9 @@ class OpenAiChunkParserTest {
         }
     }
 
-    /** One {@code data:} payload, as the transports hand it over: an event over its UTF-8 bytes. */
+    /** One {@code data:} payload, as the Netty transport hands it over: a view of its UTF-8 bytes. */
     private static boolean onData(OpenAiChunkParser parser, String payload) throws IOException {
-        return parser.onEvent(SseEvent.of(null, payload));
+        return parser.onEvent(SseEvents.utf8(null, payload));
     }
 
     private static String delta(String deltaJson) {
