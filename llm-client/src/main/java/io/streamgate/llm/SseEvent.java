@@ -48,10 +48,15 @@ public final class SseEvent {
 
     /** An event from already decoded text, as okhttp-sse hands it out. */
     public static SseEvent of(String type, String data) {
-        SseEvent event = new SseEvent();
-        event.text = requireNonNull(data, "data");
-        event.typeText = type == null || type.isEmpty() ? null : type;
-        return event;
+        return new SseEvent().set(type, data);
+    }
+
+    /** Points this view at the next event, given as text (okhttp-sse's strings, parsed as they are). */
+    public SseEvent set(String type, String data) {
+        clear();
+        this.text = requireNonNull(data, "data");
+        this.typeText = type == null || type.isEmpty() ? null : type;
+        return this;
     }
 
     /**

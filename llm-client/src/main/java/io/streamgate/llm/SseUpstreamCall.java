@@ -30,6 +30,7 @@ public final class SseUpstreamCall extends EventSourceListener implements Upstre
     private volatile EventSource source;
     private volatile boolean cancelled;
     private boolean opened; // upstream thread only
+    private final SseEvent event = new SseEvent(); // upstream thread only: one view, pointed at each event in turn
 
     /**
      * @param sink where events go; wrapped in a {@link GuardedSink}
@@ -84,8 +85,7 @@ public final class SseUpstreamCall extends EventSourceListener implements Upstre
 
     @Override
     public void onEvent(EventSource eventSource, String id, String type, String data) {
-        // okhttp-sse hands out strings: encoded once here, so that both transports share one parser per provider.
-        boolean more = StreamParser.deliver(parser, sink, SseEvent.of(type, data), this::fail);
+        boolean more = StreamParser.deliver(parser, sink, event.set(type, data), this::fail);
         if (!more && !parser.reachedEnd()) {
             eventSource.cancel(); // refused, failed or cancelled: stop reading the socket now
         }
