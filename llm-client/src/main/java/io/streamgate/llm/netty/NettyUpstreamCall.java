@@ -70,7 +70,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
 
     private final EventLoop loop;
     private final LoopConnectionPool pool;
-    private final StreamingPost post;
+    private StreamingPost post; // dropped once the request is built: its body (the whole history) need not live on
     private final Origin origin;
     private final LoopSink loopSink;
     private final GuardedSink sink;
@@ -150,7 +150,9 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         state = State.AWAITING_HEAD;
         lastActivityNanos = System.nanoTime();
         arm(settings.responseTimeout().toNanos());
-        ch.writeAndFlush(request()).addListener(f -> {
+        FullHttpRequest request = request();
+        post = null;
+        ch.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess() && state != State.DONE) {
                 fail(UpstreamFailures.forException(f.cause(), false));
                 finish(false);
