@@ -81,6 +81,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             UpstreamTrust trust) {
 
         public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_ORIGIN = 1 << 14;
 
         public Settings {
             requireNonNull(connectTimeout, "connectTimeout");
@@ -96,12 +97,16 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         }
 
         /**
-         * 5 s connect, 60 s for the head, the first event and between reads, 4 096 connections and 256 idle ones
+         * 5 s connect, 60 s for the head, the first event and between reads, 16 384 connections and 256 idle ones
          * per loop and origin kept 5 min, 1 MiB events, 1 s for the body to end after the end marker.
+         *
+         * <p>The connection cap is per loop, and a loop serves its share of all streams: with two loops, 4 096 stopped
+         * a gateway at about 8 000 streams to one provider (each needs its own connection), well below what the
+         * process's file descriptors allow. 16 384 leaves the descriptors as the limit on small machines.
          */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60),
-                    Duration.ofSeconds(60), 4096, 256, Duration.ofMinutes(5), DEFAULT_MAX_EVENT_BYTES,
+                    Duration.ofSeconds(60), DEFAULT_MAX_CONNECTIONS_PER_ORIGIN, 256, Duration.ofMinutes(5), DEFAULT_MAX_EVENT_BYTES,
                     Duration.ofSeconds(1), UpstreamTrust.system());
         }
 
