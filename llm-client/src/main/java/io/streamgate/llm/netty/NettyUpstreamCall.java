@@ -76,7 +76,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
 
     private final EventLoop loop;
     private final LoopConnectionPool pool;
-    private final StreamingPost post;
+    private StreamingPost post; // dropped once the request is built: its body (the whole history) need not live on
     private final Origin origin;
     private final LoopSink loopSink;
     private final GuardedSink sink;
@@ -187,7 +187,9 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         state = State.AWAITING_HEAD;
         lastActivityNanos = System.nanoTime();
         arm(settings.responseTimeout().toNanos());
-        ch.writeAndFlush(request()).addListener(f -> {
+        FullHttpRequest request = request();
+        post = null; // a follow-up's whole history: not kept for the stream's life
+        ch.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
                 whenPublishable(() -> {
                     if (state != State.DONE) {

@@ -21,6 +21,8 @@ import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.openai.OpenAiProvider;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -317,6 +319,40 @@ class NettyTransportTest {
                     new UpstreamEvent.Completed("stop", io.streamgate.llm.Usage.NONE)), events);
         }
     }
+
+    @Test
+    void theRequestBodyIsNotKeptWhileTheStreamRuns() throws Exception {
+        // A follow-up's body carries its whole history; a held stream must not keep that copy for its lifetime.
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, "data: a\n\n"); // and nothing more: the stream stays open
+        })) {
+            RecordingSink sink = new RecordingSink();
+            ReferenceQueue<byte[]> collected = new ReferenceQueue<>();
+            UpstreamCall call = startWithBodyWatched(server.baseUrl(), sink, collected);
+            sink.awaitEvents(1); // the request went out and its answer is streaming
+
+            boolean freed = false;
+            for (int i = 0; i < 50 && !freed; i++) {
+                System.gc();
+                freed = collected.remove(100) != null;
+            }
+            call.cancel();
+            awaitIdle();
+            assertTrue(freed, "the request body is still reachable while the stream runs");
+        }
+    }
+
+    /** Starts a stream whose body only a weak reference (enqueued on {@code collected}) keeps track of. */
+    private UpstreamCall startWithBodyWatched(String baseUrl, RecordingSink sink, ReferenceQueue<byte[]> collected) {
+        byte[] body = "{\"history\":\"long\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        watched = new WeakReference<>(body, collected);
+        io.streamgate.llm.StreamingPost post = new io.streamgate.llm.StreamingPost(
+                okhttp3.HttpUrl.get(baseUrl + "/x"), "application/json", body, java.util.Map.of());
+        return transport.start(post, sink, FanOut::new);
+    }
+
+    private WeakReference<byte[]> watched; // held here so the reference itself stays reachable
 
     @Test
     void aProviderSilentAfterTheHeadTimesOutAsSilent() throws Exception {
