@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -ntp
 JAR := gateway/target/streamgate.jar
 
-.PHONY: build run test test-netty clean jmh bench check-jdk
+.PHONY: build run test test-okhttp clean jmh bench check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { echo "error: no JDK 25 found. Install one (e.g. Temurin 25) or set JAVA_HOME to it." >&2; exit 1; }
@@ -26,9 +26,9 @@ run: check-jdk
 test: check-jdk
 	$(MVN) verify
 
-# The gateway's whole suite again over the opt-in Netty upstream transport (STREAMGATE_UPSTREAM_CLIENT=netty).
-test-netty: check-jdk
-	$(MVN) verify -pl gateway -am -Dstreamgate.test.upstreamClient=netty
+# The gateway's whole suite again over the other upstream transport (STREAMGATE_UPSTREAM_CLIENT=okhttp).
+test-okhttp: check-jdk
+	$(MVN) verify -pl gateway -am -Dstreamgate.test.upstreamClient=okhttp
 
 clean:
 	$(MVN) -q clean

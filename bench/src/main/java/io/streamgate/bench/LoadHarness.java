@@ -376,6 +376,11 @@ public final class LoadHarness {
             long rssOpen = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
             int fds = pid > 0 ? ProcStats.openFds(pid) : -1;
             long heapOpen = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
+            long rssOpenAfterGc = -1;
+            if (heapOpen >= 0 && gateway.measurable()) {
+                settle(); // as for the idle figure: the GC's own scratch memory is given back (native heap trimming)
+                rssOpenAfterGc = ProcStats.rssKb(gateway.pids());
+            }
             run.closeAll();
             List<StreamResult> results = run.awaitDone();
             noteGatewayMetrics(target.name(), metricsBefore, MetricsScrape.of(gateway.metricsUrl()));
@@ -386,7 +391,7 @@ public final class LoadHarness {
             settle();
             long heapAfter = pid > 0 ? JvmHeap.liveHeapKb(pid) : -1;
             long rssAfter = gateway.measurable() ? ProcStats.rssKb(gateway.pids()) : -1;
-            HoldResult hold = new HoldResult(options.streams(), open, rssIdle, rssOpen, rssAfter, heapIdle, heapOpen,
+            HoldResult hold = new HoldResult(options.streams(), open, rssIdle, rssOpen, rssOpenAfterGc, rssAfter, heapIdle, heapOpen,
                     heapAfter, fds, openSeconds);
             return report(List.of(directPass, pass), Optional.of(hold));
         }

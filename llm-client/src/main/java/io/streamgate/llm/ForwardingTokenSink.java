@@ -2,8 +2,9 @@ package io.streamgate.llm;
 
 /**
  * A sink that wraps another: it forwards the flow-control calls ({@link #aboveMark}, {@link #isFull},
- * {@link #whenBelowMark}) and {@link #activity} to {@link #delegate()}, so that a wrapper never cuts the consumer's
- * backpressure or its silence watchdog off from the producer. Subclasses decide what {@link #publish} does.
+ * {@link #whenBelowMark}, {@link #batchStarted}, {@link #batchEnded}) and {@link #activity} to {@link #delegate()}, so
+ * that a wrapper never cuts the consumer's backpressure or its silence watchdog off from the producer. Subclasses
+ * decide what {@link #publish} does.
  */
 public abstract class ForwardingTokenSink implements TokenSink {
 
@@ -28,5 +29,15 @@ public abstract class ForwardingTokenSink implements TokenSink {
     @Override
     public void activity() {
         delegate().activity();
+    }
+
+    @Override
+    public void batchStarted() {
+        delegate().batchStarted();
+    }
+
+    @Override
+    public void batchEnded() {
+        delegate().batchEnded();
     }
 }

@@ -96,6 +96,36 @@ public final class Json {
         return null;
     }
 
+    /**
+     * The string the parser is on as the equal entry of {@code known}, so that a field that takes a few known values
+     * (an event's type) builds no string per event; any other string is built as usual. {@code null} for any other
+     * value, which is skipped.
+     */
+    public static String stringIn(JsonParser p, JsonToken token, String[] known) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            p.skipChildren();
+            return null;
+        }
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        int length = p.getTextLength();
+        for (String name : known) {
+            if (name.length() == length && equals(name, chars, offset)) {
+                return name;
+            }
+        }
+        return new String(chars, offset, length);
+    }
+
+    private static boolean equals(String name, char[] chars, int offset) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) != chars[offset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The integer the parser is on, or {@code fallback} for any other value, which is skipped. */
     public static long longOr(JsonParser p, JsonToken token, long fallback) throws IOException {
         if (token == JsonToken.VALUE_NUMBER_INT) {

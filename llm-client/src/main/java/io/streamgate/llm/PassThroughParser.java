@@ -36,6 +36,7 @@ public final class PassThroughParser implements StreamParser {
 
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] USAGE_FIELD = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
 
     private final TokenSink out;
     private final StreamParser typed;
@@ -62,15 +63,17 @@ public final class PassThroughParser implements StreamParser {
     }
 
     @Override
-    public boolean onEvent(String type, String data) throws IOException {
+    public boolean onEvent(SseEvent event) throws IOException {
         terminal = null;
         generatedChars = 0;
-        boolean more = typed.onEvent(type, data);
+        boolean more = typed.onEvent(event);
         if (terminal instanceof UpstreamEvent.Failed) {
             out.publish(terminal);
             return false;
         }
-        if ((relayUsageOnlyChunks || !isUsageOnlyChunk(data)) && !out.publish(new UpstreamEvent.RawEvent(encode(type, data), generatedChars))) {
+        byte[] data = event.dataBytes();
+        if ((relayUsageOnlyChunks || !isUsageOnlyChunk(data))
+                && !out.publish(new UpstreamEvent.RawEvent(encode(event.type(), data), generatedChars))) {
             return false;
         }
         if (terminal != null) {
@@ -92,7 +95,10 @@ public final class PassThroughParser implements StreamParser {
 
     /** The event in SSE form: {@code event:} when it had a type, a {@code data:} line per data line, a blank line. */
     static byte[] encode(String type, String data) {
-        byte[] utf8 = data.getBytes(StandardCharsets.UTF_8);
+        return encode(type, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] encode(String type, byte[] utf8) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(utf8.length + 16 + (type == null ? 0 : type.length() + 8));
         if (type != null) {
             bytes.writeBytes(EVENT);
@@ -114,7 +120,11 @@ public final class PassThroughParser implements StreamParser {
 
     /** OpenAI's last chunk when usage was asked for: {@code "choices": []} and a {@code usage} object. */
     static boolean isUsageOnlyChunk(String data) throws IOException {
-        if (!data.contains("\"usage\"")) {
+        return isUsageOnlyChunk(data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean isUsageOnlyChunk(byte[] data) throws IOException {
+        if (indexOf(data, USAGE_FIELD) < 0) {
             return false; // the common case, without parsing
         }
         try (JsonParser p = Json.FACTORY.createParser(data)) {
@@ -138,6 +148,19 @@ public final class PassThroughParser implements StreamParser {
             }
             return emptyChoices && usage;
         }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /**

@@ -42,6 +42,7 @@ public final class SseUpstreamCall extends EventSourceListener implements Upstre
     private volatile boolean cancelled;
     private boolean opened; // upstream thread only
     private EndGrace endGrace; // upstream thread only; set once the end marker is in
+    private final SseEvent event = new SseEvent(); // upstream thread only: one view, pointed at each event in turn
 
     /**
      * @param sink where events go; wrapped in a {@link GuardedSink}
@@ -101,7 +102,7 @@ public final class SseUpstreamCall extends EventSourceListener implements Upstre
 
     @Override
     public void onEvent(EventSource eventSource, String id, String type, String data) {
-        boolean more = StreamParser.deliver(parser, sink, type, data, this::fail);
+        boolean more = StreamParser.deliver(parser, sink, event.set(type, data), this::fail);
         if (more) {
             return;
         }

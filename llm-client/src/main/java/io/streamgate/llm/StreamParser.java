@@ -9,20 +9,22 @@ import java.util.function.Consumer;
  * {@code NettyUpstreamCall} on Netty) owns everything else (the one terminal event, cancel, failure mapping,
  * connection reuse).
  *
- * <p>One parser per call, used by the upstream thread only, so implementations may keep plain mutable state.
+ * <p>One parser per call, used by the upstream thread only, so implementations may keep plain mutable state. Events
+ * arrive as {@link SseEvent} views over bytes, so each event's JSON is read straight from the bytes the transport
+ * framed; a view is only valid during the call it is handed to.
  */
 public interface StreamParser {
 
     /**
      * Handles one SSE event.
      *
-     * @param type the SSE {@code event:} field, or {@code null} when the event had none
-     * @param data the event's data (its {@code data:} lines joined)
+     * @param event the event's {@code event:} name (if any) and data (its {@code data:} lines joined), valid during
+     *     this call only
      * @return {@code true} to keep reading; {@code false} once the stream has ended (normally or with an in-stream
      *     error) or the sink refused an event
      * @throws IOException if the data is not the well-formed JSON the provider promises
      */
-    boolean onEvent(String type, String data) throws IOException;
+    boolean onEvent(SseEvent event) throws IOException;
 
     /**
      * Whether the provider's end-of-stream marker has arrived. After it the body is complete: it is read to its end
@@ -39,13 +41,12 @@ public interface StreamParser {
      *
      * @return whether to keep reading
      */
-    static boolean deliver(StreamParser parser, GuardedSink sink, String type, String data,
-            Consumer<UpstreamError> fail) {
+    static boolean deliver(StreamParser parser, GuardedSink sink, SseEvent event, Consumer<UpstreamError> fail) {
         if (!sink.isOpen()) {
             return false;
         }
         try {
-            return parser.onEvent(type, data);
+            return parser.onEvent(event);
         } catch (IOException e) {
             fail.accept(UpstreamError.of(ErrorCode.UPSTREAM_ERROR, "upstream sent malformed JSON", false));
             return false;

@@ -19,6 +19,10 @@ import java.util.function.LongSupplier;
  *       scheduled ({@code empty → non-empty} edge). The consumer calls {@link #beginDrain()} before polling,
  *       which re-arms the wake-up; anything published after that is either seen by the drain or wakes it again.
  *   <li>When full, the producer parks until {@link #poll()} frees a slot or {@link #close()} is called.
+ *   <li>A producer on the consumer's own event loop (the Netty transport) brackets each read batch with
+ *       {@link #batchStarted()}, which marks the consumer as already scheduled so no publish wakes it, and
+ *       {@link #batchEnded()}, which runs the consumer's {@code batchEnded} callback: it drains right there, on the
+ *       same thread, with no task and no wake-up.
  * </ul>
  *
  * <p>Head, tail and the two flags are volatile, so the publish/drain handshake is a Dekker-style pair of
@@ -60,6 +64,7 @@ public final class TokenRing implements TokenSink {
     private final LongSupplier clock;
     private final int mask;
     private final Runnable wakeConsumer;
+    private final Runnable batchEndedCallback;
 
     private volatile long head; // next slot to read; written by the consumer only
     private volatile long tail; // next slot to write; written by the producer only
@@ -83,6 +88,16 @@ public final class TokenRing implements TokenSink {
 
     /** @param clock stamps each event's arrival, in nanoseconds ({@link System#nanoTime()} outside tests) */
     public TokenRing(int capacity, Runnable wakeConsumer, LongSupplier clock) {
+        this(capacity, wakeConsumer, null, clock);
+    }
+
+    /**
+     * @param batchEnded runs on the producer's thread when it ends a batch ({@link #batchEnded()}); wake-ups were
+     *     off during the batch, so it must drain (inline when that thread is the consumer's, else by scheduling a
+     *     drain as {@code wakeConsumer} does, or by leaving it to a consumer that has paused itself). {@code null}
+     *     ends a batch with an ordinary wake-up.
+     */
+    public TokenRing(int capacity, Runnable wakeConsumer, Runnable batchEnded, LongSupplier clock) {
         if (capacity < 2 || capacity > (1 << 20)) {
             throw new IllegalArgumentException("capacity must be in [2, 2^20]: " + capacity);
         }
@@ -92,6 +107,7 @@ public final class TokenRing implements TokenSink {
         this.clock = requireNonNull(clock, "clock");
         this.mask = size - 1;
         this.wakeConsumer = requireNonNull(wakeConsumer, "wakeConsumer");
+        this.batchEndedCallback = batchEnded != null ? batchEnded : this::wakeAfterBatch;
     }
 
     // ---- producer side ----
@@ -170,6 +186,25 @@ public final class TokenRing implements TokenSink {
         Runnable waiter = belowMarkWaiter;
         if (waiter != null && BELOW_MARK_WAITER.compareAndSet(this, waiter, null)) {
             waiter.run();
+        }
+    }
+
+    /** Turns wake-ups off until {@link #batchEnded()}: the consumer counts as scheduled meanwhile. */
+    @Override
+    public void batchStarted() {
+        wakePending = true;
+    }
+
+    @Override
+    public void batchEnded() {
+        batchEndedCallback.run();
+    }
+
+    /** Without a {@code batchEnded} callback: wake-ups back on, and one now if the batch left anything. */
+    private void wakeAfterBatch() {
+        wakePending = false;
+        if (tail != head && WAKE_PENDING.compareAndSet(this, false, true)) {
+            wakeConsumer.run();
         }
     }
 

@@ -6,6 +6,10 @@ package io.streamgate.llm;
  * <p>Called from a single upstream thread. {@link #publish} may park that thread while the consumer is
  * behind: that is how a slow client pushes back on the provider. A producer on an event loop must not park: it
  * checks {@link #aboveMark()} before each event and stops reading until {@link #whenBelowMark} calls it back.
+ *
+ * <p>A producer on an event loop also brackets each read batch with {@link #batchStarted()} and
+ * {@link #batchEnded()}: its publishes in between wake nobody, and the consumer takes them at the batch's end, on
+ * the producer's thread when that is its own (the Netty transport reads a provider on the client channel's loop).
  */
 public interface TokenSink {
 
@@ -28,6 +32,19 @@ public interface TokenSink {
     default boolean isFull() {
         return false;
     }
+
+    /**
+     * A batch of publishes begins (one read of the provider's socket): they need not wake the consumer one by one,
+     * because {@link #batchEnded()} follows. Only for a producer that never parks. Wrappers forward this.
+     */
+    default void batchStarted() {}
+
+    /**
+     * The batch that {@link #batchStarted()} began is over: the consumer takes what it published now, inline when
+     * the producer runs on the consumer's own thread, else through one wake-up. Must follow every
+     * {@link #batchStarted()}, also when the stream ends in the batch. Wrappers forward this.
+     */
+    default void batchEnded() {}
 
     /**
      * Runs {@code resume} once, on any thread, when {@link #aboveMark()} has turned false or the sink has closed;

@@ -25,9 +25,9 @@ class PassThroughParserTest {
     void eachEventIsPublishedRawThenTheEndWithTheProvidersUsage() throws Exception {
         RecordingSink sink = new RecordingSink();
         StreamParser parser = PassThroughParser.factory(OpenAiProvider::parser, true).apply(sink);
-        assertTrue(parser.onEvent(null, CHUNK));
-        assertTrue(parser.onEvent(null, USAGE));
-        assertFalse(parser.onEvent(null, "[DONE]"));
+        assertTrue(parser.onEvent(event(null, CHUNK)));
+        assertTrue(parser.onEvent(event(null, USAGE)));
+        assertFalse(parser.onEvent(event(null, "[DONE]")));
         assertTrue(parser.reachedEnd());
 
         List<UpstreamEvent> events = sink.events();
@@ -43,9 +43,9 @@ class PassThroughParserTest {
     void theUsageOnlyChunkIsReadButNotRelayedWhenTheClientDidNotAsk() throws Exception {
         RecordingSink sink = new RecordingSink();
         StreamParser parser = PassThroughParser.factory(OpenAiProvider::parser, false).apply(sink);
-        parser.onEvent(null, CHUNK);
-        parser.onEvent(null, USAGE);
-        parser.onEvent(null, "[DONE]");
+        parser.onEvent(event(null, CHUNK));
+        parser.onEvent(event(null, USAGE));
+        parser.onEvent(event(null, "[DONE]"));
         List<UpstreamEvent> events = sink.events();
         assertEquals(3, events.size(), events::toString);
         assertEquals("data: [DONE]\n\n", raw(events.get(1)));
@@ -67,9 +67,9 @@ class PassThroughParserTest {
     void aFailureIsPublishedInsteadOfTheProvidersErrorEvent() throws Exception {
         RecordingSink sink = new RecordingSink();
         StreamParser parser = PassThroughParser.factory(AnthropicProvider::parser, true).apply(sink);
-        assertTrue(parser.onEvent("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":3}}}"));
-        assertFalse(parser.onEvent("error",
-                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+        assertTrue(parser.onEvent(event("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":3}}}")));
+        assertFalse(parser.onEvent(event("error",
+                "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")));
         List<UpstreamEvent> events = sink.events();
         assertEquals(2, events.size(), events::toString);
         assertTrue(raw(events.get(0)).startsWith("event: message_start\ndata: {"));
@@ -83,5 +83,14 @@ class PassThroughParserTest {
         assertArrayEquals("data: a\ndata: \ndata: b\n\n".getBytes(StandardCharsets.UTF_8),
                 PassThroughParser.encode(null, "a\n\nb"));
         assertArrayEquals("data: é\n\n".getBytes(StandardCharsets.UTF_8), PassThroughParser.encode(null, "é"));
+    }
+
+    /** The event as the Netty framer hands it out: a slice of a larger buffer. */
+    private static SseEvent event(String type, String data) {
+        byte[] name = type == null ? null : type.getBytes(StandardCharsets.US_ASCII);
+        byte[] utf8 = data.getBytes(StandardCharsets.UTF_8);
+        byte[] buffer = new byte[utf8.length + 6];
+        System.arraycopy(utf8, 0, buffer, 3, utf8.length);
+        return new SseEvent().set(name, name == null ? 0 : name.length, buffer, 3, utf8.length);
     }
 }

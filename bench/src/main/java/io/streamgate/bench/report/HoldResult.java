@@ -9,6 +9,10 @@ package io.streamgate.bench.report;
  *
  * @param rssIdleKb gateway RSS after warm-up and a full GC, with nothing open
  * @param rssOpenKb gateway RSS with all streams open
+ * @param rssOpenAfterGcKb the same right after the full GC that measures {@code heapOpenKb}: like the idle figure,
+ *     read after a full GC, so the difference leaves out what the young generation and the heap's own resizing
+ *     happened to hold at that moment (G1 counts the idle measurement's full GC pause as GC overhead and grows the
+ *     heap soon after it); -1 if unavailable
  * @param rssAfterCloseKb gateway RSS after they were all closed and a full GC
  * @param heapIdleKb live heap after a full GC ({@code jcmd GC.run; GC.heap_info}), idle; -1 if unavailable
  * @param heapOpenKb the same with all streams open
@@ -16,11 +20,17 @@ package io.streamgate.bench.report;
  * @param fdsOpen the gateway's open file descriptors with all streams open (-1 if unreadable)
  * @param openSeconds how long it took from the first connect until all were open
  */
-public record HoldResult(int requested, int open, long rssIdleKb, long rssOpenKb, long rssAfterCloseKb,
-        long heapIdleKb, long heapOpenKb, long heapAfterCloseKb, int fdsOpen, double openSeconds) {
+public record HoldResult(int requested, int open, long rssIdleKb, long rssOpenKb, long rssOpenAfterGcKb,
+        long rssAfterCloseKb, long heapIdleKb, long heapOpenKb, long heapAfterCloseKb, int fdsOpen, double openSeconds) {
 
     public double rssPerStreamKb() {
         return open > 0 && rssIdleKb >= 0 ? (rssOpenKb - rssIdleKb) / (double) open : Double.NaN;
+    }
+
+    /** Per open stream, both RSS figures read after a full GC. */
+    public double rssPerStreamAfterGcKb() {
+        return open > 0 && rssIdleKb >= 0 && rssOpenAfterGcKb >= 0
+                ? (rssOpenAfterGcKb - rssIdleKb) / (double) open : Double.NaN;
     }
 
     public double heapPerStreamKb() {

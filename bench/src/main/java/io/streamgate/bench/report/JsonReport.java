@@ -108,6 +108,8 @@ public final class JsonReport {
         g.writeNumberField("rss_open_kb", h.rssOpenKb());
         g.writeNumberField("rss_after_close_kb", h.rssAfterCloseKb());
         number(g, "rss_per_stream_kb", h.rssPerStreamKb());
+        g.writeNumberField("rss_open_after_gc_kb", h.rssOpenAfterGcKb());
+        number(g, "rss_per_stream_after_gc_kb", h.rssPerStreamAfterGcKb());
         g.writeNumberField("heap_idle_kb", h.heapIdleKb());
         g.writeNumberField("heap_open_kb", h.heapOpenKb());
         g.writeNumberField("heap_after_close_kb", h.heapAfterCloseKb());

@@ -43,9 +43,11 @@ public final class TextReport {
         r.hold().ifPresent(h -> s.append(f("""
                 %nhold: %d of %d open after %.1f s; gateway fds %d
                   RSS  idle %s MB, all open %s MB, after close %s MB -> %s KB per open stream
+                  RSS  all open, after a full GC like idle: %s MB -> %s KB per open stream
                   heap idle %s MB, all open %s MB, after close %s MB -> %s KB per open stream (live heap after full GC)
                 """, h.open(), h.requested(), h.openSeconds(), h.fdsOpen(), mb(h.rssIdleKb()), mb(h.rssOpenKb()),
-                mb(h.rssAfterCloseKb()), num(h.rssPerStreamKb()), mb(h.heapIdleKb()), mb(h.heapOpenKb()),
+                mb(h.rssAfterCloseKb()), num(h.rssPerStreamKb()), mb(h.rssOpenAfterGcKb()),
+                num(h.rssPerStreamAfterGcKb()), mb(h.heapIdleKb()), mb(h.heapOpenKb()),
                 mb(h.heapAfterCloseKb()), num(h.heapPerStreamKb()))));
         return s.toString();
     }

@@ -210,7 +210,7 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_ANTHROPIC_THINKING_BUDGET", 0, 0, 1_000_000),
                         s.bool("STREAMGATE_UPSTREAM_HTTP2", false),
                         s.path("STREAMGATE_UPSTREAM_CA_FILE"),
-                        s.choice("STREAMGATE_UPSTREAM_CLIENT", "okhttp", List.of("okhttp", "netty")),
+                        s.choice("STREAMGATE_UPSTREAM_CLIENT", "netty", List.of("netty", "okhttp")),
                         s.integer("STREAMGATE_UPSTREAM_MAX_EVENT_BYTES", 1 << 20, 1024, 64 << 20),
                         s.integer("STREAMGATE_UPSTREAM_MAX_TOOL_ARGUMENT_BYTES", 1 << 20, 1, 64 << 20),
                         s.integer("STREAMGATE_UPSTREAM_MAX_TOOL_CALLS", 32, 1, 1024)),

@@ -23,17 +23,20 @@ import org.slf4j.LoggerFactory;
  * One stream's path from the provider to the client: the consumer side of its {@link TokenRing}, and the writer of
  * its events. The turn's agent loop (history, provider calls, tools, storing the answer) is its {@link AgentLoop}.
  *
- * <p>Threads: the provider client's thread only publishes into the ring, which wakes this bridge once per batch by
- * scheduling {@link #drain()} on the channel's event loop. Every method here runs on that event loop (asserted), so
- * the bridge needs no locks; the only cross-thread state is the ring itself and the agent loop's upstream call. The
- * memory gauge reads {@link #bufferedBytes()} and {@link #heldBytes()} from its own thread, racily.
+ * <p>Threads: the provider client's thread only publishes into the ring. With OkHttp (a virtual thread per call) the
+ * ring wakes this bridge once per batch by scheduling {@link #drain()} on the channel's event loop. With the Netty
+ * transport the provider is read on this same loop, and each read batch ends with {@link #batchEnded()}, which
+ * drains right there, without a task. Every method here runs on that event loop (asserted), so the bridge needs no
+ * locks; the only cross-thread state is the ring itself and the agent loop's upstream call. The memory gauge reads
+ * {@link #bufferedBytes()} and {@link #heldBytes()} from its own thread, racily.
  *
  * <p>Lifecycle ({@link State}): {@code NEW → STREAMING ⇄ PAUSED → ENDED}; either live state may end. Running tools
  * are not a state of their own here: the client can stop reading while a tool runs, so they are the agent loop's
  * ({@link AgentLoop#toolsRunning()}), and the stream is {@code STREAMING} or {@code PAUSED} meanwhile.
  *
  * <p>Backpressure: a drain that finds the channel unwritable pauses and leaves events in the ring. The ring
- * fills, the producer parks, OkHttp stops reading and TCP pushes back on the provider. When the channel
+ * fills, and the producer stops reading: OkHttp's thread parks on the full ring, the Netty call turns
+ * {@code autoRead} off once the ring is half full; either way TCP pushes back on the provider. When the channel
  * drains ({@link #onWritabilityChanged()}), everything that queued leaves as one merged chunk.
  *
  * <p>Ending: exactly one of {@code complete_state}, {@code error} or a silent cancel (client gone) ends the
@@ -97,7 +100,7 @@ public final class StreamBridge {
         this.onEnd = requireNonNull(onEnd, "onEnd");
         this.acceptedNanos = acceptedNanos;
         this.clock = services.clock();
-        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask), clock);
+        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask), this::batchEnded, clock);
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
         this.watchdog = new UpstreamWatchdog(loop, settings.firstTokenTimeout(), settings.upstreamIdleTimeout(),
                 () -> state == State.PAUSED || agent.toolsRunning(), ring::nanosSinceActivity, this::fail);
@@ -119,6 +122,23 @@ public final class StreamBridge {
         output.start();
         long ping = settings.pingInterval().toNanos();
         pingTask = loop.scheduleAtFixedRate(this::pingIfIdle, ping, ping, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A producer ended a batch of publishes that woke nobody ({@link TokenRing#batchEnded()}). The Netty transport
+     * reads the provider on this channel's loop, so this runs here at the end of each read and drains inline: no
+     * task, no wake-up, one flush for the batch. A paused stream leaves the events in the ring (a writability change
+     * resumes it). A producer on another loop (a call opened from a store thread or after a retry's backoff) gets
+     * the ordinary wake-up instead.
+     */
+    private void batchEnded() {
+        if (!loop.inEventLoop()) {
+            loop.execute(drainTask);
+            return;
+        }
+        if (state == State.STREAMING) {
+            drain();
+        }
     }
 
     /** Polls the ring until it is empty, the channel stops being writable, or the stream ends. */

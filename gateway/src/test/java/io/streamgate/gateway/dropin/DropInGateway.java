@@ -35,7 +35,7 @@ abstract class DropInGateway {
 
     /** The provider transport the pass-through runs on; called while this is constructed, so it returns a constant. */
     String upstreamClient() {
-        return System.getProperty("streamgate.test.upstreamClient", "okhttp");
+        return GatewayUnderTest.UPSTREAM_CLIENT;
     }
 
     /** The gateway's base URL for the OpenAI SDKs (with {@code /v1}). */

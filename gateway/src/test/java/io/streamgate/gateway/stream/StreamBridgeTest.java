@@ -10,6 +10,7 @@ import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.usage.UsageMeter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -265,6 +266,53 @@ class StreamBridgeTest {
         assertEquals("upstream_error", Json.string(events.get(2).data(), "code"));
         assertEquals(Boolean.TRUE, Json.bool(events.get(2).data(), "retryable"));
         assertTrue(sawLast);
+    }
+
+    @Test
+    void aBatchPublishedOnTheLoopIsDrainedWhenItEndsWithNoTaskAndOneFlush() {
+        start(Duration.ZERO, 1); // every delta its own chunk
+        AtomicLong flushes = new AtomicLong();
+        channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        publish(text("before"));
+        assertTrue(channel.hasPendingTasks(), "outside a batch, a publish schedules the drain");
+        assertEquals(1, written().size());
+
+        provider.sink.batchStarted(); // what the Netty transport does at a read's first channelRead
+        publish(text("a"), text("b"), text("c"));
+        assertFalse(channel.hasPendingTasks(), "no wake-up inside a batch");
+        assertNull(channel.readOutbound(), "nothing leaves before the batch ends");
+        long flushesBefore = flushes.get();
+        provider.sink.batchEnded(); // ... and at its channelReadComplete
+        assertFalse(channel.hasPendingTasks(), "the drain ran inline and scheduled nothing");
+        assertEquals(1, flushes.get() - flushesBefore, "one flush for the whole batch");
+        assertEquals(List.of("a", "b", "c"), written().stream().map(e -> Json.string(e.data(), "content")).toList());
+    }
+
+    @Test
+    void aBatchThatEndsWhileTheClientIsBehindWaitsForItsWritability() {
+        start(Duration.ofSeconds(10), 16);
+        publish(text("first")); // the first delta leaves alone, at once
+        assertEquals(1, written().size());
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        provider.sink.batchStarted();
+        publish(text("a"), text("b"));
+        provider.sink.batchEnded();
+        assertTrue(written().isEmpty(), "a client that is not keeping up is not written to");
+        provider.sink.batchStarted();
+        publish(text("c"));
+        provider.sink.batchEnded();
+        assertTrue(written().isEmpty());
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        var resumed = written();
+        assertEquals(1, resumed.size(), "what queued while paused leaves as one chunk");
+        assertEquals("abc", Json.string(resumed.get(0).data(), "content"));
     }
 
     @Test

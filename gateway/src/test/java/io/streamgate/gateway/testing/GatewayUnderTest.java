@@ -12,6 +12,12 @@ import java.util.function.UnaryOperator;
 /** A gateway on ephemeral ports in front of a {@link TestUpstream} (or the simulator), for end-to-end tests. */
 public final class GatewayUnderTest implements AutoCloseable {
 
+    /**
+     * The provider transport the gateways of a test run use: the default ({@code netty}), or
+     * {@code -Dstreamgate.test.upstreamClient=okhttp} to run a whole suite over the other one ({@code make test-okhttp}).
+     */
+    public static final String UPSTREAM_CLIENT = System.getProperty("streamgate.test.upstreamClient", "netty");
+
     private final StreamGate gate;
 
     private GatewayUnderTest(StreamGate gate) {
@@ -41,8 +47,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("STREAMGATE_METRICS_PORT", "0");
         env.put("STREAMGATE_IO_THREADS", "2");
         env.put("STREAMGATE_DATA_DIR", freshDataDir());
-        // -Dstreamgate.test.upstreamClient=netty runs a whole suite over the other upstream transport.
-        env.put("STREAMGATE_UPSTREAM_CLIENT", System.getProperty("streamgate.test.upstreamClient", "okhttp"));
+        env.put("STREAMGATE_UPSTREAM_CLIENT", UPSTREAM_CLIENT);
         if (upstreamUrl != null) {
             env.put("STREAMGATE_UPSTREAM_URL", upstreamUrl);
         }

@@ -10,6 +10,7 @@ import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.Json;
 import io.streamgate.llm.ProviderError;
 import io.streamgate.llm.StreamLimits;
+import io.streamgate.llm.SseEvent;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamError;
@@ -39,6 +40,16 @@ import java.util.Map;
 final class AnthropicEventParser implements StreamParser {
 
     static final String MESSAGE_STOP = "message_stop";
+
+    // The names each event's type fields take, matched without building a string per event (Json.stringIn).
+    private static final String[] EVENT_TYPES = {
+        "content_block_delta", "content_block_start", "content_block_stop", "message_delta", "message_start",
+        MESSAGE_STOP, "ping", "error"
+    };
+    private static final String[] DELTA_TYPES = {
+        "text_delta", "input_json_delta", "thinking_delta", "signature_delta", "citations_delta"
+    };
+    private static final String[] BLOCK_TYPES = {"text", "tool_use", "thinking", "redacted_thinking"};
 
     private final TokenSink out;
     private final StreamLimits limits;
@@ -152,12 +163,12 @@ final class AnthropicEventParser implements StreamParser {
     }
 
     @Override
-    public boolean onEvent(String sseType, String data) throws IOException {
+    public boolean onEvent(SseEvent event) throws IOException {
         resetEvent();
-        try (JsonParser p = Json.FACTORY.createParser(data)) {
+        try (JsonParser p = event.jsonParser()) {
             readEvent(p);
         }
-        String eventType = type != null ? type : sseType;
+        String eventType = type != null ? type : event.type(EVENT_TYPES);
         if (eventType == null) {
             return true;
         }
@@ -344,7 +355,7 @@ final class AnthropicEventParser implements StreamParser {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
-                case "type" -> type = stringOrNull(p, value);
+                case "type" -> type = Json.stringIn(p, value, EVENT_TYPES);
                 case "index" -> index = (int) longOr(p, value, -1);
                 case "message" -> readMessage(p, value);
                 case "content_block" -> readBlock(p, value);
@@ -373,7 +384,7 @@ final class AnthropicEventParser implements StreamParser {
     private void readBlock(JsonParser p, JsonToken value) throws IOException {
         Json.readObject(p, value, (field, token) -> {
             switch (field) {
-                case "type" -> blockType = stringOrNull(p, token);
+                case "type" -> blockType = Json.stringIn(p, token, BLOCK_TYPES);
                 case "id" -> blockId = stringOrNull(p, token);
                 case "name" -> blockName = stringOrNull(p, token);
                 case "text", "thinking" -> blockText = stringOrNull(p, token);
@@ -398,7 +409,7 @@ final class AnthropicEventParser implements StreamParser {
     private void readDelta(JsonParser p, JsonToken value) throws IOException {
         Json.readObject(p, value, (field, token) -> {
             switch (field) {
-                case "type" -> deltaType = stringOrNull(p, token);
+                case "type" -> deltaType = Json.stringIn(p, token, DELTA_TYPES);
                 case "text", "thinking", "partial_json" -> deltaText = stringOrNull(p, token);
                 case "signature" -> deltaSignature = stringOrNull(p, token);
                 case "stop_reason" -> deltaStopReason = stringOrNull(p, token);

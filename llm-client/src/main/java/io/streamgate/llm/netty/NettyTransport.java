@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.AttributeKey;
@@ -33,6 +34,8 @@ import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Netty transport: each provider stream is read on an event loop, the one its caller runs on when that loop
@@ -41,10 +44,13 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>HTTP/1.1 only, one stream per connection, so that pausing reads on a slow client pushes back on the provider
  * through TCP. Connections are pooled per loop and origin ({@link LoopConnectionPool}); names are resolved with
- * {@code netty-resolver-dns}, never with a blocking lookup on a loop; TLS uses the JDK engine with SNI and hostname
- * verification, trusting what {@link UpstreamTrust} says (the system store plus an optional PEM file).
+ * {@code netty-resolver-dns}, never with a blocking lookup on a loop; TLS uses OpenSSL where netty-tcnative loads and
+ * the JDK engine otherwise ({@link TlsContexts}), with SNI and hostname verification on both, trusting what
+ * {@link UpstreamTrust} says (the system store plus an optional PEM file).
  */
 public final class NettyTransport implements UpstreamTransport, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
 
     static final AttributeKey<Origin> ORIGIN = AttributeKey.valueOf("streamgate.upstream.origin");
 
@@ -75,6 +81,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             UpstreamTrust trust) {
 
         public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_ORIGIN = 1 << 14;
 
         public Settings {
             requireNonNull(connectTimeout, "connectTimeout");
@@ -90,12 +97,16 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         }
 
         /**
-         * 5 s connect, 60 s for the head, the first event and between reads, 4 096 connections and 256 idle ones
+         * 5 s connect, 60 s for the head, the first event and between reads, 16 384 connections and 256 idle ones
          * per loop and origin kept 5 min, 1 MiB events, 1 s for the body to end after the end marker.
+         *
+         * <p>The connection cap is per loop, and a loop serves its share of all streams: with two loops, 4 096 stopped
+         * a gateway at about 8 000 streams to one provider (each needs its own connection), well below what the
+         * process's file descriptors allow. 16 384 leaves the descriptors as the limit on small machines.
          */
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60),
-                    Duration.ofSeconds(60), 4096, 256, Duration.ofMinutes(5), DEFAULT_MAX_EVENT_BYTES,
+                    Duration.ofSeconds(60), DEFAULT_MAX_CONNECTIONS_PER_ORIGIN, 256, Duration.ofMinutes(5), DEFAULT_MAX_EVENT_BYTES,
                     Duration.ofSeconds(1), UpstreamTrust.system());
         }
 
@@ -138,11 +149,13 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             Class<? extends SocketChannel> socketType,
             Class<? extends DatagramChannel> datagramType,
             Settings settings,
-            Runnable idle) {
+            Runnable idle,
+            SslProvider tlsProvider) {
         this.group = group;
         this.settings = settings;
         this.idle = idle;
-        SslContext tls = TlsContexts.client(settings.trust());
+        SslContext tls = TlsContexts.client(settings.trust(), tlsProvider);
+        log.info("upstream TLS (Netty transport): {}", TlsContexts.describe(tlsProvider));
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(datagramType));
         this.bootstrap = new Bootstrap()
                 .channel(socketType)
@@ -195,9 +208,20 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             Class<? extends DatagramChannel> datagramType,
             Settings settings,
             Runnable idle) {
+        return create(group, socketType, datagramType, settings, idle, TlsContexts.preferredProvider());
+    }
+
+    /** As above with the TLS engine chosen: {@link SslProvider#OPENSSL} (where it loads) or {@link SslProvider#JDK}. */
+    static NettyTransport create(
+            EventLoopGroup group,
+            Class<? extends SocketChannel> socketType,
+            Class<? extends DatagramChannel> datagramType,
+            Settings settings,
+            Runnable idle,
+            SslProvider tlsProvider) {
         return new NettyTransport(requireNonNull(group, "group"), requireNonNull(socketType, "socketType"),
                 requireNonNull(datagramType, "datagramType"), requireNonNull(settings, "settings"),
-                requireNonNull(idle, "idle"));
+                requireNonNull(idle, "idle"), requireNonNull(tlsProvider, "tlsProvider"));
     }
 
     /** Calls started and not yet finished. */

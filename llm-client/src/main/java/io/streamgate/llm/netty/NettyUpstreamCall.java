@@ -23,6 +23,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.ForwardingTokenSink;
 import io.streamgate.llm.GuardedSink;
+import io.streamgate.llm.SseEvent;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.StreamingPost;
 import io.streamgate.llm.TokenSink;
@@ -56,8 +57,13 @@ import org.slf4j.LoggerFactory;
  *       so the rest of the read stays buffered here, reading stops ({@code autoRead} off) and TCP pushes back on the
  *       provider, until the sink calls back. What one event publishes beyond a full sink waits in a small queue
  *       here, bounded by one event's fan-out.
- *   <li><b>One timer.</b> Response head, first event and idle silence share one scheduled task, re-armed lazily:
- *       a read only records the time, and the task reschedules itself when it fires early.
+ *   <li><b>Inline drains.</b> Each read batch is bracketed with {@link TokenSink#batchStarted()} (at its first
+ *       {@code channelRead}) and {@link TokenSink#batchEnded()} (at {@code channelReadComplete}, or when the call
+ *       finishes in the batch): its publishes wake nobody, and the consumer drains them at the batch's end on this
+ *       same loop, with one flush per batch instead of a scheduled drain.
+ *   <li><b>One timer.</b> Response head, first event, idle silence and the end grace share one scheduled task,
+ *       re-armed lazily: a read only records the time, a new phase reschedules it only for an earlier limit, and the
+ *       task reschedules itself when it fires early.
  *   <li><b>Connection reuse.</b> After the end marker the body must end within {@code endGrace} for the connection to
  *       go back to the pool; otherwise, and after any failure, cancel or refusal, it is closed.
  * </ul>
@@ -70,7 +76,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
 
     private final EventLoop loop;
     private final LoopConnectionPool pool;
-    private final StreamingPost post;
+    private StreamingPost post; // dropped once the request is built: its body (the whole history) need not live on
     private final Origin origin;
     private final LoopSink loopSink;
     private final GuardedSink sink;
@@ -91,8 +97,13 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
     private int status;
     private String retryAfter;
     private ByteArrayOutputStream errorBody;
-    private ScheduledFuture<?> timer;
+    private final Runnable expireTask = this::expire;
+    private ScheduledFuture<?> timer; // the one timer, or null
+    private long timerDeadline; // when it fires
+    private long timeoutNanos; // the current phase's limit
     private long lastActivityNanos;
+    private long endingSince; // when the end marker came in
+    private boolean batchOpen; // between a read's first channelRead and its channelReadComplete: see TokenSink
 
     NettyUpstreamCall(
             EventLoop loop,
@@ -176,7 +187,9 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         state = State.AWAITING_HEAD;
         lastActivityNanos = System.nanoTime();
         arm(settings.responseTimeout().toNanos());
-        ch.writeAndFlush(request()).addListener(f -> {
+        FullHttpRequest request = request();
+        post = null; // a follow-up's whole history: not kept for the stream's life
+        ch.writeAndFlush(request).addListener(f -> {
             if (!f.isSuccess()) {
                 whenPublishable(() -> {
                     if (state != State.DONE) {
@@ -247,6 +260,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
                 ch.close();
             }
         }
+        endBatch(); // this handler is gone: no channelReadComplete will end the batch
         callFinished.run();
     }
 
@@ -273,6 +287,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             if (state == State.DONE) {
                 return;
             }
+            startBatch();
             if (msg instanceof HttpResponse response) {
                 onHead(response);
             }
@@ -282,6 +297,29 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** The read batch is over: the consumer takes what it published now, on this loop, with no task. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        endBatch();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void startBatch() {
+        assert loop.inEventLoop();
+        if (!batchOpen) {
+            batchOpen = true;
+            sink.batchStarted();
+        }
+    }
+
+    private void endBatch() {
+        assert loop.inEventLoop();
+        if (batchOpen) {
+            batchOpen = false;
+            sink.batchEnded();
         }
     }
 
@@ -401,12 +439,12 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
         }
     }
 
-    private void onEvent(String type, String data) {
+    private void onEvent(SseEvent event) {
         if (!firstEvent) {
             firstEvent = true;
             arm(settings.idleTimeout().toNanos());
         }
-        boolean more = StreamParser.deliver(parser, sink, type, data, this::fail);
+        boolean more = StreamParser.deliver(parser, sink, event, this::fail);
         if (more) {
             return;
         }
@@ -425,6 +463,7 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             return;
         }
         state = State.ENDING;
+        endingSince = System.nanoTime();
         // Nothing after the marker is published, so the consumer's pace no longer matters: read the body's end now,
         // or a stream that was paused when its marker came in would sit out the grace and lose its connection.
         paused = false;
@@ -445,39 +484,62 @@ final class NettyUpstreamCall extends ChannelInboundHandlerAdapter implements Up
             return;
         }
         paused = false;
+        startBatch(); // what waited here and what is pending go out as one batch, drained at its end
         loopSink.flush();
         pump();
         if (state == State.STREAMING && !paused) {
             channel.config().setAutoRead(true);
         }
+        endBatch();
     }
 
     // ---- timers ----
 
-    /** Points the one timer at a new phase's limit, counted from the last activity. */
+    /**
+     * Points the one timer at a new phase's limit, counted from the last activity (the end grace: from now). The
+     * scheduled task is kept when it fires no later than the new limit, which is the usual case (the head, then the
+     * first event, come long before the previous limit): it then waits out the rest when it fires. It is rescheduled
+     * only for an earlier limit. A read only records its time.
+     */
     private void arm(long timeoutNanos) {
+        this.timeoutNanos = timeoutNanos;
+        long deadline = deadline();
         if (timer != null) {
+            if (timerDeadline - deadline <= 0) {
+                return;
+            }
             timer.cancel(false);
         }
-        timer = loop.schedule(() -> expire(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+        schedule(deadline);
     }
 
-    private void expire(long timeoutNanos) {
+    /** When the current phase ends: its limit after the last activity, or after the end marker while ending. */
+    private long deadline() {
+        return (state == State.ENDING ? endingSince : lastActivityNanos) + timeoutNanos;
+    }
+
+    private void schedule(long deadline) {
+        timerDeadline = deadline;
+        timer = loop.schedule(expireTask, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private void expire() {
+        timer = null;
         if (state == State.DONE) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (deadline() - now > 0) { // reads since it was scheduled, or an earlier phase's limit: wait the rest
+            schedule(deadline());
             return;
         }
         if (state == State.ENDING) {
             finish(false); // the terminal event is out; the body did not end in time: close instead of reusing
             return;
         }
-        long left = lastActivityNanos + timeoutNanos - System.nanoTime();
-        if (left > 0 && state != State.AWAITING_HEAD) { // reads since arming: wait the rest
-            timer = loop.schedule(() -> expire(timeoutNanos), left, TimeUnit.NANOSECONDS);
-            return;
-        }
         if (paused) {
             // The consumer is the slow party, not the provider: it has its own watchdog.
-            timer = loop.schedule(() -> expire(timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
+            schedule(now + timeoutNanos);
             return;
         }
         fail(UpstreamFailures.forException(new SocketTimeoutException(), state != State.AWAITING_HEAD));

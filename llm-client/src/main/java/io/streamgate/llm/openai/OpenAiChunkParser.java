@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.llm.Json;
 import io.streamgate.llm.ProviderError;
 import io.streamgate.llm.StreamLimits;
+import io.streamgate.llm.SseEvent;
 import io.streamgate.llm.StreamParser;
 import io.streamgate.llm.TokenSink;
 import io.streamgate.llm.UpstreamEvent;
@@ -52,8 +53,8 @@ final class OpenAiChunkParser implements StreamParser {
 
     /** Chat Completions events have no {@code event:} name; only the data matters. */
     @Override
-    public boolean onEvent(String type, String data) throws IOException {
-        return onData(data);
+    public boolean onEvent(SseEvent event) throws IOException {
+        return onData(event);
     }
 
     @Override
@@ -67,14 +68,14 @@ final class OpenAiChunkParser implements StreamParser {
     }
 
     /**
-     * Handles one {@code data:} payload.
+     * Handles one {@code data:} payload, read as JSON straight from its bytes.
      *
      * @return {@code true} to keep reading; {@code false} once the stream has ended ({@code [DONE]} or an in-stream
      *     error) or the sink refused an event
      * @throws IOException if the payload is not well-formed JSON
      */
-    boolean onData(String data) throws IOException {
-        if (DONE.equals(data) || DONE.equals(data.strip())) {
+    private boolean onData(SseEvent data) throws IOException {
+        if (data.dataIs(DONE)) {
             done = true;
             if (flushToolCalls()) {
                 out.publish(new UpstreamEvent.Completed(finishReason != null ? finishReason : "stop", usage));
@@ -85,7 +86,7 @@ final class OpenAiChunkParser implements StreamParser {
         thinking = null;
         chunkFinishReason = null;
         error = null;
-        try (JsonParser p = Json.FACTORY.createParser(data)) {
+        try (JsonParser p = data.jsonParser()) {
             readChunk(p);
         }
         if (error != null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.RecordingSink;
+import io.streamgate.llm.SseEvents;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent.Completed;
 import io.streamgate.llm.UpstreamEvent.TextDelta;
@@ -26,9 +27,14 @@ class AnthropicEventParserTest {
     private final RecordingSink sink = new RecordingSink();
     private final AnthropicEventParser parser = new AnthropicEventParser(sink);
 
+    /** One event, as the Netty transport hands it over: a view of its UTF-8 bytes. */
+    private static boolean event(AnthropicEventParser parser, String type, String data) throws IOException {
+        return parser.onEvent(SseEvents.utf8(type, data));
+    }
+
     private void feed(String... events) throws IOException {
         for (String event : events) {
-            assertTrue(parser.onEvent(null, event), () -> "stopped at " + event);
+            assertTrue(event(parser, null, event), () -> "stopped at " + event);
         }
     }
 
@@ -44,7 +50,7 @@ class AnthropicEventParserTest {
     void stopReasonsMapToNeutralFinishReasons(String stopReason, String finishReason) throws IOException {
         feed("{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stopReason + "\"},\"usage\":{\"output_tokens\":3}}");
 
-        assertFalse(parser.onEvent("message_stop", "{\"type\":\"message_stop\"}"));
+        assertFalse(event(parser, "message_stop", "{\"type\":\"message_stop\"}"));
 
         assertEquals(new Completed(finishReason, new Usage(Usage.UNKNOWN, 3, Usage.UNKNOWN, Usage.UNKNOWN)), sink.events().getLast());
         assertTrue(parser.reachedEnd());
@@ -56,7 +62,7 @@ class AnthropicEventParserTest {
                 "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}",
                 "{\"type\":\"message_delta\",\"delta\":{},\"usage\":{\"input_tokens\":null,\"output_tokens\":9}}");
 
-        assertFalse(parser.onEvent(null, "{\"type\":\"message_stop\"}"));
+        assertFalse(event(parser, null, "{\"type\":\"message_stop\"}"));
 
         assertEquals(new Completed("stop", new Usage(10, 9, Usage.UNKNOWN, 7)), sink.events().getLast());
     }
@@ -65,7 +71,7 @@ class AnthropicEventParserTest {
     void fieldOrderDoesNotMatterAndTheSseNameIsTheFallback() throws IOException {
         feed("{\"content_block\":{\"name\":\"f\",\"id\":\"toolu_9\",\"type\":\"tool_use\",\"input\":{}},\"index\":3,\"type\":\"content_block_start\"}",
                 "{\"delta\":{\"partial_json\":\"{\\\"a\\\":\",\"type\":\"input_json_delta\"},\"index\":3,\"type\":\"content_block_delta\"}");
-        assertTrue(parser.onEvent("content_block_delta", "{\"index\":3,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"1}\"}}"));
+        assertTrue(event(parser, "content_block_delta", "{\"index\":3,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"1}\"}}"));
         feed("{\"index\":3,\"type\":\"content_block_stop\"}");
 
         assertEquals(List.of(new ToolCall("toolu_9", "f", "{\"a\":1}")), sink.events());
@@ -125,7 +131,7 @@ class AnthropicEventParserTest {
     void errorEventsMapByType(String type, ErrorCode code, boolean retryable) throws IOException {
         feed("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"partial\"}}");
 
-        assertFalse(parser.onEvent("error", "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"why\"}}"));
+        assertFalse(event(parser, "error", "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"why\"}}"));
 
         UpstreamError error = sink.awaitFailure();
         assertEquals(code, error.code());
@@ -137,9 +143,9 @@ class AnthropicEventParserTest {
 
     @Test
     void malformedEventDataThrows() {
-        assertThrows(JsonProcessingException.class, () -> parser.onEvent("content_block_delta", "{\"type\":\"content_block_delta\","));
-        assertThrows(JsonProcessingException.class, () -> parser.onEvent(null, "[1]"));
-        assertThrows(JsonProcessingException.class, () -> parser.onEvent(null, "{} {}"));
+        assertThrows(JsonProcessingException.class, () -> event(parser, "content_block_delta", "{\"type\":\"content_block_delta\","));
+        assertThrows(JsonProcessingException.class, () -> event(parser, null, "[1]"));
+        assertThrows(JsonProcessingException.class, () -> event(parser, null, "{} {}"));
     }
 
     @Test
@@ -148,8 +154,8 @@ class AnthropicEventParserTest {
         AnthropicEventParser refused = new AnthropicEventParser(refusing);
         String delta = "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\"}}";
 
-        assertTrue(refused.onEvent(null, delta));
-        assertFalse(refused.onEvent(null, delta));
+        assertTrue(event(refused, null, delta));
+        assertFalse(event(refused, null, delta));
         assertEquals(List.of(new TextDelta("a")), refusing.events());
     }
 }

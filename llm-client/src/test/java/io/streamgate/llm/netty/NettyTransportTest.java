@@ -21,6 +21,8 @@ import io.streamgate.llm.UpstreamCall;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.openai.OpenAiProvider;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -183,6 +185,74 @@ class NettyTransportTest {
         }
     }
 
+    @Test
+    void everyPublishIsInsideAReadBatchThatEndsOnTheLoop() throws Exception {
+        // Events in several writes, so that the stream takes more than one read.
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, TEXT);
+            NettySseServer.chunk(ctx, TEXT + TEXT);
+            NettySseServer.chunk(ctx, DONE);
+            NettySseServer.end(ctx);
+        })) {
+            Batches sink = new Batches();
+            EventLoop loop = loops.next();
+            loop.execute(() -> OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, sink));
+            sink.events.awaitTerminal();
+            awaitIdle();
+
+            sink.events.assertSingleTerminalLast();
+            assertEquals("xxx", sink.events.text());
+            assertEquals(0, sink.outside.get(), "publishes outside a batch");
+            assertTrue(sink.ended.get() >= 1, "a batch ended");
+            assertFalse(sink.open, "the last batch ended, also though the call finished in it");
+            assertEquals(0, sink.offLoop.get(), "calls off the loop");
+        }
+    }
+
+    /** Records how a producer brackets its publishes with batches. */
+    private final class Batches implements io.streamgate.llm.TokenSink {
+        final RecordingSink events = new RecordingSink();
+        final AtomicInteger outside = new AtomicInteger();
+        final AtomicInteger ended = new AtomicInteger();
+        final AtomicInteger offLoop = new AtomicInteger();
+        volatile boolean open;
+
+        private void onLoop() {
+            boolean inLoop = false;
+            for (var executor : loops) {
+                inLoop |= executor.inEventLoop();
+            }
+            if (!inLoop) {
+                offLoop.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void batchStarted() {
+            onLoop();
+            assertFalse(open, "a batch started twice");
+            open = true;
+        }
+
+        @Override
+        public boolean publish(UpstreamEvent event) {
+            onLoop();
+            if (!open) {
+                outside.incrementAndGet();
+            }
+            return events.publish(event);
+        }
+
+        @Override
+        public void batchEnded() {
+            onLoop();
+            assertTrue(open, "a batch ended that never started");
+            open = false;
+            ended.incrementAndGet();
+        }
+    }
+
     /** A parser whose every event fans out into three, more than a ring of two has room for. */
     private static final class FanOut implements io.streamgate.llm.StreamParser {
         private final io.streamgate.llm.TokenSink sink;
@@ -193,7 +263,8 @@ class NettyTransportTest {
         }
 
         @Override
-        public boolean onEvent(String type, String data) {
+        public boolean onEvent(io.streamgate.llm.SseEvent event) {
+            String data = event.dataText();
             if (data.equals("[DONE]")) {
                 end = true;
                 sink.publish(new UpstreamEvent.TextDelta("last1"));
@@ -250,6 +321,40 @@ class NettyTransportTest {
     }
 
     @Test
+    void theRequestBodyIsNotKeptWhileTheStreamRuns() throws Exception {
+        // A follow-up's body carries its whole history; a held stream must not keep that copy for its lifetime.
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            NettySseServer.chunk(ctx, "data: a\n\n"); // and nothing more: the stream stays open
+        })) {
+            RecordingSink sink = new RecordingSink();
+            ReferenceQueue<byte[]> collected = new ReferenceQueue<>();
+            UpstreamCall call = startWithBodyWatched(server.baseUrl(), sink, collected);
+            sink.awaitEvents(1); // the request went out and its answer is streaming
+
+            boolean freed = false;
+            for (int i = 0; i < 50 && !freed; i++) {
+                System.gc();
+                freed = collected.remove(100) != null;
+            }
+            call.cancel();
+            awaitIdle();
+            assertTrue(freed, "the request body is still reachable while the stream runs");
+        }
+    }
+
+    /** Starts a stream whose body only a weak reference (enqueued on {@code collected}) keeps track of. */
+    private UpstreamCall startWithBodyWatched(String baseUrl, RecordingSink sink, ReferenceQueue<byte[]> collected) {
+        byte[] body = "{\"history\":\"long\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        watched = new WeakReference<>(body, collected);
+        io.streamgate.llm.StreamingPost post = new io.streamgate.llm.StreamingPost(
+                okhttp3.HttpUrl.get(baseUrl + "/x"), "application/json", body, java.util.Map.of());
+        return transport.start(post, sink, FanOut::new);
+    }
+
+    private WeakReference<byte[]> watched; // held here so the reference itself stays reachable
+
+    @Test
     void aProviderSilentAfterTheHeadTimesOutAsSilent() throws Exception {
         transport = transport(NettyTransport.Settings.defaults().withTimeouts(
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMillis(200)));
@@ -264,6 +369,27 @@ class NettyTransportTest {
             assertEquals("upstream went silent longer than the read timeout", error.message());
             assertEquals("x", sink.text());
             assertTrue(server.accepted.getFirst().closeFuture().await(RecordingSink.GUARD_SECONDS, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theFirstEventMayComeAfterTheResponseTimeoutHasPassedWhenItsOwnLimitIsLonger() throws Exception {
+        // The timer armed for the head (1 s) is kept when the head arrives, since the first event's limit (4 s) ends
+        // later: when it fires it must wait out the rest, not time the stream out.
+        transport = transport(NettyTransport.Settings.defaults().withTimeouts(
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(4)));
+        try (NettySseServer server = new NettySseServer((ctx, n) -> {
+            NettySseServer.head(ctx);
+            ctx.flush();
+            ctx.executor().schedule(() -> {
+                NettySseServer.chunk(ctx, TEXT + DONE);
+                NettySseServer.end(ctx);
+            }, 1500, TimeUnit.MILLISECONDS);
+        })) {
+            RecordingSink sink = streamToEnd(server.baseUrl());
+
+            assertInstanceOf(UpstreamEvent.Completed.class, sink.awaitTerminal());
+            assertEquals("x", sink.text());
         }
     }
 

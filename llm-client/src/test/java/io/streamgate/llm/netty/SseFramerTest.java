@@ -2,6 +2,7 @@ package io.streamgate.llm.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -42,7 +43,7 @@ class SseFramerTest {
             ByteBuf piece = Unpooled.wrappedBuffer(body, from, end - from);
             SseFramer.Result result;
             do {
-                result = framer.next(piece, (type, data) -> events.add(new Event(type, data)));
+                result = framer.next(piece, event -> events.add(new Event(event.type(), event.dataText())));
                 assertFalse(result == SseFramer.Result.OVERSIZED, "oversized");
             } while (result == SseFramer.Result.DISPATCHED);
             assertFalse(piece.isReadable());
@@ -150,14 +151,14 @@ class SseFramerTest {
     void aLineOverTheCapIsOversized() {
         SseFramer framer = new SseFramer(16);
         ByteBuf in = Unpooled.copiedBuffer("data: 0123456789abcdef", StandardCharsets.US_ASCII);
-        assertEquals(SseFramer.Result.OVERSIZED, framer.next(in, (t, d) -> {}));
+        assertEquals(SseFramer.Result.OVERSIZED, framer.next(in, e -> {}));
     }
 
     @Test
     void manyLinesOverTheCapInOneEventAreOversized() {
         SseFramer framer = new SseFramer(16);
         ByteBuf in = Unpooled.copiedBuffer("data: 0123\ndata: 4567\ndata: 89ab\ndata: cdef\n\n", StandardCharsets.US_ASCII);
-        assertEquals(SseFramer.Result.OVERSIZED, framer.next(in, (t, d) -> {}));
+        assertEquals(SseFramer.Result.OVERSIZED, framer.next(in, e -> {}));
     }
 
     @Test
@@ -171,8 +172,40 @@ class SseFramerTest {
         SseFramer framer = new SseFramer(1024);
         ByteBuf in = Unpooled.copiedBuffer("data: a\n\ndata: b\n\n", StandardCharsets.US_ASCII);
         List<String> seen = new ArrayList<>();
-        assertEquals(SseFramer.Result.DISPATCHED, framer.next(in, (t, d) -> seen.add(d)));
+        assertEquals(SseFramer.Result.DISPATCHED, framer.next(in, e -> seen.add(e.dataText())));
         assertEquals(List.of("a"), seen);
         assertEquals("data: b\n\n", in.toString(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void dataLinesWithOtherLinesBetweenJoinIntoOneSliceAtEverySplit() {
+        String body = "data: {\"a\":\nevent: first\n: note\ndata:  1,\nid: 3\ndata: \"b\":2}\nevent: second\n\ndata: x\n\n";
+        List<Event> expected = List.of(new Event("second", "{\"a\":\n 1,\n\"b\":2}"), new Event(null, "x"));
+        for (int cut = 0; cut <= body.length(); cut++) {
+            assertEquals(expected, frame(body, cut), "cut " + cut);
+        }
+    }
+
+    @Test
+    void eventsLargerThanTheBufferGrowItAndTheNextEventsAreIntact() {
+        String big = "x".repeat(5000);
+        String body = "event: big\ndata: " + big + "\ndata: " + big + "\n\nevent: small\ndata: s\n\ndata: " + big + "\n\n";
+        List<Event> expected = List.of(new Event("big", big + "\n" + big), new Event("small", "s"), new Event(null, big));
+        assertEquals(expected, frame(body));
+        assertEquals(expected, frame(body, 3000, 7000, 10010));
+    }
+
+    @Test
+    void theEventIsAViewOfTheFramersBytes() {
+        SseFramer framer = new SseFramer(1024);
+        ByteBuf in = Unpooled.copiedBuffer("event: content_block_delta\ndata: {\"k\": 1}\n\n", StandardCharsets.US_ASCII);
+        List<String> seen = new ArrayList<>();
+        assertEquals(SseFramer.Result.DISPATCHED, framer.next(in, event -> {
+            assertTrue(event.typeIs("content_block_delta"));
+            assertFalse(event.typeIs("content_block_stop"));
+            assertSame("content_block_delta", event.type("message_stop", "content_block_delta"), "the known name");
+            seen.add(event.dataText());
+        }));
+        assertEquals(List.of("{\"k\": 1}"), seen);
     }
 }

@@ -1,6 +1,7 @@
 package io.streamgate.llm.openai;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.streamgate.llm.SseEvent;
 import io.streamgate.llm.UpstreamEvent;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -19,12 +20,16 @@ class OpenAiChunkParserFuzzTest {
     void parsesAnyPayloadOrRejectsIt(byte[] input) {
         List<UpstreamEvent> events = new ArrayList<>();
         OpenAiChunkParser parser = new OpenAiChunkParser(e -> events.add(e));
-        String data = new String(input, java.nio.charset.StandardCharsets.UTF_8);
         try {
-            for (String piece : data.split("\n", 8)) {
-                if (!parser.onEvent(null, piece)) {
+            // Up to 8 events, split at LF, read from the raw bytes as the transports hand them over (so also bytes
+            // that are not UTF-8).
+            int start = 0;
+            for (int piece = 0; piece < 8 && start <= input.length; piece++) {
+                int end = piece == 7 ? input.length : lineEnd(input, start);
+                if (!parser.onEvent(new SseEvent().set(null, 0, input, start, end - start))) {
                     break;
                 }
+                start = end + 1;
             }
         } catch (IOException expected) {
             return; // malformed JSON is reported, not thrown past the adapter
@@ -33,5 +38,13 @@ class OpenAiChunkParserFuzzTest {
         if (terminals > 1) {
             throw new AssertionError("more than one terminal event: " + events);
         }
+    }
+
+    private static int lineEnd(byte[] input, int from) {
+        int end = from;
+        while (end < input.length && input[end] != '\n') {
+            end++;
+        }
+        return end;
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.RecordingSink;
+import io.streamgate.llm.SseEvents;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.UpstreamEvent.Completed;
@@ -29,8 +30,13 @@ class OpenAiChunkParserTest {
 
     private void feed(String... payloads) throws IOException {
         for (String payload : payloads) {
-            assertTrue(parser.onData(payload), () -> "stopped at " + payload);
+            assertTrue(onData(parser, payload), () -> "stopped at " + payload);
         }
+    }
+
+    /** One {@code data:} payload, as the Netty transport hands it over: a view of its UTF-8 bytes. */
+    private static boolean onData(OpenAiChunkParser parser, String payload) throws IOException {
+        return parser.onEvent(SseEvents.utf8(null, payload));
     }
 
     private static String delta(String deltaJson) {
@@ -42,7 +48,7 @@ class OpenAiChunkParserTest {
         feed(delta("{\"reasoning\":\"Let me think\"}"),
                 delta("{\"reasoning_content\":\" harder\",\"reasoning\":\" harder\",\"content\":null}"),
                 delta("{\"content\":\"Answer\"}"));
-        assertFalse(parser.onData("[DONE]"));
+        assertFalse(onData(parser, "[DONE]"));
 
         assertEquals(List.of(
                 new ThinkingDelta("Let me think"),
@@ -77,7 +83,7 @@ class OpenAiChunkParserTest {
                         + "\"function\":{\"name\":\"a\",\"arguments\":\"{\\\"n\\\":1}\"}},"
                         + "{\"id\":\"call_x2\",\"index\":0,\"type\":\"function\","
                         + "\"function\":{\"name\":\"b\",\"arguments\":\"{\\\"n\\\":2}\"}}]}"));
-        assertFalse(parser.onData("[DONE]"));
+        assertFalse(onData(parser, "[DONE]"));
 
         assertEquals(List.of(
                 new ToolCall("call_x1", "a", "{\"n\":1}"),
@@ -93,7 +99,7 @@ class OpenAiChunkParserTest {
                 delta("{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\"1}\"}}]}"));
         assertTrue(sink.events().isEmpty(), "calls must wait until complete");
 
-        assertFalse(parser.onData("[DONE]"));
+        assertFalse(onData(parser, "[DONE]"));
 
         assertEquals(List.of(
                 new ToolCall("call_0", "first", "{}"),
@@ -117,7 +123,7 @@ class OpenAiChunkParserTest {
                 "{\"choices\":[],\"usage\":{\"prompt_tokens\":2006,\"completion_tokens\":300,\"total_tokens\":2306,"
                         + "\"prompt_tokens_details\":{\"cached_tokens\":1920,\"audio_tokens\":0},"
                         + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}");
-        assertFalse(parser.onData("[DONE]"));
+        assertFalse(onData(parser, "[DONE]"));
 
         assertEquals(new Completed("length", new Usage(2006, 300, Usage.UNKNOWN, 1920)), sink.events().getLast());
     }
@@ -141,7 +147,7 @@ class OpenAiChunkParserTest {
     void inStreamErrorEndsTheStreamWithOneFailure(String errorJson, ErrorCode code, boolean retryable) throws IOException {
         feed(delta("{\"content\":\"partial\"}"));
 
-        assertFalse(parser.onData("{\"error\":" + errorJson + "}"));
+        assertFalse(onData(parser, "{\"error\":" + errorJson + "}"));
 
         UpstreamEvent last = sink.events().getLast();
         UpstreamError error = ((UpstreamEvent.Failed) last).error();
@@ -153,9 +159,9 @@ class OpenAiChunkParserTest {
 
     @Test
     void malformedPayloadsThrow() {
-        assertThrows(JsonProcessingException.class, () -> parser.onData("{\"choices\":[{\"delta\":"));
-        assertThrows(JsonProcessingException.class, () -> parser.onData("[1,2]"));
-        assertThrows(JsonProcessingException.class, () -> parser.onData("not json"));
+        assertThrows(JsonProcessingException.class, () -> onData(parser, "{\"choices\":[{\"delta\":"));
+        assertThrows(JsonProcessingException.class, () -> onData(parser, "[1,2]"));
+        assertThrows(JsonProcessingException.class, () -> onData(parser, "not json"));
     }
 
     @Test
@@ -163,8 +169,8 @@ class OpenAiChunkParserTest {
         RecordingSink refusing = RecordingSink.refusingAfter(1);
         OpenAiChunkParser refusedParser = new OpenAiChunkParser(refusing);
 
-        assertTrue(refusedParser.onData(delta("{\"content\":\"a\"}")));
-        assertFalse(refusedParser.onData(delta("{\"content\":\"b\"}")));
+        assertTrue(onData(refusedParser, delta("{\"content\":\"a\"}")));
+        assertFalse(onData(refusedParser, delta("{\"content\":\"b\"}")));
         assertEquals(List.of(new TextDelta("a")), refusing.events());
     }
 }
