@@ -34,8 +34,6 @@ import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Netty transport: each provider stream is read on an event loop, the one its caller runs on when that loop
@@ -50,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyTransport implements UpstreamTransport, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
 
     static final AttributeKey<Origin> ORIGIN = AttributeKey.valueOf("streamgate.upstream.origin");
 
@@ -140,6 +137,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
     private final Settings settings;
     private final Bootstrap bootstrap;
     private final DnsAddressResolverGroup resolver;
+    private final String tlsEngine;
     private final ConcurrentHashMap<EventLoop, LoopConnectionPool> pools = new ConcurrentHashMap<>();
     private final Runnable idle;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -155,7 +153,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         this.settings = settings;
         this.idle = idle;
         SslContext tls = TlsContexts.client(settings.trust(), tlsProvider);
-        log.info("upstream TLS (Netty transport): {}", TlsContexts.describe(tlsProvider));
+        this.tlsEngine = TlsContexts.describe(tlsProvider);
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(datagramType));
         this.bootstrap = new Bootstrap()
                 .channel(socketType)
@@ -222,6 +220,11 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         return new NettyTransport(requireNonNull(group, "group"), requireNonNull(socketType, "socketType"),
                 requireNonNull(datagramType, "datagramType"), requireNonNull(settings, "settings"),
                 requireNonNull(idle, "idle"), requireNonNull(tlsProvider, "tlsProvider"));
+    }
+
+    /** The TLS engine upstream connections use, for the start-up log: OpenSSL's version, or the JDK's and why. */
+    public String tlsEngine() {
+        return tlsEngine;
     }
 
     /** Calls started and not yet finished. */
