@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -65,6 +66,7 @@ public final class TokenRing implements TokenSink {
     private final int mask;
     private final Runnable wakeConsumer;
     private final Runnable batchEndedCallback;
+    private final Executor home;
 
     private volatile long head; // next slot to read; written by the consumer only
     private volatile long tail; // next slot to write; written by the producer only
@@ -98,6 +100,14 @@ public final class TokenRing implements TokenSink {
      *     ends a batch with an ordinary wake-up.
      */
     public TokenRing(int capacity, Runnable wakeConsumer, Runnable batchEnded, LongSupplier clock) {
+        this(capacity, null, wakeConsumer, batchEnded, clock);
+    }
+
+    /**
+     * @param home the event loop the consumer drains on ({@link #home()}), so that a producer reading on event loops
+     *     reads this ring's calls there; {@code null} for none
+     */
+    public TokenRing(int capacity, Executor home, Runnable wakeConsumer, Runnable batchEnded, LongSupplier clock) {
         if (capacity < 2 || capacity > (1 << 20)) {
             throw new IllegalArgumentException("capacity must be in [2, 2^20]: " + capacity);
         }
@@ -108,6 +118,13 @@ public final class TokenRing implements TokenSink {
         this.mask = size - 1;
         this.wakeConsumer = requireNonNull(wakeConsumer, "wakeConsumer");
         this.batchEndedCallback = batchEnded != null ? batchEnded : this::wakeAfterBatch;
+        this.home = home;
+    }
+
+    /** The consumer's event loop, as given; {@code null} if none was. */
+    @Override
+    public Executor home() {
+        return home;
     }
 
     // ---- producer side ----
