@@ -23,7 +23,8 @@ import java.util.function.LongSupplier;
  *   <li>A producer on the consumer's own event loop (the Netty transport) brackets each read batch with
  *       {@link #batchStarted()}, which marks the consumer as already scheduled so no publish wakes it, and
  *       {@link #batchEnded()}, which runs the consumer's {@code batchEnded} callback: it drains right there, on the
- *       same thread, with no task and no wake-up.
+ *       same thread, with no task and no wake-up. The ring names that loop as its {@link #home()}, so that such a
+ *       producer reads there whichever thread opened its call.
  * </ul>
  *
  * <p>Head, tail and the two flags are volatile, so the publish/drain handshake is a Dekker-style pair of
