@@ -36,9 +36,11 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The Netty transport: each provider stream is read on an event loop, the one its caller runs on when that loop
- * belongs to {@code group} (the gateway calls from the client channel's loop, so the provider's bytes and the
- * client's are handled by one thread), else the group's next loop (a retry after a backoff, a test).
+ * The Netty transport: each provider stream is read on an event loop of {@code group}: the sink's
+ * {@linkplain TokenSink#home() home} when that is one of them, whichever thread starts the call (the gateway's ring
+ * names the client channel's loop, so the provider's bytes and the client's are handled by one thread, also for a
+ * call opened on a store thread or retried after a backoff); else the caller's own loop when it is one of them; else
+ * the group's next loop (a test, a sink with no home).
  *
  * <p>HTTP/1.1 only, one stream per connection, so that pausing reads on a slow client pushes back on the provider
  * through TCP. Connections are pooled per loop and origin ({@link LoopConnectionPool}); names are resolved with
@@ -242,7 +244,8 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
     public UpstreamCall start(
             StreamingPost post, TokenSink sink, Function<? super TokenSink, ? extends StreamParser> parser) {
         requireNonNull(post, "post");
-        EventLoop loop = loopForCaller();
+        requireNonNull(sink, "sink");
+        EventLoop loop = loopFor(sink);
         NettyUpstreamCall call = new NettyUpstreamCall(loop, pool(loop), post, sink, parser, settings, this::callFinished);
         inFlight.incrementAndGet();
         if (loop.inEventLoop()) {
@@ -251,6 +254,18 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             loop.execute(call::open); // no I/O on a thread that is not the stream's loop
         }
         return call;
+    }
+
+    /** The sink's home when it is one of our loops, else {@link #loopForCaller()}. */
+    EventLoop loopFor(TokenSink sink) {
+        if (sink.home() instanceof EventLoop home) {
+            for (EventExecutor executor : group) {
+                if (executor == home) {
+                    return home;
+                }
+            }
+        }
+        return loopForCaller();
     }
 
     /** The caller's own loop when it is one of ours: the stream is then read on the thread that serves its client. */
