@@ -80,6 +80,7 @@ public final class StreamGate implements AutoCloseable {
     private final String metricsBindAddress;
     private final boolean authenticates;
     private final List<String> upstreamLines;
+    private final String upstreamTls; // the Netty client's TLS engine, or null with OkHttp
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
 
@@ -114,6 +115,7 @@ public final class StreamGate implements AutoCloseable {
         ioGroup = started.add(transport.newGroup(config.ioThreads(), "streamgate-io"),
                 g -> g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
         UpstreamTransport upstreamTransport = upstreamTransport(config, transport, ioGroup, http, trust);
+        upstreamTls = upstreamTransport instanceof NettyTransport netty ? netty.tlsEngine() : null;
         Upstreams upstreams = config.routesFile() != null
                 ? Upstreams.fromFile(config, upstreamTransport, config.routesFile(), config.environment())
                 : Upstreams.create(config, upstreamTransport,
@@ -243,6 +245,9 @@ public final class StreamGate implements AutoCloseable {
             log.info("upstream: SIMULATED (built-in simulator at {}, answers are synthetic)", gate.simulator.baseUrl());
         } else {
             gate.upstreamLines.forEach(upstream -> log.info("upstream: {}", upstream));
+            if (gate.upstreamTls != null) {
+                log.info("upstream TLS: {}", gate.upstreamTls);
+            }
             if (config.provider().caFile() != null) {
                 log.info("upstream TLS: the system's CAs and those in {} (STREAMGATE_UPSTREAM_CA_FILE) are trusted",
                         config.provider().caFile().toAbsolutePath());

@@ -1,10 +1,12 @@
 package io.streamgate.llm;
 
+import java.util.concurrent.Executor;
+
 /**
  * A sink that wraps another: it forwards the flow-control calls ({@link #aboveMark}, {@link #isFull},
- * {@link #whenBelowMark}, {@link #batchStarted}, {@link #batchEnded}) and {@link #activity} to {@link #delegate()}, so
- * that a wrapper never cuts the consumer's backpressure or its silence watchdog off from the producer. Subclasses
- * decide what {@link #publish} does.
+ * {@link #whenBelowMark}, {@link #batchStarted}, {@link #batchEnded}), {@link #activity} and {@link #home} to
+ * {@link #delegate()}, so that a wrapper never cuts the consumer's backpressure, its silence watchdog or its event
+ * loop off from the producer. Subclasses decide what {@link #publish} does.
  */
 public abstract class ForwardingTokenSink implements TokenSink {
 
@@ -39,5 +41,10 @@ public abstract class ForwardingTokenSink implements TokenSink {
     @Override
     public void batchEnded() {
         delegate().batchEnded();
+    }
+
+    @Override
+    public Executor home() {
+        return delegate().home();
     }
 }

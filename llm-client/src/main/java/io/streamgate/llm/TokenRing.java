@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -22,7 +23,8 @@ import java.util.function.LongSupplier;
  *   <li>A producer on the consumer's own event loop (the Netty transport) brackets each read batch with
  *       {@link #batchStarted()}, which marks the consumer as already scheduled so no publish wakes it, and
  *       {@link #batchEnded()}, which runs the consumer's {@code batchEnded} callback: it drains right there, on the
- *       same thread, with no task and no wake-up.
+ *       same thread, with no task and no wake-up. The ring names that loop as its {@link #home()}, so that such a
+ *       producer reads there whichever thread opened its call.
  * </ul>
  *
  * <p>Head, tail and the two flags are volatile, so the publish/drain handshake is a Dekker-style pair of
@@ -65,6 +67,7 @@ public final class TokenRing implements TokenSink {
     private final int mask;
     private final Runnable wakeConsumer;
     private final Runnable batchEndedCallback;
+    private final Executor home;
 
     private volatile long head; // next slot to read; written by the consumer only
     private volatile long tail; // next slot to write; written by the producer only
@@ -98,6 +101,14 @@ public final class TokenRing implements TokenSink {
      *     ends a batch with an ordinary wake-up.
      */
     public TokenRing(int capacity, Runnable wakeConsumer, Runnable batchEnded, LongSupplier clock) {
+        this(capacity, null, wakeConsumer, batchEnded, clock);
+    }
+
+    /**
+     * @param home the event loop the consumer drains on ({@link #home()}), so that a producer reading on event loops
+     *     reads this ring's calls there; {@code null} for none
+     */
+    public TokenRing(int capacity, Executor home, Runnable wakeConsumer, Runnable batchEnded, LongSupplier clock) {
         if (capacity < 2 || capacity > (1 << 20)) {
             throw new IllegalArgumentException("capacity must be in [2, 2^20]: " + capacity);
         }
@@ -108,6 +119,13 @@ public final class TokenRing implements TokenSink {
         this.mask = size - 1;
         this.wakeConsumer = requireNonNull(wakeConsumer, "wakeConsumer");
         this.batchEndedCallback = batchEnded != null ? batchEnded : this::wakeAfterBatch;
+        this.home = home;
+    }
+
+    /** The consumer's event loop, as given; {@code null} if none was. */
+    @Override
+    public Executor home() {
+        return home;
     }
 
     // ---- producer side ----

@@ -1,5 +1,7 @@
 package io.streamgate.llm;
 
+import java.util.concurrent.Executor;
+
 /**
  * Where a provider adapter publishes a stream's events. Implemented by {@link TokenRing}.
  *
@@ -10,6 +12,9 @@ package io.streamgate.llm;
  * <p>A producer on an event loop also brackets each read batch with {@link #batchStarted()} and
  * {@link #batchEnded()}: its publishes in between wake nobody, and the consumer takes them at the batch's end, on
  * the producer's thread when that is its own (the Netty transport reads a provider on the client channel's loop).
+ *
+ * <p>A consumer that lives on an event loop says so through {@link #home()}, so that such a producer reads on that
+ * loop whichever thread opened the call (a store thread, a retry after its backoff).
  */
 public interface TokenSink {
 
@@ -61,4 +66,13 @@ public interface TokenSink {
      * forward it; the default ignores it.
      */
     default void activity() {}
+
+    /**
+     * Where the consumer runs: the event loop it drains on, or {@code null} for no preference. A transport that reads
+     * on event loops reads the call on this one when it is one of its own, whichever thread starts the call, so that
+     * the consumer takes each batch inline instead of through a task. Wrappers forward this.
+     */
+    default Executor home() {
+        return null;
+    }
 }

@@ -124,7 +124,8 @@ final class DropInCall {
             this.passThrough = deployment.dialect() == request.dialect();
             // A translated call goes through the deployment's typed provider, which counts itself as outstanding.
             this.lease = passThrough ? services.router().begin(deployment) : () -> { };
-            this.ring = new TokenRing(services.ringCapacity(), () -> loop.execute(drainTask));
+            // Home: this loop, so the Netty transport reads the call here also when a retry opens it elsewhere.
+            this.ring = new TokenRing(services.ringCapacity(), loop, () -> loop.execute(drainTask), null, System::nanoTime);
             this.encoder = !request.stream() ? null
                     : passThrough ? StreamEncoder.RAW
                     : wire(deployment.dialect());

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: store work (reading the history, storing the question and the answer) runs on the plan's
  * {@code starter}, the {@code StoreExecutor}'s platform threads, and so does opening each provider call, except the
  * first when the history is known without the store: that one opens on the event loop, into an empty ring. A call
- * that fails to start publishes its error into the ring, and only an empty ring never parks its publisher. Everything
- * else runs on the stream's event loop. The only state shared across threads is the current {@link UpstreamCall},
+ * that fails to start publishes its error into the ring, and only an empty ring never parks its publisher. Wherever a
+ * call is opened, the Netty transport reads it on the stream's event loop, which the ring names as its home
+ * ({@link TokenRing#home()}). Everything else runs on the stream's event loop. The only state shared across threads is the current {@link UpstreamCall},
  * and {@link AgentSteps#begin}, which the ring's handshake orders before any event-loop read.
  */
 final class AgentLoop {
@@ -76,7 +77,8 @@ final class AgentLoop {
     /**
      * Opens the first step: here, when the history is known without the store (a new conversation, or a cached
      * window), or else on the starter after the history is read, since store I/O must never happen on the event
-     * loop. Opening the call does no network I/O either way: that happens on the provider client's own threads.
+     * loop. Opening the call does no network I/O either way: that happens on the provider client's own threads (with
+     * the Netty transport, on this loop, whichever thread opened the call).
      */
     void open() {
         assert loop.inEventLoop();

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: the provider client's thread only publishes into the ring. With OkHttp (a virtual thread per call) the
  * ring wakes this bridge once per batch by scheduling {@link #drain()} on the channel's event loop. With the Netty
- * transport the provider is read on this same loop, and each read batch ends with {@link #batchEnded()}, which
- * drains right there, without a task. Every method here runs on that event loop (asserted), so the bridge needs no
+ * transport every call of the stream is read on this same loop (the ring's {@link TokenRing#home() home}, whichever
+ * thread opened the call), and each read batch ends with {@link #batchEnded()}, which drains right there, without a
+ * task. Every method here runs on that event loop (asserted), so the bridge needs no
  * locks; the only cross-thread state is the ring itself and the agent loop's upstream call. The memory gauge reads
  * {@link #bufferedBytes()} and {@link #heldBytes()} from its own thread, racily.
  *
@@ -100,7 +101,9 @@ public final class StreamBridge {
         this.onEnd = requireNonNull(onEnd, "onEnd");
         this.acceptedNanos = acceptedNanos;
         this.clock = services.clock();
-        this.ring = new TokenRing(settings.ringCapacity(), () -> loop.execute(drainTask), this::batchEnded, clock);
+        // The ring names this loop as its home: the Netty transport reads every call of the stream here, whichever
+        // thread opens it (a store thread after reading the history, after tools, a retry after its backoff).
+        this.ring = new TokenRing(settings.ringCapacity(), loop, () -> loop.execute(drainTask), this::batchEnded, clock);
         this.coalescer = new ChunkCoalescer(settings.coalesceMaxTokens(), this::emit);
         this.watchdog = new UpstreamWatchdog(loop, settings.firstTokenTimeout(), settings.upstreamIdleTimeout(),
                 () -> state == State.PAUSED || agent.toolsRunning(), ring::nanosSinceActivity, this::fail);
@@ -125,11 +128,13 @@ public final class StreamBridge {
     }
 
     /**
-     * A producer ended a batch of publishes that woke nobody ({@link TokenRing#batchEnded()}). The Netty transport
-     * reads the provider on this channel's loop, so this runs here at the end of each read and drains inline: no
-     * task, no wake-up, one flush for the batch. A paused stream leaves the events in the ring (a writability change
-     * resumes it). A producer on another loop (a call opened from a store thread or after a retry's backoff) gets
-     * the ordinary wake-up instead.
+     * A producer ended a batch of publishes that woke nobody ({@link TokenRing#batchEnded()}). Only the Netty
+     * transport brackets batches (OkHttp's thread wakes the drain per batch through the ring), and it reads every call
+     * on the ring's home, this channel's loop, whichever thread opened it: so this runs here at the end of each read
+     * and drains inline: no task, no wake-up, one flush for the batch. A paused stream leaves the events in the ring
+     * (a writability change resumes it). A batch ending on another thread would mean a transport whose loops are not
+     * the gateway's (the end-to-end tests check that none does): it is still drained, through a task. Not an
+     * assertion: thrown here, it would leave the producer's call half finished.
      */
     private void batchEnded() {
         if (!loop.inEventLoop()) {

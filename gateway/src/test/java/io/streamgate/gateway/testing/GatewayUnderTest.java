@@ -40,6 +40,12 @@ public final class GatewayUnderTest implements AutoCloseable {
         return start(upstreamUrl, wrapStore, UnaryOperator.identity(), settings);
     }
 
+    /** As {@link #start(String, String...)}, with the configured router wrapped by {@code wrapRouter}. */
+    public static GatewayUnderTest startWrappingRouter(
+            String upstreamUrl, UnaryOperator<ModelRouter> wrapRouter, String... settings) {
+        return start(upstreamUrl, UnaryOperator.identity(), wrapRouter, settings);
+    }
+
     private static GatewayUnderTest start(String upstreamUrl, UnaryOperator<ConversationStore> wrapStore,
             UnaryOperator<ModelRouter> wrapRouter, String... settings) {
         Map<String, String> env = new HashMap<>();

@@ -34,13 +34,13 @@ import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The Netty transport: each provider stream is read on an event loop, the one its caller runs on when that loop
- * belongs to {@code group} (the gateway calls from the client channel's loop, so the provider's bytes and the
- * client's are handled by one thread), else the group's next loop (a retry after a backoff, a test).
+ * The Netty transport: each provider stream is read on an event loop of {@code group}: the sink's
+ * {@linkplain TokenSink#home() home} when that is one of them, whichever thread starts the call (the gateway's ring
+ * names the client channel's loop, so the provider's bytes and the client's are handled by one thread, also for a
+ * call opened on a store thread or retried after a backoff); else the caller's own loop when it is one of them; else
+ * the group's next loop (a test, a sink with no home).
  *
  * <p>HTTP/1.1 only, one stream per connection, so that pausing reads on a slow client pushes back on the provider
  * through TCP. Connections are pooled per loop and origin ({@link LoopConnectionPool}); names are resolved with
@@ -50,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyTransport implements UpstreamTransport, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
 
     static final AttributeKey<Origin> ORIGIN = AttributeKey.valueOf("streamgate.upstream.origin");
 
@@ -140,6 +139,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
     private final Settings settings;
     private final Bootstrap bootstrap;
     private final DnsAddressResolverGroup resolver;
+    private final String tlsEngine;
     private final ConcurrentHashMap<EventLoop, LoopConnectionPool> pools = new ConcurrentHashMap<>();
     private final Runnable idle;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -155,7 +155,7 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
         this.settings = settings;
         this.idle = idle;
         SslContext tls = TlsContexts.client(settings.trust(), tlsProvider);
-        log.info("upstream TLS (Netty transport): {}", TlsContexts.describe(tlsProvider));
+        this.tlsEngine = TlsContexts.describe(tlsProvider);
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(datagramType));
         this.bootstrap = new Bootstrap()
                 .channel(socketType)
@@ -224,6 +224,11 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
                 requireNonNull(idle, "idle"), requireNonNull(tlsProvider, "tlsProvider"));
     }
 
+    /** The TLS engine upstream connections use, for the start-up log: OpenSSL's version, or the JDK's and why. */
+    public String tlsEngine() {
+        return tlsEngine;
+    }
+
     /** Calls started and not yet finished. */
     public int callsInFlight() {
         return inFlight.get();
@@ -239,7 +244,8 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
     public UpstreamCall start(
             StreamingPost post, TokenSink sink, Function<? super TokenSink, ? extends StreamParser> parser) {
         requireNonNull(post, "post");
-        EventLoop loop = loopForCaller();
+        requireNonNull(sink, "sink");
+        EventLoop loop = loopFor(sink);
         NettyUpstreamCall call = new NettyUpstreamCall(loop, pool(loop), post, sink, parser, settings, this::callFinished);
         inFlight.incrementAndGet();
         if (loop.inEventLoop()) {
@@ -248,6 +254,18 @@ public final class NettyTransport implements UpstreamTransport, AutoCloseable {
             loop.execute(call::open); // no I/O on a thread that is not the stream's loop
         }
         return call;
+    }
+
+    /** The sink's home when it is one of our loops, else {@link #loopForCaller()}. */
+    EventLoop loopFor(TokenSink sink) {
+        if (sink.home() instanceof EventLoop home) {
+            for (EventExecutor executor : group) {
+                if (executor == home) {
+                    return home;
+                }
+            }
+        }
+        return loopForCaller();
     }
 
     /** The caller's own loop when it is one of ours: the stream is then read on the thread that serves its client. */

@@ -115,6 +115,67 @@ class NettyTransportTest {
     }
 
     @Test
+    void aCallStartedOffTheLoopsIsReadOnTheLoopItsSinkNamesAsHome() throws Exception {
+        try (NettySseServer server = new NettySseServer(WHOLE_ANSWER)) {
+            EventLoop home = loops.next();
+            // Started from the test's thread, as a store thread or a retry's timer starts one. Four calls with one
+            // home: the group's next loop, what such a caller got before, cannot be that home every time.
+            for (int i = 0; i < 4; i++) {
+                HomeSink sink = new HomeSink(home);
+                OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, sink);
+                assertInstanceOf(UpstreamEvent.Completed.class, sink.events.awaitTerminal());
+                awaitIdle();
+                sink.events.assertSingleTerminalLast();
+                assertEquals(0, sink.elsewhere.get(), "call " + i + ": events published off the home loop");
+            }
+            assertEquals(1, server.connections.get(), "every call used the home loop's pooled connection");
+        }
+    }
+
+    @Test
+    void aHomeThatIsNotOneOfTheTransportsLoopsIsIgnored() throws Exception {
+        EventLoopGroup other = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try (NettySseServer server = new NettySseServer(WHOLE_ANSWER)) {
+            HomeSink sink = new HomeSink(other.next());
+            OpenAiProvider.create(transport, server.baseUrl(), null, "m").stream(HELLO, sink);
+            assertInstanceOf(UpstreamEvent.Completed.class, sink.events.awaitTerminal());
+            awaitIdle();
+            assertEquals(sink.events.events().size(), sink.elsewhere.get(), "read on one of the transport's own loops");
+        } finally {
+            other.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** A consumer that lives on {@code home}: counts the events published on any other thread. */
+    private static final class HomeSink extends io.streamgate.llm.ForwardingTokenSink {
+        final RecordingSink events = new RecordingSink();
+        final AtomicInteger elsewhere = new AtomicInteger();
+        private final EventLoop home;
+
+        HomeSink(EventLoop home) {
+            this.home = home;
+        }
+
+        @Override
+        protected io.streamgate.llm.TokenSink delegate() {
+            return events;
+        }
+
+        @Override
+        public boolean publish(UpstreamEvent event) {
+            if (!home.inEventLoop()) {
+                elsewhere.incrementAndGet();
+            }
+            return events.publish(event);
+        }
+
+        @Override
+        public java.util.concurrent.Executor home() {
+            return home;
+        }
+    }
+
+    @Test
     void onItsOwnLoopAStreamThatFailsAtOncePublishesOnlyAfterStartReturns() throws Exception {
         // A cap of zero idle connections and one open: the second stream is refused without any I/O.
         transport = transport(NettyTransport.Settings.defaults().withPool(1, 0, Duration.ofMinutes(5)));
