@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.openai.OpenAiChunkJson;
 import io.streamgate.llm.openai.OpenAiToolCallJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,20 +124,7 @@ final class OpenAiWire implements StreamEncoder {
         event(out, g -> {
             g.writeStartObject();
             envelope(g, "chat.completion.chunk");
-            g.writeArrayFieldStart("choices");
-            g.writeStartObject();
-            g.writeNumberField("index", 0);
-            g.writeObjectFieldStart("delta");
-            delta.write(g);
-            g.writeEndObject();
-            g.writeNullField("logprobs");
-            if (finishReason == null) {
-                g.writeNullField("finish_reason");
-            } else {
-                g.writeStringField("finish_reason", finishReason);
-            }
-            g.writeEndObject();
-            g.writeEndArray();
+            OpenAiChunkJson.writeChoices(g, delta::write, finishReason);
             g.writeEndObject();
         });
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.streamgate.llm.openai.OpenAiChunkJson;
 import io.streamgate.llm.openai.OpenAiToolCallJson;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -164,20 +165,7 @@ final class OpenAiJson implements AnswerWire {
     private void chunk(JsonGenerator g, SimAnswer a, Body delta, String finishReason) throws IOException {
         g.writeStartObject();
         envelope(g, a, "chat.completion.chunk");
-        g.writeArrayFieldStart("choices");
-        g.writeStartObject();
-        g.writeNumberField("index", 0);
-        g.writeObjectFieldStart("delta");
-        delta.write(g);
-        g.writeEndObject();
-        g.writeNullField("logprobs");
-        if (finishReason == null) {
-            g.writeNullField("finish_reason");
-        } else {
-            g.writeStringField("finish_reason", finishReason);
-        }
-        g.writeEndObject();
-        g.writeEndArray();
+        OpenAiChunkJson.writeChoices(g, delta::write, finishReason);
         g.writeEndObject();
     }
 
