@@ -2,7 +2,6 @@ package io.streamgate.gateway.dropin;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.gateway.http.JsonResponses;
 import io.streamgate.gateway.stream.BadRequestException;
@@ -34,8 +33,7 @@ final class AnthropicRequestReader {
     private AnthropicRequestReader() {}
 
     static ChatRequest read(byte[] body, String model) {
-        try (JsonParser p = Encoding.STRICT.createParser(body)) {
-            p.nextToken();
+        return Reading.readBody(body, p -> {
             List<ChatMessage> messages = new ArrayList<>();
             List<ChatMessage> conversation = null;
             List<ToolSpec> tools = List.of();
@@ -63,11 +61,7 @@ final class AnthropicRequestReader {
             }
             messages.addAll(conversation);
             return new ChatRequest(model, messages, maxTokens, temperature, tools);
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException("the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadRequestException("the body could not be read");
-        }
+        });
     }
 
     private static List<ChatMessage> messages(JsonParser p, JsonToken value) throws IOException {

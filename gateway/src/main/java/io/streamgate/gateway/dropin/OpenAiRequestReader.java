@@ -1,7 +1,6 @@
 package io.streamgate.gateway.dropin;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.llm.ChatMessage;
@@ -30,8 +29,7 @@ final class OpenAiRequestReader {
     private OpenAiRequestReader() {}
 
     static ChatRequest read(byte[] body, String model) {
-        try (JsonParser p = Encoding.STRICT.createParser(body)) {
-            p.nextToken();
+        return Reading.readBody(body, p -> {
             List<ChatMessage> messages = null;
             List<ToolSpec> tools = List.of();
             Integer maxTokens = null;
@@ -56,11 +54,7 @@ final class OpenAiRequestReader {
                 throw new BadRequestException("'messages' must be a non-empty array");
             }
             return new ChatRequest(model, messages, maxTokens, temperature, tools);
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException("the body is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new BadRequestException("the body could not be read");
-        }
+        });
     }
 
     private static List<ChatMessage> messages(JsonParser p, JsonToken value) throws IOException {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.llm.UpstreamEvent;
+import io.streamgate.llm.openai.OpenAiChunkJson;
+import io.streamgate.llm.openai.OpenAiToolCallJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -60,8 +62,8 @@ final class OpenAiWire implements StreamEncoder {
             case UpstreamEvent.ThinkingDelta t -> chunk(out, d -> d.writeStringField("reasoning_content", t.text()), null);
             case UpstreamEvent.ToolCall c -> {
                 int index = toolCalls++;
-                chunk(out, d -> toolCall(d, index, c.id(), c.name(), ""), null);
-                chunk(out, d -> toolCall(d, index, null, null, c.argumentsJson()), null);
+                chunk(out, d -> OpenAiToolCallJson.writeDelta(d, index, c.id(), c.name(), ""), null);
+                chunk(out, d -> OpenAiToolCallJson.writeDelta(d, index, null, null, c.argumentsJson()), null);
             }
             case UpstreamEvent.Completed c -> {
                 chunk(out, d -> { }, FinishReasons.openAi(c.finishReason()));
@@ -104,14 +106,7 @@ final class OpenAiWire implements StreamEncoder {
         if (!answer.toolCalls().isEmpty()) {
             g.writeArrayFieldStart("tool_calls");
             for (UpstreamEvent.ToolCall call : answer.toolCalls()) {
-                g.writeStartObject();
-                g.writeStringField("id", call.id());
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", call.name());
-                g.writeStringField("arguments", call.argumentsJson());
-                g.writeEndObject();
-                g.writeEndObject();
+                OpenAiToolCallJson.writeCall(g, call.id(), call.name(), call.argumentsJson());
             }
             g.writeEndArray();
         }
@@ -125,43 +120,11 @@ final class OpenAiWire implements StreamEncoder {
         g.writeEndObject();
     }
 
-    private static void toolCall(JsonGenerator d, int index, String id, String name, String arguments)
-            throws IOException {
-        d.writeArrayFieldStart("tool_calls");
-        d.writeStartObject();
-        d.writeNumberField("index", index);
-        if (id != null) {
-            d.writeStringField("id", id);
-            d.writeStringField("type", "function");
-        }
-        d.writeObjectFieldStart("function");
-        if (name != null) {
-            d.writeStringField("name", name);
-        }
-        d.writeStringField("arguments", arguments);
-        d.writeEndObject();
-        d.writeEndObject();
-        d.writeEndArray();
-    }
-
     private void chunk(ByteBuf out, Fields delta, String finishReason) throws IOException {
         event(out, g -> {
             g.writeStartObject();
             envelope(g, "chat.completion.chunk");
-            g.writeArrayFieldStart("choices");
-            g.writeStartObject();
-            g.writeNumberField("index", 0);
-            g.writeObjectFieldStart("delta");
-            delta.write(g);
-            g.writeEndObject();
-            g.writeNullField("logprobs");
-            if (finishReason == null) {
-                g.writeNullField("finish_reason");
-            } else {
-                g.writeStringField("finish_reason", finishReason);
-            }
-            g.writeEndObject();
-            g.writeEndArray();
+            OpenAiChunkJson.writeChoices(g, delta::write, finishReason);
             g.writeEndObject();
         });
     }

@@ -1,8 +1,10 @@
 package io.streamgate.gateway.dropin;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.streamgate.gateway.stream.BadRequestException;
+import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.Json;
 import java.io.IOException;
 
@@ -12,6 +14,24 @@ final class Reading {
     private static final int EXCERPT_CHARS = 40;
 
     private Reading() {}
+
+    /** Reads a whole request body; the parser stands on its first token. */
+    @FunctionalInterface
+    interface BodyReader {
+        ChatRequest read(JsonParser p) throws IOException;
+    }
+
+    /** Parses {@code body} with {@link Encoding#STRICT}; jackson's failures become 400s. */
+    static ChatRequest readBody(byte[] body, BodyReader reader) {
+        try (JsonParser p = Encoding.STRICT.createParser(body)) {
+            p.nextToken();
+            return reader.read(p);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRequestException("the body could not be read");
+        }
+    }
 
     static void expect(JsonToken actual, JsonToken expected, String message) {
         if (actual != expected) {

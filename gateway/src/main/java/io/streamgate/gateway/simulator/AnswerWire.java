@@ -2,6 +2,8 @@ package io.streamgate.gateway.simulator;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * How one answer is written in the dialect the request came in: OpenAI Chat Completions ({@link OpenAiJson}) or
@@ -23,4 +25,25 @@ interface AnswerWire {
 
     /** An error document of the dialect's error {@code type} ({@code invalid_request_error}, …). */
     ByteBuf error(ByteBufAllocator alloc, String message, String type);
+
+    /** Writes into a buffer; may throw what jackson throws. */
+    @FunctionalInterface
+    interface Filler {
+        void fill(ByteBuf buf) throws IOException;
+    }
+
+    /** A new buffer filled by {@code filler}, released again if filling fails so that nothing leaks. */
+    static ByteBuf encode(ByteBufAllocator alloc, Filler filler) {
+        ByteBuf buf = alloc.buffer(256);
+        try {
+            filler.fill(buf);
+            return buf;
+        } catch (IOException e) {
+            buf.release();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            buf.release();
+            throw e;
+        }
+    }
 }

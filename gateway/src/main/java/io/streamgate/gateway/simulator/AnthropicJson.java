@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +44,7 @@ final class AnthropicJson implements AnswerWire {
 
     @Override
     public ByteBuf roleEvent(ByteBufAllocator alloc, SimAnswer a) {
-        return encode(alloc, buf -> event(buf, "message_start", g -> {
+        return AnswerWire.encode(alloc, buf -> event(buf, "message_start", g -> {
             g.writeFieldName("message");
             message(g, a, List.of(), null, 1);
         }));
@@ -53,7 +52,7 @@ final class AnthropicJson implements AnswerWire {
 
     @Override
     public ByteBuf deltaEvent(ByteBufAllocator alloc, SimAnswer a, SimDelta delta) {
-        return encode(alloc, buf -> {
+        return AnswerWire.encode(alloc, buf -> {
             switch (delta) {
                 case SimDelta.Reasoning r -> {
                     open(buf, Block.THINKING, null);
@@ -71,7 +70,7 @@ final class AnthropicJson implements AnswerWire {
 
     @Override
     public ByteBuf tailEvents(ByteBufAllocator alloc, SimAnswer a) {
-        return encode(alloc, buf -> {
+        return AnswerWire.encode(alloc, buf -> {
             close(buf);
             event(buf, "message_delta", g -> {
                 g.writeObjectFieldStart("delta");
@@ -88,13 +87,14 @@ final class AnthropicJson implements AnswerWire {
 
     @Override
     public ByteBuf completion(ByteBufAllocator alloc, SimAnswer a) {
-        return encode(alloc, buf -> write(buf, g -> message(g, a, a.toolCalls(), stopReason(a), a.completionTokens())));
+        return AnswerWire.encode(alloc,
+                buf -> write(buf, g -> message(g, a, a.toolCalls(), stopReason(a), a.completionTokens())));
     }
 
     @Override
     public ByteBuf error(ByteBufAllocator alloc, String message, String type) {
         Objects.requireNonNull(message, "message");
-        return encode(alloc, buf -> write(buf, g -> {
+        return AnswerWire.encode(alloc, buf -> write(buf, g -> {
             g.writeStartObject();
             g.writeStringField("type", "error");
             g.writeObjectFieldStart("error");
@@ -230,25 +230,6 @@ final class AnthropicJson implements AnswerWire {
     private void write(ByteBuf buf, Fields body) throws IOException {
         try (JsonGenerator g = json.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
             body.write(g);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Filler {
-        void fill(ByteBuf buf) throws IOException;
-    }
-
-    private static ByteBuf encode(ByteBufAllocator alloc, Filler filler) {
-        ByteBuf buf = alloc.buffer(256);
-        try {
-            filler.fill(buf);
-            return buf;
-        } catch (IOException e) {
-            buf.release();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException | Error e) {
-            buf.release();
-            throw e;
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.streamgate.gateway.simulator;
 
+import static io.streamgate.gateway.simulator.SimJsonReading.requireString;
+import static io.streamgate.gateway.simulator.SimJsonReading.stringOrNull;
+
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -31,10 +33,7 @@ final class AnthropicSimRequestParser {
 
     /** @throws InvalidRequestException when the body is not JSON or breaks the request's contract */
     SimRequest parse(InputStream body) {
-        try (JsonParser p = json.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidRequestException("request body must be a JSON object");
-            }
+        return SimJsonReading.readObject(json, body, p -> {
             String model = SimRequest.DEFAULT_MODEL;
             Conversation conversation = null;
             Set<String> tools = Set.of();
@@ -45,7 +44,7 @@ final class AnthropicSimRequestParser {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "model" -> model = string(p, value, "model");
+                    case "model" -> model = requireString(p, value, "model");
                     case "messages" -> conversation = messages(p, value);
                     case "system" -> systemWords = SimulatedText.countWords(text(p, value).text.toString());
                     case "tools" -> tools = toolNames(p, value);
@@ -64,11 +63,7 @@ final class AnthropicSimRequestParser {
             }
             return new SimRequest(model, conversation.lastRole, conversation.lastUser, conversation.toolResults, tools,
                     conversation.words + systemWords, stream, maxTokens);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("request body is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new InvalidRequestException("request body could not be read: " + e.getMessage(), e);
-        }
+        });
     }
 
     private static final class Conversation {
@@ -101,7 +96,7 @@ final class AnthropicSimRequestParser {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (field) {
-                    case "role" -> role = string(p, v, "role");
+                    case "role" -> role = requireString(p, v, "role");
                     case "content" -> content = text(p, v);
                     default -> p.skipChildren();
                 }
@@ -151,11 +146,11 @@ final class AnthropicSimRequestParser {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (field) {
-                    case "type" -> type = string(p, t, "type");
-                    case "text" -> text = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-                    case "id" -> id = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-                    case "name" -> name = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-                    case "tool_use_id" -> toolUseId = t == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+                    case "type" -> type = requireString(p, t, "type");
+                    case "text" -> text = stringOrNull(p, t);
+                    case "id" -> id = stringOrNull(p, t);
+                    case "name" -> name = stringOrNull(p, t);
+                    case "tool_use_id" -> toolUseId = stringOrNull(p, t);
                     case "content" -> result = text(p, t).text.toString();
                     default -> p.skipChildren();
                 }
@@ -200,17 +195,5 @@ final class AnthropicSimRequestParser {
             }
         }
         return names;
-    }
-
-    private static String skip(JsonParser p) throws IOException {
-        p.skipChildren();
-        return null;
-    }
-
-    private static String string(JsonParser p, JsonToken v, String field) throws IOException {
-        if (v != JsonToken.VALUE_STRING) {
-            throw new InvalidRequestException("'" + field + "' must be a string");
-        }
-        return p.getText();
     }
 }

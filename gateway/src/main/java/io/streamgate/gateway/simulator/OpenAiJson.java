@@ -5,9 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
+import io.streamgate.llm.openai.OpenAiChunkJson;
+import io.streamgate.llm.openai.OpenAiToolCallJson;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -48,7 +49,7 @@ final class OpenAiJson implements AnswerWire {
      */
     @Override
     public ByteBuf roleEvent(ByteBufAllocator alloc, SimAnswer a) {
-        return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> {
+        return AnswerWire.encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> {
             d.writeStringField("role", "assistant");
             if (a.callsTools()) {
                 d.writeNullField("content");
@@ -62,39 +63,16 @@ final class OpenAiJson implements AnswerWire {
     /** One streamed piece (text, reasoning or a tool-call fragment) as a stream event. */
     @Override
     public ByteBuf deltaEvent(ByteBufAllocator alloc, SimAnswer a, SimDelta delta) {
-        return encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> delta(d, delta), null)));
+        return AnswerWire.encode(alloc, buf -> appendEvent(buf, g -> chunk(g, a, d -> delta(d, delta), null)));
     }
 
     private static void delta(JsonGenerator g, SimDelta delta) throws IOException {
         switch (delta) {
             case SimDelta.Content c -> g.writeStringField("content", c.text());
             case SimDelta.Reasoning r -> g.writeStringField("reasoning_content", r.text());
-            case SimDelta.ToolCallStart s -> toolCallDelta(g, s.index(), s.id(), s.name(), "");
-            case SimDelta.ToolCallArguments f -> toolCallDelta(g, f.index(), null, null, f.fragment());
+            case SimDelta.ToolCallStart s -> OpenAiToolCallJson.writeDelta(g, s.index(), s.id(), s.name(), "");
+            case SimDelta.ToolCallArguments f -> OpenAiToolCallJson.writeDelta(g, f.index(), null, null, f.fragment());
         }
-    }
-
-    /**
-     * {@code tool_calls: [{index, id?, type?, function: {name?, arguments}}]}: the first delta of a
-     * call carries its id, type and name, the later ones only the next arguments fragment.
-     */
-    private static void toolCallDelta(JsonGenerator g, int index, String id, String name, String arguments)
-            throws IOException {
-        g.writeArrayFieldStart("tool_calls");
-        g.writeStartObject();
-        g.writeNumberField("index", index);
-        if (id != null) {
-            g.writeStringField("id", id);
-            g.writeStringField("type", "function");
-        }
-        g.writeObjectFieldStart("function");
-        if (name != null) {
-            g.writeStringField("name", name);
-        }
-        g.writeStringField("arguments", arguments);
-        g.writeEndObject();
-        g.writeEndObject();
-        g.writeEndArray();
     }
 
     /**
@@ -106,7 +84,7 @@ final class OpenAiJson implements AnswerWire {
      */
     @Override
     public ByteBuf tailEvents(ByteBufAllocator alloc, SimAnswer a) {
-        return encode(alloc, buf -> {
+        return AnswerWire.encode(alloc, buf -> {
             appendEvent(buf, g -> chunk(g, a, d -> {}, a.finishReason()));
             appendEvent(buf, g -> {
                 g.writeStartObject();
@@ -123,7 +101,7 @@ final class OpenAiJson implements AnswerWire {
     /** The whole answer as one {@code chat.completion} document, for {@code stream: false}. */
     @Override
     public ByteBuf completion(ByteBufAllocator alloc, SimAnswer a) {
-        return encode(alloc, buf -> appendJson(buf, g -> {
+        return AnswerWire.encode(alloc, buf -> appendJson(buf, g -> {
             g.writeStartObject();
             envelope(g, a, "chat.completion");
             g.writeArrayFieldStart("choices");
@@ -172,7 +150,7 @@ final class OpenAiJson implements AnswerWire {
     public ByteBuf error(ByteBufAllocator alloc, String message, String type) {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(type, "type");
-        return encode(alloc, buf -> appendJson(buf, g -> {
+        return AnswerWire.encode(alloc, buf -> appendJson(buf, g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("error");
             g.writeStringField("message", message);
@@ -187,20 +165,7 @@ final class OpenAiJson implements AnswerWire {
     private void chunk(JsonGenerator g, SimAnswer a, Body delta, String finishReason) throws IOException {
         g.writeStartObject();
         envelope(g, a, "chat.completion.chunk");
-        g.writeArrayFieldStart("choices");
-        g.writeStartObject();
-        g.writeNumberField("index", 0);
-        g.writeObjectFieldStart("delta");
-        delta.write(g);
-        g.writeEndObject();
-        g.writeNullField("logprobs");
-        if (finishReason == null) {
-            g.writeNullField("finish_reason");
-        } else {
-            g.writeStringField("finish_reason", finishReason);
-        }
-        g.writeEndObject();
-        g.writeEndArray();
+        OpenAiChunkJson.writeChoices(g, delta::write, finishReason);
         g.writeEndObject();
     }
 
@@ -230,25 +195,6 @@ final class OpenAiJson implements AnswerWire {
         // The cast picks the OutputStream overload: ByteBufOutputStream is also a DataOutput.
         try (JsonGenerator g = json.createGenerator((OutputStream) new ByteBufOutputStream(buf))) {
             body.write(g);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Filler {
-        void fill(ByteBuf buf) throws IOException;
-    }
-
-    private static ByteBuf encode(ByteBufAllocator alloc, Filler filler) {
-        ByteBuf buf = alloc.buffer(256);
-        try {
-            filler.fill(buf);
-            return buf;
-        } catch (IOException e) {
-            buf.release();
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException | Error e) {
-            buf.release();
-            throw e;
         }
     }
 }

@@ -1,7 +1,10 @@
 package io.streamgate.gateway.simulator;
 
+import static io.streamgate.gateway.simulator.SimJsonReading.requireString;
+import static io.streamgate.gateway.simulator.SimJsonReading.skip;
+import static io.streamgate.gateway.simulator.SimJsonReading.stringOrNull;
+
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -35,11 +38,7 @@ final class SimRequestParser {
      * @throws InvalidRequestException when the body is not JSON or breaks the request's contract
      */
     SimRequest parse(InputStream body) {
-        Objects.requireNonNull(body, "body");
-        try (JsonParser p = json.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidRequestException("request body must be a JSON object");
-            }
+        return SimJsonReading.readObject(json, body, p -> {
             String model = SimRequest.DEFAULT_MODEL;
             Messages messages = null;
             Set<String> tools = Set.of();
@@ -65,11 +64,7 @@ final class SimRequestParser {
             }
             return new SimRequest(model, messages.lastRole, messages.lastUser, messages.trailingToolResults,
                     tools, messages.words, stream, maxTokens);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("request body is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new InvalidRequestException("request body could not be read: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** What the simulator keeps of the message list. */
@@ -189,11 +184,6 @@ final class SimRequestParser {
         return names;
     }
 
-    /** A string value, or null (skipping the value) when it is anything else: for optional names. */
-    private static String stringOrNull(JsonParser p, JsonToken v) throws IOException {
-        return v == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-    }
-
     /** {@code function.name} of a tool or a tool call; null when absent. */
     private static String readFunctionName(JsonParser p, JsonToken v) throws IOException {
         if (v != JsonToken.START_OBJECT) {
@@ -209,12 +199,6 @@ final class SimRequestParser {
             }
         }
         return name;
-    }
-
-    /** Skips the current value; returns null so that it can stand where an absent name is meant. */
-    private static String skip(JsonParser p) throws IOException {
-        p.skipChildren();
-        return null;
     }
 
     /** Content is a string, null (assistant tool calls), or an array of parts whose text parts count. */
@@ -267,12 +251,5 @@ final class SimRequestParser {
             throw new InvalidRequestException("'" + field + "' must be at least 1, was " + n);
         }
         return OptionalInt.of((int) Math.min(n, Integer.MAX_VALUE));
-    }
-
-    private static String requireString(JsonParser p, JsonToken v, String field) throws IOException {
-        if (v != JsonToken.VALUE_STRING) {
-            throw new InvalidRequestException("'" + field + "' must be a string");
-        }
-        return p.getText();
     }
 }

@@ -67,14 +67,7 @@ final class OpenAiRequestWriter {
             }
             g.writeArrayFieldStart("tool_calls");
             for (ToolCall call : message.toolCalls()) {
-                g.writeStartObject();
-                g.writeStringField("id", call.id());
-                g.writeStringField("type", "function");
-                g.writeObjectFieldStart("function");
-                g.writeStringField("name", call.name());
-                g.writeStringField("arguments", call.argumentsJson());
-                g.writeEndObject();
-                g.writeEndObject();
+                OpenAiToolCallJson.writeCall(g, call.id(), call.name(), call.argumentsJson());
             }
             g.writeEndArray();
         } else {
