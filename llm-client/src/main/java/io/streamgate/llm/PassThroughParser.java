@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
@@ -99,23 +98,38 @@ public final class PassThroughParser implements StreamParser {
     }
 
     private static byte[] encode(String type, byte[] utf8) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(utf8.length + 16 + (type == null ? 0 : type.length() + 8));
-        if (type != null) {
-            bytes.writeBytes(EVENT);
-            bytes.writeBytes(type.getBytes(StandardCharsets.UTF_8));
-            bytes.write('\n');
+        byte[] name = type == null ? null : type.getBytes(StandardCharsets.UTF_8);
+        int lines = 1;
+        for (byte b : utf8) {
+            if (b == '\n') {
+                lines++;
+            }
+        }
+        // Sized exactly: one copy of the data, no growing buffer.
+        byte[] out = new byte[(name == null ? 0 : EVENT.length + name.length + 1)
+                + lines * (DATA.length + 1) + (utf8.length - (lines - 1)) + 1];
+        int at = 0;
+        if (name != null) {
+            at = put(out, at, EVENT, 0, EVENT.length);
+            at = put(out, at, name, 0, name.length);
+            out[at++] = '\n';
         }
         int start = 0;
         for (int i = 0; i <= utf8.length; i++) {
             if (i == utf8.length || utf8[i] == '\n') {
-                bytes.writeBytes(DATA);
-                bytes.write(utf8, start, i - start);
-                bytes.write('\n');
+                at = put(out, at, DATA, 0, DATA.length);
+                at = put(out, at, utf8, start, i - start);
+                out[at++] = '\n';
                 start = i + 1;
             }
         }
-        bytes.write('\n');
-        return bytes.toByteArray();
+        out[at] = '\n';
+        return out;
+    }
+
+    private static int put(byte[] out, int at, byte[] from, int offset, int length) {
+        System.arraycopy(from, offset, out, at, length);
+        return at + length;
     }
 
     /** OpenAI's last chunk when usage was asked for: {@code "choices": []} and a {@code usage} object. */
