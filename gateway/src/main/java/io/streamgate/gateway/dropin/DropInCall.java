@@ -6,20 +6,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.streamgate.gateway.http.JsonResponses;
 import io.streamgate.gateway.routing.Deployment;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.stream.BadRequestException;
+import io.streamgate.gateway.stream.SseOutput;
 import io.streamgate.gateway.stream.UpstreamWatchdog;
 import io.streamgate.llm.ErrorCode;
 import io.streamgate.llm.PassThroughParser;
@@ -331,18 +327,8 @@ final class DropInCall {
             }
             return;
         }
-        channel.write(streamHead(), channel.voidPromise());
+        channel.write(SseOutput.head("text/event-stream; charset=utf-8"), channel.voidPromise());
         state = State.STREAMING;
-    }
-
-    private static HttpResponse streamHead() {
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
-                .set("X-Accel-Buffering", "no");
-        HttpUtil.setTransferEncodingChunked(head, true);
-        return head;
     }
 
     private void respondDocument(Attempt a) {

@@ -23,7 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
  * {@code write} and the void promise: no per-event promise or listener allocation. Write failures surface as
  * {@code exceptionCaught}, which closes the channel and so ends the stream.
  */
-final class SseOutput implements EventOutput {
+public final class SseOutput implements EventOutput {
 
     private static final int INITIAL_BATCH_BYTES = 512;
 
@@ -42,9 +42,14 @@ final class SseOutput implements EventOutput {
 
     /** The head of every event-stream response: no caching, no proxy buffering, chunked. */
     static HttpResponse head() {
+        return head("text/event-stream");
+    }
+
+    /** {@link #head()} with its own {@code Content-Type}, e.g. one naming the charset as a provider's does. */
+    public static HttpResponse head(String contentType) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
                 .set("X-Accel-Buffering", "no");
         HttpUtil.setTransferEncodingChunked(head, true);
