@@ -18,14 +18,19 @@ import java.util.Set;
  * @param gatewayJfr each started gateway records a JFR profile of its whole run into its log directory
  * @param api the dialect of the gateway's drop-in endpoint to measure (and to speak directly and through nginx);
  *     {@code null}: the conversation API
+ * @param sharedState the engines ({@code redis}, {@code postgres}) a second gateway per upstream client shares its
+ *     state on, measured side by side with the gateway without them; empty: no such pass
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
         Path gatewayJar, int warmupRounds, boolean followUps, int historyFlood, List<String> upstreamClients,
-        boolean tls, boolean gatewayJfr, DropInApi api) {
+        boolean tls, boolean gatewayJfr, DropInApi api, List<String> sharedState) {
 
     /** The values {@code STREAMGATE_UPSTREAM_CLIENT} takes. */
     static final List<String> UPSTREAM_CLIENTS = List.of("okhttp", "netty");
+
+    /** The values {@code --shared-state} takes: the engines the harness starts for the shared-state pass. */
+    static final List<String> SHARED_STATE_ENGINES = List.of("redis", "postgres");
 
     static final String USAGE = """
             usage: LoadHarness [--profile light|heavy|hold] [--concurrency N] [--streams N]
@@ -33,7 +38,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
                                [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups] [--history-flood N]
                                [--upstream-client okhttp|netty|okhttp,netty] [--tls] [--gateway-jfr]
-                               [--api openai|anthropic]""";
+                               [--api openai|anthropic] [--shared-state redis|postgres|redis,postgres]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -55,6 +60,7 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         boolean tls = false;
         boolean gatewayJfr = false;
         DropInApi api = null;
+        List<String> sharedState = List.of();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -73,10 +79,11 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--warmup-rounds" -> warmupRounds = positive(args, ++i, a);
                 case "--follow-ups" -> followUps = true;
                 case "--history-flood" -> historyFlood = positive(args, ++i, a);
-                case "--upstream-client" -> clients = clients(value(args, ++i, a));
+                case "--upstream-client" -> clients = list(value(args, ++i, a), UPSTREAM_CLIENTS, a);
                 case "--tls" -> tls = true;
                 case "--gateway-jfr" -> gatewayJfr = true;
                 case "--api" -> api = DropInApi.of(value(args, ++i, a));
+                case "--shared-state" -> sharedState = list(value(args, ++i, a), SHARED_STATE_ENGINES, a);
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
@@ -89,9 +96,13 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
             throw new IllegalArgumentException("several --upstream-client values need the light or heavy profile "
                     + "without --history-flood; run hold once per client");
         }
-        if ((!clients.isEmpty() || tls || gatewayJfr) && gatewayUrl != null) {
-            throw new IllegalArgumentException("--upstream-client, --tls and --gateway-jfr configure a gateway the "
-                    + "harness starts; not with --gateway-url");
+        if ((!clients.isEmpty() || tls || gatewayJfr || !sharedState.isEmpty()) && gatewayUrl != null) {
+            throw new IllegalArgumentException("--upstream-client, --tls, --gateway-jfr and --shared-state configure a "
+                    + "gateway the harness starts; not with --gateway-url");
+        }
+        if (!sharedState.isEmpty() && (profile.hold || historyFlood > 0)) {
+            throw new IllegalArgumentException("--shared-state measures a second gateway side by side: it needs the "
+                    + "light or heavy profile without --history-flood");
         }
         if (api != null && (historyFlood > 0 || followUps)) {
             throw new IllegalArgumentException("--history-flood and --follow-ups use the conversation API; not with --api");
@@ -111,18 +122,18 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
                 rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps,
-                historyFlood, clients, tls, gatewayJfr, api);
+                historyFlood, clients, tls, gatewayJfr, api, sharedState);
     }
 
-    /** A comma-separated list of distinct upstream clients. */
-    private static List<String> clients(String value) {
-        List<String> clients = java.util.Arrays.stream(value.split(",", -1)).map(String::strip)
+    /** A comma-separated list of distinct values among {@code allowed}. */
+    private static List<String> list(String value, List<String> allowed, String option) {
+        List<String> values = java.util.Arrays.stream(value.split(",", -1)).map(String::strip)
                 .map(v -> v.toLowerCase(Locale.ROOT)).toList();
-        if (clients.isEmpty() || !UPSTREAM_CLIENTS.containsAll(clients) || Set.copyOf(clients).size() != clients.size()) {
-            throw new IllegalArgumentException("--upstream-client takes " + String.join(", ", UPSTREAM_CLIENTS)
+        if (values.isEmpty() || !allowed.containsAll(values) || Set.copyOf(values).size() != values.size()) {
+            throw new IllegalArgumentException(option + " takes " + String.join(", ", allowed)
                     + " or a comma-separated list of them, got " + value);
         }
-        return clients;
+        return values;
     }
 
     private static String value(String[] args, int i, String option) {

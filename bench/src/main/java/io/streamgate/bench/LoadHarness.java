@@ -20,6 +20,7 @@ import io.streamgate.bench.report.RunReport;
 import io.streamgate.bench.report.TextReport;
 import io.streamgate.bench.servers.RunningServer;
 import io.streamgate.bench.servers.Servers;
+import io.streamgate.bench.servers.SharedState;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +53,8 @@ public final class LoadHarness {
     private final String name;
     private final Path logDir;
     private final List<String> notes = new ArrayList<>();
+    /** With {@code --shared-state}: the engines the shared-state gateways run on. */
+    private SharedState sharedState;
     /** The processes serving the gateway's upstream: the simulator, and the TLS terminator in front of it. */
     private java.util.function.Supplier<List<Long>> upstreamPids = List::of;
 
@@ -109,10 +112,12 @@ public final class LoadHarness {
                 RunningServer sim = options.upstreamUrl() != null
                         ? RunningServer.external("simulator", options.upstreamUrl(), -1)
                         : Servers.simulator(options.profile(), logDir, lifetime);
-                RunningServer tls = options.tls() ? Servers.tlsTerminator(sim.baseUrl(), tlsDir()) : null) {
+                RunningServer tls = options.tls() ? Servers.tlsTerminator(sim.baseUrl(), tlsDir()) : null;
+                SharedState state = options.sharedState().isEmpty() ? null : SharedState.start(options.sharedState())) {
             RunningServer upstream = tls != null ? tls : sim;
             upstreamPids = () -> tls == null ? sim.pids()
                     : java.util.stream.Stream.concat(sim.pids().stream(), tls.pids().stream()).toList();
+            sharedState = state;
             startGateways(upstream.baseUrl(), gateways);
             try (RunningServer nginx = startNginxIfAsked(upstream)) {
                 log("simulator " + sim.baseUrl() + (tls != null ? ", TLS " + tls.baseUrl() : "") + ", "
@@ -123,6 +128,7 @@ public final class LoadHarness {
                         : options.historyFlood() > 0
                                 ? historyFlood(client, gateways.getFirst(), sim)
                                 : load(client, sim, gateways, nginx);
+                noteSharedState(gateways);
                 write(report, environmentNote(client, tls));
                 return report.passes().stream().allMatch(p -> p.errorCount() == 0) ? 0 : 4;
             }
@@ -132,8 +138,10 @@ public final class LoadHarness {
     }
 
     /**
-     * The gateway to measure, or one per {@code --upstream-client} value (each with its own log and data
-     * directory, named {@code gateway-CLIENT}), all reading {@code upstreamUrl}; added to {@code into} as they start.
+     * The gateway to measure, or one per {@code --upstream-client} value (named {@code gateway-CLIENT}), each
+     * twice with {@code --shared-state}: without shared state and on the engines ({@code gateway+redis}); all read
+     * {@code upstreamUrl} and run at once, each with its own log and data directory when there are several; added
+     * to {@code into} as they start.
      */
     private void startGateways(String upstreamUrl, List<RunningServer> into) throws IOException {
         if (options.gatewayUrl() != null) {
@@ -142,24 +150,68 @@ public final class LoadHarness {
         }
         List<String> clients = options.upstreamClients().isEmpty() ? java.util.Collections.singletonList(null)
                 : options.upstreamClients();
+        List<SharedState> states = sharedState == null ? java.util.Collections.singletonList(null)
+                : java.util.Arrays.asList(null, sharedState);
+        boolean several = clients.size() * states.size() > 1;
         for (String upstreamClient : clients) {
-            java.util.Map<String, String> env = new java.util.HashMap<>(prepareGateway());
-            if (options.api() != null) {
-                env.putAll(options.api().gatewayEnv);
+            for (SharedState state : states) {
+                java.util.Map<String, String> env = new java.util.HashMap<>(prepareGateway());
+                if (options.api() != null) {
+                    env.putAll(options.api().gatewayEnv);
+                }
+                if (upstreamClient != null) {
+                    env.put("STREAMGATE_UPSTREAM_CLIENT", upstreamClient);
+                }
+                if (options.tls()) {
+                    env.put("STREAMGATE_UPSTREAM_CA_FILE", Servers.certificate(tlsDir()).toString());
+                }
+                if (state != null) {
+                    env.putAll(state.gatewayEnv());
+                }
+                String passName = (clients.size() > 1 ? "gateway-" + upstreamClient : "gateway")
+                        + (state != null ? state.suffix() : "");
+                Path dir = several ? logDir.resolve(passName) : logDir;
+                Files.createDirectories(dir);
+                RunningServer gateway = Servers.gateway(options.gatewayJar(), upstreamUrl, dir, env,
+                        options.gatewayJfr()).named(passName);
+                into.add(gateway);
+                if (state == null || upstreamClient != null) {
+                    noteUpstreamClient(passName, upstreamClient, dir.resolve("gateway.log"));
+                }
+                if (state != null) {
+                    noteSharedSettings(passName, state, dir.resolve("gateway.log"));
+                }
             }
-            if (upstreamClient != null) {
-                env.put("STREAMGATE_UPSTREAM_CLIENT", upstreamClient);
+        }
+    }
+
+    /**
+     * Names the engines a shared-state gateway was started on, and warns when the gateway did not know one of their
+     * settings (it says so at start and runs without it: its pass would then measure nothing shared).
+     */
+    private void noteSharedSettings(String passName, SharedState state, Path gatewayLog) throws IOException {
+        notes.add(passName + ": shared state on " + state.describe() + ", started by the harness; gateway env "
+                + state.gatewayEnv().keySet().stream().sorted().toList());
+        List<String> log = Files.readAllLines(gatewayLog);
+        for (String setting : state.gatewayEnv().keySet()) {
+            if (log.stream().anyMatch(l -> l.contains(setting) && l.contains("is not a setting"))) {
+                notes.add(passName + ": WARNING this gateway does not know " + setting + " (it said so at start) and "
+                        + "ran without it");
             }
-            if (options.tls()) {
-                env.put("STREAMGATE_UPSTREAM_CA_FILE", Servers.certificate(tlsDir()).toString());
+        }
+    }
+
+    /** Whether each shared-state gateway still had Redis at the end of the run ({@code streaming_redis_up}). */
+    private void noteSharedState(List<RunningServer> gateways) {
+        for (RunningServer gateway : gateways) {
+            if (RunReport.withoutSharedState(gateway.name()).isPresent() && sharedState.gatewayEnv()
+                    .containsKey("STREAMGATE_REDIS_URL")) {
+                MetricsScrape scrape = MetricsScrape.of(gateway.metricsUrl());
+                double up = scrape.sum("streaming_redis_up");
+                notes.add(gateway.name() + ": streaming_redis_up " + (scrape.samples().containsKey("streaming_redis_up")
+                        ? (up == 1 ? "1 at the end of the run" : up + " at the end of the run: WARNING Redis was not in use")
+                        : "NOT EXPORTED"));
             }
-            String passName = clients.size() > 1 ? "gateway-" + upstreamClient : "gateway";
-            Path dir = clients.size() > 1 ? logDir.resolve(passName) : logDir;
-            Files.createDirectories(dir);
-            RunningServer gateway = Servers.gateway(options.gatewayJar(), upstreamUrl, dir, env, options.gatewayJfr())
-                    .named(passName);
-            into.add(gateway);
-            noteUpstreamClient(passName, upstreamClient, dir.resolve("gateway.log"));
         }
     }
 
@@ -207,14 +259,16 @@ public final class LoadHarness {
 
     private RunReport load(LoadClient client, RunningServer sim, List<RunningServer> gateways, RunningServer nginx)
             throws InterruptedException {
-        record Leg(Target target, RunningServer server, RunningServer upstream) { }
+        record Leg(Target target, RunningServer server, RunningServer upstream, java.util.function.Supplier<List<Long>> state) { }
         List<Leg> legs = new ArrayList<>();
-        legs.add(new Leg(Target.of("direct", sim.baseUrl(), upstreamFormat()), sim, null));
+        legs.add(new Leg(Target.of("direct", sim.baseUrl(), upstreamFormat()), sim, null, List::of));
         if (nginx != null) {
-            legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), upstreamFormat()), nginx, sim));
+            legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), upstreamFormat()), nginx, sim, List::of));
         }
         for (RunningServer gateway : gateways) {
-            legs.add(new Leg(gatewayTarget(gateway.name(), gateway), gateway, sim));
+            boolean shared = RunReport.withoutSharedState(gateway.name()).isPresent();
+            legs.add(new Leg(gatewayTarget(gateway.name(), gateway), gateway, sim,
+                    shared ? sharedState::pids : List::of));
         }
         // Warm every process (simulator, client, proxies) before measuring any, so "direct" is not the cold one.
         // More rounds let the JIT finish the per-request paths too, not only the per-token ones.
@@ -225,7 +279,7 @@ public final class LoadHarness {
         }
         List<PassResult> passes = new ArrayList<>();
         for (Leg leg : legs) {
-            passes.add(measure(client, leg.target(), leg.server(), leg.upstream()));
+            passes.add(measure(client, leg.target(), leg.server(), leg.upstream(), leg.state().get()));
         }
         return report(passes, Optional.empty());
     }
@@ -241,17 +295,26 @@ public final class LoadHarness {
                 + " errors");
     }
 
-    /** The measured pass, with the server's CPU and RSS around it. */
     private PassResult measure(LoadClient client, Target target, RunningServer server, RunningServer upstream)
             throws InterruptedException {
-        ProcessSnapshot before = ProcessSnapshot.take(server, upstream == null ? List.of() : upstreamPids.get());
+        return measure(client, target, server, upstream, List.of());
+    }
+
+    /**
+     * The measured pass, with the server's CPU and RSS around it, and the CPU of {@code statePids} (the engines a
+     * shared-state gateway uses; empty for none).
+     */
+    private PassResult measure(LoadClient client, Target target, RunningServer server, RunningServer upstream,
+            List<Long> statePids) throws InterruptedException {
+        ProcessSnapshot before = ProcessSnapshot.take(server, upstream == null ? List.of() : upstreamPids.get(),
+                statePids);
         MetricsScrape metricsBefore = MetricsScrape.of(server.metricsUrl());
         long t0 = System.nanoTime();
         try (PeakSampler peak = new PeakSampler(server::pids, remainingMillis())) {
             List<StreamResult> results = client.start(target, plan(options.streams(), false)).awaitDone();
             noteGatewayMetrics(target.name(), metricsBefore, MetricsScrape.of(server.metricsUrl()));
             PassResult pass = PassResult.of(target.name(), results, (System.nanoTime() - t0) / 1e9,
-                    before.serverFigures(server, peak.peakKb()), before.upstreamFigures(),
+                    before.serverFigures(server, peak.peakKb()), before.upstreamFigures(), before.stateFigures(),
                     before.clientCpuSince(), before.machineCpuSince());
             log(target.name() + ": " + pass.ok() + " ok, " + pass.errorCount() + " errors " + pass.errors());
             return pass;
@@ -489,18 +552,32 @@ public final class LoadHarness {
 
     /** CPU readings taken before a pass, turned into per-pass figures after it. */
     private record ProcessSnapshot(double serverCpu, long serverRss, List<Long> upstreamPids, double upstreamCpu,
-            double clientCpu, double machineCpu) {
+            List<Long> statePids, double stateCpu, double clientCpu, double machineCpu) {
 
         private static final List<Long> SELF = List.of(ProcessHandle.current().pid());
 
         /** @param upstreamPids the processes serving {@code server}'s upstream; empty for none or unknown */
         static ProcessSnapshot take(RunningServer server, List<Long> upstreamPids) {
+            return take(server, upstreamPids, List.of());
+        }
+
+        /** @param statePids the shared-state engines' processes; empty for none */
+        static ProcessSnapshot take(RunningServer server, List<Long> upstreamPids, List<Long> statePids) {
             return new ProcessSnapshot(
                     server.measurable() ? ProcStats.cpuSeconds(server.pids()) : Double.NaN,
                     server.measurable() ? ProcStats.rssKb(server.pids()) : -1,
                     upstreamPids,
                     upstreamPids.isEmpty() ? Double.NaN : ProcStats.cpuSeconds(upstreamPids),
+                    statePids,
+                    statePids.isEmpty() ? Double.NaN : ProcStats.cpuSeconds(statePids),
                     ProcStats.cpuSeconds(SELF), ProcStats.machineBusySeconds());
+        }
+
+        ProcessFigures stateFigures() {
+            if (Double.isNaN(stateCpu)) {
+                return ProcessFigures.UNKNOWN;
+            }
+            return new ProcessFigures(ProcStats.cpuSeconds(statePids) - stateCpu, ProcStats.rssKb(statePids), -1);
         }
 
         double machineCpuSince() {

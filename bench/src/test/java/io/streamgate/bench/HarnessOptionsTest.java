@@ -25,6 +25,24 @@ class HarnessOptionsTest {
     }
 
     @Test
+    void sharedStateNamesTheEnginesOfASecondGatewayAndNeedsOneTheHarnessStarts() {
+        assertEquals(List.of(), HarnessOptions.parse(new String[0]).sharedState());
+        assertEquals(List.of("redis", "postgres"),
+                HarnessOptions.parse(new String[] {"--shared-state", "Redis, postgres", "--profile", "heavy"}).sharedState());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HarnessOptions.parse(new String[] {"--shared-state", "valkey"}));
+        assertTrue(e.getMessage().startsWith("--shared-state takes redis, postgres"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--shared-state", "redis,redis"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--shared-state", "redis", "--gateway-url", "http://127.0.0.1:8080"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--shared-state", "redis", "--profile", "hold"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--shared-state", "redis", "--history-flood", "2"}));
+    }
+
+    @Test
     void apiNamesTheDropInDialectAndItsWireFormat() {
         HarnessOptions openai = HarnessOptions.parse(new String[] {"--api", "openai", "--upstream-client", "okhttp,netty"});
         HarnessOptions anthropic = HarnessOptions.parse(new String[] {"--api", "Anthropic", "--nginx"});

@@ -71,6 +71,7 @@ public final class JsonReport {
         number(g, "wall_seconds", p.wallSeconds());
         process(g, "server", p.server());
         process(g, "upstream", p.upstream());
+        process(g, "shared_state", p.sharedState());
         number(g, "client_cpu_seconds", p.clientCpuSeconds());
         number(g, "other_cpu_seconds", p.otherCpuSeconds());
         g.writeEndObject();

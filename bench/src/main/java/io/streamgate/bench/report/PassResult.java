@@ -10,17 +10,25 @@ import java.util.TreeMap;
  *
  * @param server the CPU and memory of the target's own process (the simulator for "direct")
  * @param upstream the simulator's CPU during this pass, for context; {@link ProcessFigures#UNKNOWN} for "direct"
+ * @param sharedState the CPU of the redis-server and PostgreSQL processes a shared-state gateway pass used;
+ *     {@link ProcessFigures#UNKNOWN} for every other pass
  * @param clientCpuSeconds the load client's own CPU over the pass: when it nears {@code wallSeconds} times its
  *     thread count, the client (not the server) is the bottleneck and latencies are inflated
  * @param otherCpuSeconds CPU the machine spent during the pass outside the client, the target and the simulator:
- *     other programs competing for the same cores (NaN if unknown)
+ *     and the shared-state engines: other programs competing for the same cores (NaN if unknown)
  */
 public record PassResult(String target, int streams, int ok, Map<String, Integer> errors, Percentiles headers,
         Percentiles firstContent, Percentiles total, long events, double wallSeconds, ProcessFigures server,
-        ProcessFigures upstream, double clientCpuSeconds, double otherCpuSeconds) {
+        ProcessFigures upstream, ProcessFigures sharedState, double clientCpuSeconds, double otherCpuSeconds) {
 
     public static PassResult of(String target, List<StreamResult> results, double wallSeconds, ProcessFigures server,
             ProcessFigures upstream, double clientCpuSeconds, double machineCpuSeconds) {
+        return of(target, results, wallSeconds, server, upstream, ProcessFigures.UNKNOWN, clientCpuSeconds,
+                machineCpuSeconds);
+    }
+
+    public static PassResult of(String target, List<StreamResult> results, double wallSeconds, ProcessFigures server,
+            ProcessFigures upstream, ProcessFigures sharedState, double clientCpuSeconds, double machineCpuSeconds) {
         Map<String, Integer> errors = new TreeMap<>();
         int ok = 0;
         long events = 0;
@@ -36,8 +44,8 @@ public record PassResult(String target, int streams, int ok, Map<String, Integer
                 Percentiles.of(results, StreamResult::headersNanos),
                 Percentiles.of(results, StreamResult::firstContentNanos),
                 Percentiles.of(results.stream().filter(StreamResult::ok).toList(), StreamResult::totalNanos),
-                events, wallSeconds, server, upstream, clientCpuSeconds,
-                machineCpuSeconds - clientCpuSeconds - known(server) - known(upstream));
+                events, wallSeconds, server, upstream, sharedState, clientCpuSeconds,
+                machineCpuSeconds - clientCpuSeconds - known(server) - known(upstream) - known(sharedState));
     }
 
     private static double known(ProcessFigures f) {

@@ -31,7 +31,8 @@ public record RunReport(String name, String profile, int concurrency, int stream
 
     /**
      * The (target, baseline) pairs the reports compare, among the passes present: nginx over direct, then each
-     * gateway pass (one per upstream client asked for) over direct and over nginx.
+     * gateway pass (one per upstream client asked for) over direct and over nginx, and each shared-state gateway
+     * pass over the same gateway without shared state.
      */
     public List<String[]> comparisons() {
         List<String[]> pairs = new java.util.ArrayList<>();
@@ -40,14 +41,24 @@ public record RunReport(String name, String profile, int concurrency, int stream
             if (isGateway(p.target())) {
                 pairs.add(new String[] {p.target(), "direct"});
                 pairs.add(new String[] {p.target(), "nginx"});
+                withoutSharedState(p.target()).ifPresent(local -> pairs.add(new String[] {p.target(), local}));
             }
         }
         return pairs.stream().filter(pair -> pass(pair[0]).isPresent() && pass(pair[1]).isPresent()).toList();
     }
 
-    /** "gateway", or "gateway-okhttp" and the like when several upstream clients were measured side by side. */
+    /**
+     * "gateway", "gateway-okhttp" and the like when several upstream clients were measured side by side, and each of
+     * them with shared state ("gateway+redis", "gateway-netty+redis+postgres").
+     */
     public static boolean isGateway(String target) {
-        return target.equals("gateway") || target.startsWith("gateway-");
+        return target.equals("gateway") || target.startsWith("gateway-") || target.startsWith("gateway+");
+    }
+
+    /** The pass name of a shared-state gateway's twin without shared state ("gateway" for "gateway+redis"). */
+    public static Optional<String> withoutSharedState(String target) {
+        int plus = target.indexOf('+');
+        return plus > 0 ? Optional.of(target.substring(0, plus)) : Optional.empty();
     }
 
     public static final double[] QUANTILES = {0.5, 0.9, 0.99};

@@ -11,10 +11,12 @@ public final class TextReport {
         StringBuilder s = new StringBuilder();
         s.append(f("== streamgate load harness: %s (concurrency %d, streams %d)%n", r.name(), r.concurrency(), r.streams()));
         r.environment().forEach(e -> s.append("   ").append(e).append('\n'));
-        s.append(f("%n%-14s %6s %6s | %-26s | %-26s | %-18s | %8s %9s %9s%n", "target", "ok", "errors",
+        int width = Math.max(14, r.passes().stream().mapToInt(p -> p.target().length()).max().orElse(0));
+        String row = "%-" + width + "s %6s %6s | %-26s | %-26s | %-18s | %8s %9s %9s%n";
+        s.append(f("%n" + row, "target", "ok", "errors",
                 "headers ms p50/p90/p99", "first content ms p50/p90/p99", "total ms p50/p99", "cpu s", "rss MB", "peak MB"));
         for (PassResult p : r.passes()) {
-            s.append(f("%-14s %6d %6d | %-26s | %-26s | %-18s | %8s %9s %9s%n", p.target(), p.ok(), p.errorCount(),
+            s.append(f(row, p.target(), p.ok(), p.errorCount(),
                     triple(p.headers()), triple(p.firstContent()),
                     num(p.total().ms(0.5)) + "/" + num(p.total().ms(0.99)),
                     p.server().known() ? f("%.2f", p.server().cpuSeconds()) : "n/a",
@@ -24,9 +26,10 @@ public final class TextReport {
             if (!p.errors().isEmpty()) {
                 s.append(f("   %s errors: %s%n", p.target(), p.errors()));
             }
-            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, upstream cpu %s s, other programs cpu %.2f s%n",
+            s.append(f("   %s pass: %.1f s wall, %d events, client cpu %.2f s, upstream cpu %s s,%s other programs cpu %.2f s%n",
                     p.target(), p.wallSeconds(), p.events(), p.clientCpuSeconds(),
                     p.upstream().known() ? f("%.2f", p.upstream().cpuSeconds()) : "(is the server)",
+                    p.sharedState().known() ? f(" shared-state engines cpu %.2f s,", p.sharedState().cpuSeconds()) : "",
                     p.otherCpuSeconds()));
         }
         s.append('\n');
@@ -38,6 +41,19 @@ public final class TextReport {
         r.pass("nginx").ifPresent(n -> r.passes().stream().filter(g -> RunReport.isGateway(g.target())).forEach(g -> {
             if (g.server().known() && n.server().known() && n.server().cpuSeconds() > 0) {
                 s.append(f("%s cpu / nginx cpu: %.2fx%n", g.target(), g.server().cpuSeconds() / n.server().cpuSeconds()));
+            }
+        }));
+        r.passes().forEach(shared -> RunReport.withoutSharedState(shared.target()).flatMap(r::pass).ifPresent(local -> {
+            if (shared.server().known() && local.server().known() && local.server().cpuSeconds() > 0) {
+                double ratio = shared.server().cpuSeconds() / local.server().cpuSeconds();
+                s.append(f("%s cpu / %s cpu: %.2fx (%+.1f%%)", shared.target(), local.target(), ratio,
+                        (ratio - 1) * 100));
+                if (shared.sharedState().known()) {
+                    double withEngines = (shared.server().cpuSeconds() + shared.sharedState().cpuSeconds())
+                            / local.server().cpuSeconds();
+                    s.append(f("; with the engines' own cpu: %.2fx (%+.1f%%)", withEngines, (withEngines - 1) * 100));
+                }
+                s.append('\n');
             }
         }));
         r.hold().ifPresent(h -> s.append(f("""

@@ -27,7 +27,26 @@ class RunReportTest {
                 report("direct", "gateway").comparisons().stream().map(p -> p[0] + "-" + p[1]).toList());
     }
 
-    /** Passes whose first content is 1 ms for direct, then 1 ms more per pass; CPU 1 s for nginx, 2 s per gateway. */
+    @Test
+    void eachSharedStatePassIsAlsoComparedWithTheSameGatewayWithoutIt() {
+        RunReport r = report("direct", "gateway-okhttp", "gateway-okhttp+redis", "gateway-netty",
+                "gateway-netty+redis+postgres");
+
+        assertEquals(List.of("gateway-okhttp-direct", "gateway-okhttp+redis-direct", "gateway-okhttp+redis-gateway-okhttp",
+                "gateway-netty-direct", "gateway-netty+redis+postgres-direct",
+                "gateway-netty+redis+postgres-gateway-netty"),
+                r.comparisons().stream().map(p -> p[0] + "-" + p[1]).toList());
+        String text = TextReport.render(r);
+        assertTrue(text.contains("added time to first content, gateway-netty+redis+postgres - gateway-netty: p50 1.00 ms"),
+                text);
+        assertTrue(text.contains("gateway-okhttp+redis cpu / gateway-okhttp cpu: 1.00x (+0.0%); with the engines' own "
+                + "cpu: 1.25x (+25.0%)"), text);
+        assertTrue(text.contains("gateway-okhttp+redis pass: 1.0 s wall, 1 events, client cpu 0.00 s, upstream cpu "
+                + "(is the server) s, shared-state engines cpu 0.50 s,"), text);
+        assertTrue(JsonReport.render(r).contains("\"gateway-okhttp+redis_minus_gateway-okhttp\""));
+    }
+
+    /** Passes whose first content is 1 ms for direct, then 1 ms more per pass; CPU 0.5 s for nginx, 2 s per gateway (and 0.5 s for the engines of a shared-state one). */
     private static RunReport report(String... targets) {
         List<PassResult> passes = new java.util.ArrayList<>();
         for (int i = 0; i < targets.length; i++) {
@@ -35,7 +54,8 @@ class RunReportTest {
             Percentiles p = new Percentiles(new long[] {nanos});
             double cpu = targets[i].equals("nginx") ? 0.5 : 2;
             passes.add(new PassResult(targets[i], 1, 1, Map.of(), p, p, p, 1, 1,
-                    new ProcessFigures(cpu, 1024, 1024), ProcessFigures.UNKNOWN, 0, 0));
+                    new ProcessFigures(cpu, 1024, 1024), ProcessFigures.UNKNOWN,
+                    targets[i].contains("+") ? new ProcessFigures(0.5, 1024, -1) : ProcessFigures.UNKNOWN, 0, 0));
         }
         return new RunReport("light", "light", 1, 1, passes, Optional.empty(), List.of());
     }
