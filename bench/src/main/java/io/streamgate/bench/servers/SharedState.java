@@ -1,5 +1,6 @@
 package io.streamgate.bench.servers;
 
+import io.streamgate.engines.PostgresServer;
 import io.streamgate.engines.RedisServer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ public final class SharedState implements AutoCloseable {
     private final Map<String, String> gatewayEnv = new LinkedHashMap<>();
     private final Thread hook = Thread.ofPlatform().unstarted(this::stopAll);
     private RedisServer redis;
+    private PostgresServer postgres;
 
     private SharedState(List<String> engines) {
         this.engines = List.copyOf(engines);
@@ -36,6 +38,11 @@ public final class SharedState implements AutoCloseable {
                     case "redis" -> {
                         state.redis = state.add(RedisServer.start());
                         state.gatewayEnv.put("STREAMGATE_REDIS_URL", state.redis.url());
+                    }
+                    case "postgres" -> {
+                        // the cluster's own database: the gateway's migrations make their tables in it
+                        state.postgres = state.add(PostgresServer.start());
+                        state.gatewayEnv.put("STREAMGATE_DATABASE_URL", state.postgres.url("postgres"));
                     }
                     default -> throw new IllegalArgumentException("no launcher for " + engine);
                 }
@@ -68,6 +75,13 @@ public final class SharedState implements AutoCloseable {
         if (redis != null && redis.pid() > 0) {
             pids.add(redis.pid());
         }
+        if (postgres != null && postgres.pid() > 0) {
+            // the postmaster and its children: a backend per connection of the gateway's pool, and its workers
+            ProcessHandle.of(postgres.pid()).ifPresent(postmaster -> {
+                pids.add(postmaster.pid());
+                postmaster.descendants().forEach(child -> pids.add(child.pid()));
+            });
+        }
         return pids;
     }
 
@@ -76,6 +90,9 @@ public final class SharedState implements AutoCloseable {
         List<String> parts = new ArrayList<>();
         if (redis != null) {
             parts.add("redis-server at " + redis.url() + " (no persistence)");
+        }
+        if (postgres != null) {
+            parts.add("PostgreSQL at " + postgres.url("postgres") + " (fsync, full_page_writes and synchronous_commit off: writes are not durable)");
         }
         return String.join(", ", parts);
     }
