@@ -257,23 +257,35 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         boolean head = HttpMethod.HEAD.equals(request.method());
-        whenAdmitted(ctx, limits.acquireRead(tenant), head, slot -> {
-            ByteBufAllocator alloc = ctx.alloc();
-            // The page is rendered on the store thread too, so a large page costs this event loop one write. The
-            // read slot is free before the answer leaves, so a client's next read never finds it taken.
-            var answer = conversations.page(id, tenant, query.before(), query.limit())
-                    .thenApply(found -> found.isPresent()
-                            ? JsonResponses.json(alloc, HttpResponseStatus.OK,
-                                    g -> ConversationJson.write(found.get(), g))
-                            : notFound(alloc, id))
-                    .whenComplete((r, failure) -> slot.release());
-            whenDone(ctx, answer, r -> {
-                if (head) {
-                    r.content().clear();
-                }
-                ctx.writeAndFlush(r, ctx.voidPromise());
-            }, () -> {});
-        });
+        CompletableFuture<Decision> decided = limits.acquireRead(tenant);
+        Decision now = decided.getNow(null);
+        if (now != null) {
+            readDecided(ctx, now, head, tenant, id, query);
+        } else {
+            whenDecided(ctx, decided, d -> readDecided(ctx, d, head, tenant, id, query));
+        }
+    }
+
+    private void readDecided(ChannelHandlerContext ctx, Decision decision, boolean head, String tenant, String id,
+            HistoryQuery query) {
+        if (!(decision instanceof Slot slot)) {
+            refuse(ctx, (Refusal) decision, head);
+            return;
+        }
+        ByteBufAllocator alloc = ctx.alloc();
+        // The page is rendered on the store thread too, so a large page costs this event loop one write. The read
+        // slot is free before the answer leaves, so a client's next read never finds it taken.
+        var answer = conversations.page(id, tenant, query.before(), query.limit())
+                .thenApply(found -> found.isPresent()
+                        ? JsonResponses.json(alloc, HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
+                        : notFound(alloc, id))
+                .whenComplete((r, failure) -> slot.release());
+        whenDone(ctx, answer, r -> {
+            if (head) {
+                r.content().clear();
+            }
+            ctx.writeAndFlush(r, ctx.voidPromise());
+        }, () -> {});
     }
 
     private void startStream(ChannelHandlerContext ctx, FullHttpRequest request, String tenant, String id,
@@ -300,21 +312,34 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             send(ctx, request, storeBusy(ctx));
             return;
         }
-        whenAdmitted(ctx, limits.acquireStream(tenant), false, slot -> {
-            if (!checkOwnership) {
-                launch(ctx, id, tenant, parsed, delivery, acceptedNanos, slot); // one tenant: nobody else can own it
-                return;
+        CompletableFuture<Decision> decided = limits.acquireStream(tenant);
+        Decision now = decided.getNow(null);
+        if (now != null) { // decided here: no hop
+            streamDecided(ctx, now, id, tenant, parsed, delivery, acceptedNanos);
+        } else {
+            whenDecided(ctx, decided, d -> streamDecided(ctx, d, id, tenant, parsed, delivery, acceptedNanos));
+        }
+    }
+
+    private void streamDecided(ChannelHandlerContext ctx, Decision decision, String id, String tenant,
+            StreamRequest parsed, Delivery delivery, long acceptedNanos) {
+        if (!(decision instanceof Slot slot)) {
+            refuse(ctx, (Refusal) decision, false);
+            return;
+        }
+        if (!checkOwnership) {
+            launch(ctx, id, tenant, parsed, delivery, acceptedNanos, slot); // one tenant: nobody else can own it
+            return;
+        }
+        // Ownership is claimed before any message, journal or stream exists: the loser of a race writes nothing.
+        whenDone(ctx, conversations.claim(id, tenant), owned -> {
+            if (owned) {
+                launch(ctx, id, tenant, parsed, delivery, acceptedNanos, slot);
+            } else {
+                slot.release();
+                ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
             }
-            // Ownership is claimed before any message, journal or stream exists: the loser of a race writes nothing.
-            whenDone(ctx, conversations.claim(id, tenant), owned -> {
-                if (owned) {
-                    launch(ctx, id, tenant, parsed, delivery, acceptedNanos, slot);
-                } else {
-                    slot.release();
-                    ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
-                }
-            }, slot::release);
-        });
+        }, slot::release);
     }
 
     /** Starts the stream the tenant's limits admitted; its slot is released when it ends. */
@@ -335,17 +360,11 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /**
-     * Goes on with {@code then} on this event loop once the tenant's limits have {@code decided}, or answers 429. A
-     * decision already made (node-local limits) goes on at once; one from Redis hops back here first, keeping the
-     * connection busy meanwhile, and a client that left by then gets nothing and its slot is released.
+     * Runs {@code then} on this event loop once the tenant's limits have {@code decided} (on Redis, so on another
+     * thread); the connection stays busy meanwhile. A client that left by then gets nothing, and the slot it got is
+     * released.
      */
-    private void whenAdmitted(
-            ChannelHandlerContext ctx, CompletableFuture<Decision> decided, boolean head, Consumer<Slot> then) {
-        Decision now = decided.getNow(null);
-        if (now != null) {
-            admitted(ctx, now, head, then);
-            return;
-        }
+    private void whenDecided(ChannelHandlerContext ctx, CompletableFuture<Decision> decided, Consumer<Decision> then) {
         busy = true;
         decided.whenComplete((decision, failure) -> {
             try {
@@ -357,7 +376,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
                     } else if (!ctx.channel().isActive()) {
                         release(decision);
                     } else {
-                        admitted(ctx, decision, head, then);
+                        then.accept(decision);
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
@@ -366,18 +385,13 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         });
     }
 
-    private void admitted(ChannelHandlerContext ctx, Decision decision, boolean head, Consumer<Slot> then) {
+    private void refuse(ChannelHandlerContext ctx, Refusal refusal, boolean head) {
         assert ctx.executor().inEventLoop();
-        switch (decision) {
-            case Slot slot -> then.accept(slot);
-            case Refusal refusal -> {
-                FullHttpResponse r = rateLimited(ctx, refusal);
-                if (head) {
-                    r.content().clear();
-                }
-                ctx.writeAndFlush(r, ctx.voidPromise());
-            }
+        FullHttpResponse r = rateLimited(ctx, refusal);
+        if (head) {
+            r.content().clear();
         }
+        ctx.writeAndFlush(r, ctx.voidPromise());
     }
 
     private static void release(Decision decision) {

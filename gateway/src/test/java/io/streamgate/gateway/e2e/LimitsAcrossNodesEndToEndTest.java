@@ -193,6 +193,29 @@ class LimitsAcrossNodesEndToEndTest {
     }
 
     @Test
+    void aClientThatLeavesBeforeRedisDecidesLeavesNoLeaseBehind() throws Exception {
+        upstream.always(new TestUpstream.Reply.LiveEach(live));
+        startNodes(upstream.baseUrl(), "STREAMGATE_TENANT_MAX_STREAMS", "2",
+                "STREAMGATE_REDIS_TIMEOUT_MS", "3000", "STREAMGATE_REDIS_LEASE_MS", "9000");
+        // Redis holds every command for a while, far less than the timeout: the decisions come late, but from Redis.
+        assertEquals("+OK", redis.command("CLIENT PAUSE 700 ALL"));
+        try (RawHttpClient stream = RawHttpClient.connect(nodes.get(0).port());
+                RawHttpClient dropIn = RawHttpClient.connect(nodes.get(1).port())) {
+            stream.send("POST", "/api/v1/conversations/gone/stream", message("hi"));
+            dropIn.send("POST", "/v1/chat/completions", CHAT);
+        } // both leave before the decisions arrive
+        assertEquals("+OK", redis.command("CLIENT UNPAUSE"));
+        Await.until("the leases the gone clients got are released", () -> leasesHeld() == 0);
+        List<RawHttpClient> admitted = List.of(post(nodes.get(2)), post(nodes.get(0)));
+        endLive(2);
+        for (RawHttpClient c : admitted) {
+            assertCompletes(c); // both slots were free
+        }
+        assertEquals(2, upstream.requests().size(), "the gone clients' calls never reached the provider");
+        assertEquals(0, fallbacks(nodes.get(0)) + fallbacks(nodes.get(1)), "Redis decided");
+    }
+
+    @Test
     void requestsPerMinuteAreOneBudgetAcrossNodes() throws Exception {
         upstream.always(TestUpstream.Reply.sse(DONE));
         startNodes(upstream.baseUrl(), "STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "3");
