@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * and every key expires.
  *
  * <p>When Redis cannot decide (down, slower than its timeout, or an error), the node-local {@link TenantLimits}
- * decide that request, and a slot is released to whichever side granted it. While degraded, a cluster of N nodes
- * admits at most N times each limit. Nothing is logged per request: {@code RedisHealth} logs the transitions, and
+ * decide that request, and a slot is released to whichever side granted it. The local limits also count the streams
+ * Redis admitted on this node and the tokens its requests used, so a node deciding alone starts from what it runs
+ * itself. While degraded, a cluster of N nodes admits at most N times each limit. Nothing is logged per request: {@code RedisHealth} logs the transitions, and
  * {@link #localFallbacks} counts the admissions decided locally.
  */
 public final class SharedTenantLimits implements TenantAdmission, AutoCloseable {
@@ -80,13 +81,15 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
     /** A tenant's keys, and this node's live leases on them. */
     private record Keys(String[] all, String[] streams, String[] requests, String[] tokens, Set<Lease> live) {}
 
-    /** A stream slot granted by Redis. */
+    /** A stream slot granted by Redis; the local limits count it too. */
     private final class Lease implements Slot {
         private final Keys keys;
+        private final String tenant;
         private final byte[] id;
 
-        Lease(Keys keys, byte[] id) {
+        Lease(Keys keys, String tenant, byte[] id) {
             this.keys = keys;
+            this.tenant = tenant;
             this.id = id;
         }
 
@@ -95,6 +98,7 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
             if (!keys.live().remove(this)) {
                 return;
             }
+            local.streamSlot(tenant).release();
             try {
                 leaseKeeper.execute(() -> redis.call(c -> c.zrem(keys.streams()[0], id)));
             } catch (RejectedExecutionException closed) {
@@ -130,22 +134,33 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
     @Override
     public CompletableFuture<Decision> acquireStream(String tenant) {
         Keys keys = keys(tenant);
-        Lease lease = new Lease(keys, (leasePrefix + leases.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
+        Lease lease = new Lease(keys, tenant,
+                (leasePrefix + leases.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
         CompletableFuture<List<Object>> reply = ACQUIRE_STREAM.run(redis, keys.all(),
                 maxStreams, requestsPerMinute, tokensPerMinute, lease.id, leaseMillis);
         return reply.handle((answer, failure) -> {
-            if (failure != null) {
+            long[] decided = failure == null ? decode(answer) : null;
+            if (decided == null) {
                 localFallbacks.increment();
                 Optional<Refusal> refused = local.tryAcquire(tenant);
                 return refused.isPresent() ? refused.get() : local.streamSlot(tenant);
             }
-            long code = (Long) answer.get(0);
-            if (code == GRANTED) {
+            if (decided[0] == GRANTED) {
+                local.countStream(tenant); // so that, should Redis go away, this node still counts it
                 keys.live().add(lease);
                 return lease;
             }
-            return refusal(code, (Long) answer.get(1));
+            return refusal(decided[0], decided[1]);
         });
+    }
+
+    /** A script's {code, wait} answer, or {@code null} when it is not one (then the local limits decide). */
+    private static long[] decode(List<Object> answer) {
+        if (answer != null && answer.size() == 2 && answer.get(0) instanceof Long code
+                && code >= GRANTED && code <= TOKENS_SPENT && answer.get(1) instanceof Long wait && wait >= 0) {
+            return new long[] {code, wait};
+        }
+        return null;
     }
 
     @Override
@@ -157,13 +172,13 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
         Slot slot = local.readSlot(tenant);
         CompletableFuture<List<Object>> reply = ACQUIRE_REQUEST.run(redis, keys(tenant).requests(), requestsPerMinute);
         return reply.handle((answer, failure) -> {
+            long[] decided = failure == null ? decode(answer) : null;
             Refusal refused;
-            if (failure != null) {
+            if (decided == null) {
                 localFallbacks.increment();
                 refused = local.tryTakeRequestToken(tenant).orElse(null);
             } else {
-                long code = (Long) answer.get(0);
-                refused = code == GRANTED ? null : refusal(code, (Long) answer.get(1));
+                refused = decided[0] == GRANTED ? null : refusal(decided[0], decided[1]);
             }
             if (refused != null) {
                 slot.release();
@@ -178,11 +193,8 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
         if (local.tokensPerMinute() == 0 || tokens <= 0) {
             return;
         }
-        CHARGE_TOKENS.run(redis, keys(tenant).tokens(), tokensPerMinute, ascii(tokens))
-                .exceptionally(failure -> {
-                    local.chargeTokens(tenant, tokens);
-                    return null;
-                });
+        local.chargeTokens(tenant, tokens); // this node's own share, for when it has to decide alone
+        CHARGE_TOKENS.run(redis, keys(tenant).tokens(), tokensPerMinute, ascii(tokens)); // Redis down: not shared
     }
 
     /** Admissions (streams and reads) decided by the node-local limits because Redis could not decide them. */
@@ -202,16 +214,10 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
     }
 
     private Refusal refusal(long code, long waitMicros) {
-        if (code == NO_SLOT) {
-            return TenantLimits.slotsRefusal(local.maxStreams(), TenantLimits.STREAMS);
-        }
-        if (code == NO_REQUEST_TOKEN) {
-            return TenantLimits.rateRefusal(local.requestsPerMinute(), waitMicros * 1_000);
-        }
-        if (code == TOKENS_SPENT) {
-            return TenantLimits.tokensRefusal(local.tokensPerMinute(), waitMicros * 1_000);
-        }
-        throw new IllegalStateException("unexpected answer from the limits script: " + code);
+        long waitNanos = Math.min(waitMicros, Long.MAX_VALUE / 1_000) * 1_000;
+        return code == NO_SLOT ? TenantLimits.slotsRefusal(local.maxStreams(), TenantLimits.STREAMS)
+                : code == NO_REQUEST_TOKEN ? TenantLimits.rateRefusal(local.requestsPerMinute(), waitNanos)
+                : TenantLimits.tokensRefusal(local.tokensPerMinute(), waitNanos);
     }
 
     /** Sends this node's live leases to Redis, a tenant (and at most {@link #RENEWALS_PER_CALL}) per script. */

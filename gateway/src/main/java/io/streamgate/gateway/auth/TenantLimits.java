@@ -113,6 +113,14 @@ public final class TenantLimits implements TenantAdmission {
         return tenant(tenant).streamSlot;
     }
 
+    /**
+     * Counts a stream admitted elsewhere (by the shared limits) among the tenant's streams here, unchecked, so that
+     * this node, deciding alone, counts every stream it runs; released by {@link #streamSlot}.
+     */
+    void countStream(String tenant) {
+        tenant(tenant).streams.incrementAndGet();
+    }
+
     int maxStreams() {
         return maxStreams;
     }

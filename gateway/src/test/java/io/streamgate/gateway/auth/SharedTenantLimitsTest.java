@@ -299,24 +299,32 @@ class SharedTenantLimitsTest {
         Slot shared = admitted(a.acquireStream("acme"));
         refused(b.acquireStream("acme"));
 
+        assertEquals(1, local.activeStreams("acme"), "the local limits count the stream Redis admitted here");
+
         server.stop();
-        Await.until("node A sees redis down", () -> a.acquireStream("acme").join() instanceof Slot);
+        Await.until("node A sees redis down", () -> !nodes.getFirst().health().isUp());
+        assertEquals("at most 1 concurrent streams per tenant", refused(a.acquireStream("acme")).reason(),
+                "deciding alone, node A counts the stream it runs");
         assertEquals(1, a.localFallbacks());
-        assertEquals(1, local.activeStreams("acme"), "admitted by the local limits, one per node at most");
-        refused(a.acquireStream("acme"));
         shared.release();
-        assertEquals(1, local.activeStreams("acme"), "the lease Redis granted is not returned to the local limits");
+        assertEquals(0, local.activeStreams("acme"));
+        Slot alone = admitted(a.acquireStream("acme"));
+        assertEquals(1, local.activeStreams("acme"));
+        refused(a.acquireStream("acme"));
         Slot read = admitted(a.acquireRead("acme"));
         read.release();
         a.chargeTokens("acme", 1_000); // charged here
         assertEquals("at most 600 tokens per minute per tenant", refused(a.acquireStream("acme")).reason());
-        assertEquals(4, a.localFallbacks(), "three streams and a read decided here");
+        assertEquals(5, a.localFallbacks(), "four streams and a read decided here");
 
         server.startAgain(); // empty, as after a restart
         Await.until("both nodes see redis again", () -> nodes.stream().allMatch(n -> n.health().isUp()));
         admitted(b.acquireStream("acme"));
         assertEquals("at most 1 concurrent streams per tenant", refused(a.acquireStream("acme")).reason());
-        assertEquals(4, a.localFallbacks(), "shared again");
+        assertEquals(5, a.localFallbacks(), "shared again");
+        alone.release(); // to the local limits, which granted it
+        assertEquals(0, local.activeStreams("acme"));
+        assertEquals(1L, this.<Long>redis(c -> c.zcard(key("acme", "streams"))), "B's lease only");
     }
 
     @Test

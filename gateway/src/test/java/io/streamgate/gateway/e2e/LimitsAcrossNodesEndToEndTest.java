@@ -261,6 +261,7 @@ class LimitsAcrossNodesEndToEndTest {
         redis.stop();
         awaitRedis(false);
         // Degraded: each node admits up to the limit on its own, so the cluster admits up to nodes x limit.
+        assertRateLimited(post(nodes.get(0)), "at most 1 concurrent streams per tenant"); // A's own stream counts
         RawHttpClient onB = post(nodes.get(1));
         assertEquals(200, onB.status());
         assertRateLimited(post(nodes.get(1)), "at most 1 concurrent streams per tenant");
