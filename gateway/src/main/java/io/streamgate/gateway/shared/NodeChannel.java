@@ -140,7 +140,11 @@ public final class NodeChannel implements AutoCloseable {
     public boolean ready() {
         var c = connection;
         if (c == null) {
-            subscribe(); // a first attempt failed while Redis was up: try again, for the next question
+            if (!closed && !connecting.get() && redis.health().isUp()) {
+                // A first attempt failed while Redis was up, so no transition will bring another: try again for the
+                // next question, off the caller's thread (an event loop, often).
+                CompletableFuture.runAsync(this::subscribe);
+            }
             return false;
         }
         return c.isOpen() && redis.health().isUp();
