@@ -28,9 +28,13 @@ class StopAcrossNodesEndToEndTest {
     private final GatewayUnderTest b = node("node-b");
     private final GatewayUnderTest c = node("node-c");
 
-    /** A node whose simulator streams far longer than any test: only a stop ends its streams. */
+    /**
+     * A node whose simulator streams far longer than any test: only a stop ends its streams. Its Redis timeout (and
+     * so its wait for other nodes' answers, three of them) is generous, for a loaded test machine.
+     */
     private GatewayUnderTest node(String id) {
         return GatewayUnderTest.start(null, "STREAMGATE_REDIS_URL", redis.url(), "STREAMGATE_NODE_ID", id,
+                "STREAMGATE_REDIS_TIMEOUT_MS", "1000",
                 "STREAMGATE_API_KEYS", KEYS, "STREAMGATE_BIND_ADDRESS", "127.0.0.1",
                 "STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "100000",
                 "STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", "0", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "10",

@@ -43,7 +43,7 @@ class NodeChannelTest {
 
     private SharedRedis redis(String node) {
         SharedRedis redis = SharedRedis.connect(
-                new GatewayConfig.RedisSettings(server.url(), false, Duration.ofMillis(200), node));
+                new GatewayConfig.RedisSettings(server.url(), false, Duration.ofSeconds(1), node)); // a loaded machine
         open.add(redis);
         return redis;
     }
@@ -96,7 +96,7 @@ class NodeChannelTest {
     @Test
     void withoutEveryAnswerTheQuestionEndsAtItsDeadlineWithWhatCame() throws Exception {
         NodeChannel a = channel(redis("node-a"), always("unknown", new CopyOnWriteArrayList<>()), 8,
-                Duration.ofMillis(300));
+                Duration.ofSeconds(5));
         NodeChannel b = channel(redis("node-b"), body -> null, 8, LONG_WAIT); // answers nothing
         awaitSubscribed(a, b);
 
