@@ -10,6 +10,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.auth.SharedTenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.dropin.DropInServices;
 import io.streamgate.gateway.routing.ModelRouter;
@@ -41,6 +43,7 @@ import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamRegistry;
 import io.streamgate.gateway.stream.StreamServices;
+import io.streamgate.gateway.stream.StreamStops;
 import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.UpstreamClients;
@@ -78,6 +81,7 @@ public final class StreamGate implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final StreamRegistry streams;
     private final SharedRedis redis; // null: no STREAMGATE_REDIS_URL, all hot state is node-local
+    private final StreamStops stops;
     private final Transport transport;
     private final String bindAddress;
     private final String metricsBindAddress;
@@ -145,12 +149,20 @@ public final class StreamGate implements AutoCloseable {
         if (redis != null) {
             metrics.watchRedis(redis.health()::isUp);
         }
+        stops = started.add(StreamStops.start(directory, redis), StreamStops::close);
         starter = started.add(new StoreExecutor(STORE_THREADS, config.conversations().storeQueue()),
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
-        TenantLimits limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+        TenantLimits localLimits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
                 config.conversations().tenantMaxReads(), config.tenantTokensPerMinute(), System::nanoTime);
+        TenantAdmission limits = localLimits;
+        if (redis != null) {
+            SharedTenantLimits shared = started.add(
+                    new SharedTenantLimits(redis, localLimits, config.redis().leaseTtl()), SharedTenantLimits::close);
+            metrics.watchLimitsFallback(shared::localFallbacks);
+            limits = shared;
+        }
         UsageMeter usage = new UsageMeter(metrics, limits);
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
         StreamLauncher launcher = new StreamLauncher(router, services,
@@ -178,7 +190,7 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, directory, StaticPage.load(), health, keys, limits,
+                        config, launcher, conversations, directory, stops, StaticPage.load(), health, keys, limits,
                         new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
                                 config.maxAnswerChars(), config.upstreamFirstTokenTimeout(),
                                 config.upstreamIdleTimeout(), Upstreams.streamLimits(config))));
@@ -293,6 +305,11 @@ public final class StreamGate implements AutoCloseable {
     /** The shared Redis, or {@code null} when {@code STREAMGATE_REDIS_URL} is not set. */
     public SharedRedis redis() {
         return redis;
+    }
+
+    /** What answers {@code DELETE .../stream}, here or across the nodes. */
+    public StreamStops stops() {
+        return stops;
     }
 
     /**

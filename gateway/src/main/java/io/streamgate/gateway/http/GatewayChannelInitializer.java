@@ -13,11 +13,12 @@ import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.streamgate.gateway.auth.ApiKeys;
-import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.dropin.DropInServices;
 import io.streamgate.gateway.stream.StreamDirectory;
+import io.streamgate.gateway.stream.StreamStops;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
 
@@ -46,9 +47,10 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final StaticPage page;
     private final HealthResponder health;
     private final CorsConfig cors;
-    private final TenantLimits limits;
+    private final TenantAdmission limits;
     private final Conversations conversations;
     private final StreamDirectory directory;
+    private final StreamStops stops;
     private final ApiKeys keys;
     private final DropInServices dropIn;
 
@@ -57,10 +59,11 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             StreamLauncher launcher,
             Conversations conversations,
             StreamDirectory directory,
+            StreamStops stops,
             StaticPage page,
             HealthResponder health,
             ApiKeys keys,
-            TenantLimits limits,
+            TenantAdmission limits,
             DropInServices dropIn) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
@@ -70,6 +73,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.cors = corsConfig(config);
         this.conversations = requireNonNull(conversations, "conversations");
         this.directory = requireNonNull(directory, "directory");
+        this.stops = requireNonNull(stops, "stops");
         this.keys = requireNonNull(keys, "keys");
         this.limits = requireNonNull(limits, "limits");
         this.dropIn = requireNonNull(dropIn, "dropIn");
@@ -84,7 +88,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("cors", new CorsHandler(cors));
         p.addLast("admission", new RequestAdmission(keys, !keys.enabled()));
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
-        p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, page, health, limits,
+        p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, stops, page, health, limits,
                 keys.enabled(), new DropInEndpoints(dropIn)));
     }
 
