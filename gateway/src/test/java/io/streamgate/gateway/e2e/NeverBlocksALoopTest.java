@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * No event loop blocks on Redis or the store: a gateway on a real Redis is driven through streams, a refused stream
- * (tenant limit), a resume, a stop, history reads, the drop-in endpoint, and Redis going down and coming back, while
+ * No event loop blocks on Redis or the store: two gateways on a real Redis are driven through streams, a stream
+ * refused by the tenant's limit on the other node, a resume, a stop from the other node, history reads, the drop-in
+ * endpoint, and Redis going down and coming back, while
  * BlockHound watches the gateway's loops and Lettuce's threads ({@link NonBlockingThreads}) and the store records any
  * call made on them ({@link LoopCheckingStore}). A deliberately blocking call on each kind of thread shows the
  * watch is on. Tagged: BlockHound needs a JVM of its own (the {@code never-blocks} surefire execution).
@@ -58,6 +59,9 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
 
     @AfterEach
     void stopRedis() {
+        if (other != null) {
+            other.close();
+        }
         redis.close();
     }
 
@@ -65,14 +69,26 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
         return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text + "\"},\"finish_reason\":null}]}\n\n";
     }
 
+    /** A second node on the same Redis: it refuses and stops the first node's streams through Redis. */
+    private GatewayUnderTest other;
+
     private RawHttpClient request(String method, String path, String body, String... headers) throws Exception {
+        return request(gateway, method, path, body, headers);
+    }
+
+    private static RawHttpClient request(GatewayUnderTest node, String method, String path, String body,
+            String... headers) throws Exception {
         List<String> all = new ArrayList<>(List.of("Authorization", "Bearer " + KEY));
         all.addAll(List.of(headers));
-        return RawHttpClient.connect(gateway.port()).send(method, path, body, all.toArray(String[]::new)).readHead();
+        return RawHttpClient.connect(node.port()).send(method, path, body, all.toArray(String[]::new)).readHead();
     }
 
     private RawHttpClient stream(String conversation) throws Exception {
-        return request("POST", "/api/v1/conversations/" + conversation + "/stream", message("hi"));
+        return stream(gateway, conversation);
+    }
+
+    private static RawHttpClient stream(GatewayUnderTest node, String conversation) throws Exception {
+        return request(node, "POST", "/api/v1/conversations/" + conversation + "/stream", message("hi"));
     }
 
     /** Reads events until one carries text. */
@@ -114,30 +130,36 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
         }
     }
 
-    /** On the built-in simulator: 100 tokens 20 ms apart, so a stream runs long enough to be resumed and stopped. */
-    private GatewayUnderTest startGateway() {
+    /**
+     * A node on the built-in simulator, 100 tokens 20 ms apart, so a stream runs long enough to be resumed and
+     * stopped; its store checked. A generous Redis timeout: the instrumented JVM is slow at first.
+     */
+    private GatewayUnderTest startNode(String id) {
         return GatewayUnderTest.start(null, store::wrap, "STREAMGATE_REDIS_URL", redis.url(),
+                "STREAMGATE_NODE_ID", id, "STREAMGATE_REDIS_TIMEOUT_MS", "1000",
                 "STREAMGATE_API_KEYS", "acme:" + KEY, "STREAMGATE_TENANT_MAX_STREAMS", "1",
                 "STREAMGATE_SIM_TOKENS", "100", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "20");
     }
 
     @Test
     void noLoopBlocksWhileTheGatewayWorksOnRedis() throws Exception {
-        gateway = startGateway();
-        Await.until("redis is up", () -> "up".equals(redisState()));
+        gateway = startNode("node-a");
+        other = startNode("node-b");
+        Await.until("both nodes share stops over redis",
+                () -> gateway.gate().stops().acrossNodes() && other.gate().stops().acrossNodes());
 
         try (RawHttpClient first = stream("c1")) {
             assertEquals(200, first.status());
             readUntilText(first);
-            try (RawHttpClient refused = stream("c2")) {
-                assertEquals(429, refused.status(), "the tenant's one stream is taken");
+            try (RawHttpClient refused = stream(other, "c2")) {
+                assertEquals(429, refused.status(), "the tenant's one stream is taken, on the other node");
             }
             try (RawHttpClient follower = request("GET", "/api/v1/conversations/c1/stream", null,
                     "Last-Event-ID", "0")) {
                 assertEquals(200, follower.status());
                 readUntilText(follower);
-                try (RawHttpClient stop = request("DELETE", "/api/v1/conversations/c1/stream", null)) {
-                    assertEquals(200, stop.status());
+                try (RawHttpClient stop = request(other, "DELETE", "/api/v1/conversations/c1/stream", null)) {
+                    assertEquals(200, stop.status(), "stopped from the other node");
                 }
                 assertEquals("cancelled", finishReason(follower.readAllEvents()));
             }
@@ -171,6 +193,8 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
         assertTrue(history("c4").contains("\"status\":\"complete\""));
         gateway.close();
         gateway = null;
+        other.close();
+        other = null;
 
         assertEquals(List.of(), NonBlockingThreads.violations(), "blocking calls on loops");
         assertEquals(List.of(), store.callsOnLoops(), "store calls on loops");
