@@ -78,8 +78,14 @@ public record GatewayConfig(
      * @param cluster whether {@code url} names one node of a Redis Cluster
      * @param timeout the longest one Redis command may take before the gateway treats Redis as down
      * @param nodeId this node's name in the shared state; unique per running process
+     * @param lease how long a node's lease on what it runs (a live stream) lasts unless renewed; renewed every third
      */
-    public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId) {
+    public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId, Duration lease) {
+
+        /** The default lease of 5 s. */
+        public RedisSettings(String url, boolean cluster, Duration timeout, String nodeId) {
+            this(url, cluster, timeout, nodeId, Duration.ofMillis(5_000));
+        }
 
         public boolean enabled() {
             return url != null;
@@ -92,9 +98,11 @@ public record GatewayConfig(
      * @param window how long an ended stream stays resumable
      * @param grace how long a stream whose client left goes on, waiting for the client to resume; 0 stops it at once
      * @param maxFollowers resumed connections that may follow one live stream at once
+     * @param redisMaxEntries entries (one per flush) kept per stream in its Redis copy; older ones are trimmed
+     * @param redisMaxFollowers connections following streams of other nodes through Redis, on this node at once
      */
-    public record ResumeSettings(
-            int perStreamBytes, long totalBytes, Duration window, Duration grace, int maxFollowers) {}
+    public record ResumeSettings(int perStreamBytes, long totalBytes, Duration window, Duration grace,
+            int maxFollowers, int redisMaxEntries, int redisMaxFollowers) {}
 
     /**
      * Which provider API the upstream speaks and how hard to try it.
@@ -248,12 +256,15 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_RESUME_TOTAL_MB", 64, 1, 64 * 1024) * 1024L * 1024L,
                         s.millis("STREAMGATE_RESUME_WINDOW_MS", 300_000, 1, 86_400_000),
                         s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000),
-                        s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024)),
+                        s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024),
+                        s.integer("STREAMGATE_RESUME_REDIS_MAX_ENTRIES", 10_000, 2, 1_000_000),
+                        s.integer("STREAMGATE_RESUME_REDIS_FOLLOWERS", 256, 0, 65_536)),
                 new RedisSettings(
                         s.string("STREAMGATE_REDIS_URL", null),
                         s.bool("STREAMGATE_REDIS_CLUSTER", false),
                         s.millis("STREAMGATE_REDIS_TIMEOUT_MS", 200, 1, 60_000),
-                        NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated()))),
+                        NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated())),
+                        s.millis("STREAMGATE_REDIS_LEASE_MS", 5_000, 300, 600_000)),
                 java.util.Collections.unmodifiableMap(new HashMap<>(env))::get);
         for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
             log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),

@@ -49,6 +49,8 @@ import java.util.function.Function;
 public final class SharedRedis implements AutoCloseable {
 
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** The longest {@code BLOCK} a command on a {@linkplain #connectForBlocking blocking connection} may ask for. */
+    public static final Duration MAX_BLOCK = Duration.ofSeconds(1);
     private static final int MAX_QUEUED_COMMANDS = 65_536;
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -57,8 +59,11 @@ public final class SharedRedis implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client; // one of these two
     private final RedisClusterClient clusterClient;
+    private final RedisClient blockingClient; // for connectForBlocking: longer command timeouts
+    private final RedisClusterClient blockingClusterClient;
     private final RedisHealth health;
     private final AtomicBoolean connecting = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledFuture<?> probe;
     private volatile StatefulConnection<String, byte[]> connection;
     private volatile RedisClusterAsyncCommands<String, byte[]> commands;
@@ -69,29 +74,17 @@ public final class SharedRedis implements AutoCloseable {
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.health = new RedisHealth(describe(uri, settings.cluster()));
         SocketOptions socket = SocketOptions.builder().connectTimeout(settings.timeout().multipliedBy(5)).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(settings.timeout());
+        Duration blockingTimeout = settings.timeout().plus(MAX_BLOCK);
         if (settings.cluster()) {
-            clusterClient = RedisClusterClient.create(resources, uri);
-            clusterClient.setOptions(ClusterClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(MAX_QUEUED_COMMANDS)
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
-                    .build());
+            clusterClient = clusterClient(resources, uri, socket, settings.timeout());
+            blockingClusterClient = clusterClient(resources, uri, socket, blockingTimeout);
             client = null;
+            blockingClient = null;
         } else {
-            client = RedisClient.create(resources);
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(MAX_QUEUED_COMMANDS)
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .build());
+            client = client(resources, socket, settings.timeout());
+            blockingClient = client(resources, socket, blockingTimeout);
             clusterClient = null;
+            blockingClusterClient = null;
         }
         probe = resources.eventExecutorGroup().scheduleWithFixedDelay(this::probe,
                 PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -180,6 +173,54 @@ public final class SharedRedis implements AutoCloseable {
                 : client.connectPubSubAsync(CODEC, uri).toCompletableFuture();
     }
 
+    /**
+     * A connection of its own, for blocking reads ({@code XREAD BLOCK} of at most {@link #MAX_BLOCK}), which on the
+     * shared connection would hold up every other command behind them. Its commands are not counted in the
+     * {@linkplain #health() health}. The caller owns it and closes it.
+     */
+    public CompletableFuture<StatefulConnection<String, byte[]>> connectForBlocking() {
+        if (!health.isUp()) {
+            return CompletableFuture.failedFuture(new RedisUnavailableException(health.view()));
+        }
+        return settings.cluster()
+                ? blockingClusterClient.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
+                : blockingClient.connectAsync(CODEC, uri).toCompletableFuture()
+                        .thenApply(c -> (StatefulConnection<String, byte[]>) c);
+    }
+
+    /** The async commands of a connection from {@link #connectForBlocking}, whichever kind it is. */
+    public static RedisClusterAsyncCommands<String, byte[]> commandsOf(StatefulConnection<String, byte[]> c) {
+        return c instanceof StatefulRedisClusterConnection<String, byte[]> cc ? cc.async()
+                : ((StatefulRedisConnection<String, byte[]>) c).async();
+    }
+
+    private static RedisClient client(ClientResources resources, SocketOptions socket, Duration timeout) {
+        RedisClient c = RedisClient.create(resources);
+        c.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
+                .socketOptions(socket)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        return c;
+    }
+
+    private static RedisClusterClient clusterClient(
+            ClientResources resources, RedisURI uri, SocketOptions socket, Duration timeout) {
+        RedisClusterClient c = RedisClusterClient.create(resources, uri);
+        c.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
+                .socketOptions(socket)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                .build());
+        return c;
+    }
+
     /** Marks Redis down when {@code failure} says it is unreachable or too slow; a refused command does not. */
     private void noteFailure(Throwable failure) {
         Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -204,8 +245,7 @@ public final class SharedRedis implements AutoCloseable {
                 return;
             }
             connection = c;
-            commands = c instanceof StatefulRedisClusterConnection<String, byte[]> cc ? cc.async()
-                    : ((StatefulRedisConnection<String, byte[]>) c).async();
+            commands = commandsOf(c);
             health.up();
         });
     }
@@ -228,14 +268,19 @@ public final class SharedRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         probe.cancel(false);
         StatefulConnection<String, byte[]> c = connection;
         if (c != null) {
             c.close();
         }
         if (client != null) {
+            blockingClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         } else {
+            blockingClusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         resources.shutdown(0, 2, TimeUnit.SECONDS);
