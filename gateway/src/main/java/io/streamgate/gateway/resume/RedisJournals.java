@@ -66,6 +66,7 @@ public final class RedisJournals implements SharedJournals, AutoCloseable {
     private final SharedRedis redis;
     private final Settings settings;
     private final Set<StreamMirror> live = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<EventLoop, MirrorWrites> writesByLoop = new ConcurrentHashMap<>();
     private final Set<StreamMirror> unmarkedGaps = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<StreamLease> pendingEnds = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
@@ -124,12 +125,13 @@ public final class RedisJournals implements SharedJournals, AutoCloseable {
             return null; // degraded: this stream is resumable on this node only
         }
         StreamLease lease = StreamLease.create(redis.nodeId(), tenant, conversationId);
-        StreamMirror mirror = new StreamMirror(this, lease, loop);
+        StreamMirror mirror = new StreamMirror(this, lease, loop,
+                writesByLoop.computeIfAbsent(loop, l -> new MirrorWrites(redis, l)));
         byte[] member = lease.memberBytes();
         long deadline = System.currentTimeMillis() + settings.lease().toMillis();
         // Pipelined behind each other on the shared connection, so they land before the stream's first entry.
-        redis.call(c -> c.set(lease.pointerKey(), member, SetArgs.Builder.px(liveKeyTtlMillis())));
-        redis.call(c -> c.zadd(StreamLease.LEASES, ZAddArgs.Builder.nx(), deadline, member));
+        mirror.watch(redis.call(c -> c.set(lease.pointerKey(), member, SetArgs.Builder.px(liveKeyTtlMillis()))));
+        mirror.watch(redis.call(c -> c.zadd(StreamLease.LEASES, ZAddArgs.Builder.nx(), deadline, member)));
         live.add(mirror);
         return mirror;
     }

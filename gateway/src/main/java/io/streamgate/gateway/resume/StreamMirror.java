@@ -2,7 +2,6 @@ package io.streamgate.gateway.resume;
 
 import static java.util.Objects.requireNonNull;
 
-import io.lettuce.core.XAddArgs;
 import io.netty.channel.EventLoop;
 import io.streamgate.gateway.stream.JournalMirror;
 import java.util.ArrayList;
@@ -11,8 +10,8 @@ import java.util.function.BiConsumer;
 
 /**
  * One stream's copy on Redis: one {@code XADD} per flush, whose fields are the flushed events' sequences and whose
- * values are their bytes ({@link MirrorEntry}). Sent without waiting: Lettuce pipelines it on the shared connection,
- * and only a failure comes back to this stream's loop.
+ * values are their bytes ({@link MirrorEntry}). Sent without waiting, with the other XADDs of the loop's turn
+ * ({@link MirrorWrites}), pipelined on the shared connection; only a failure comes back to this stream's loop.
  *
  * <p>A failed {@code XADD} (Redis down, or slower than its timeout) leaves a gap in the copy: from then on this stream
  * is not mirrored, and a {@code gap} entry is added as soon as Redis takes it ({@link RedisJournals}), so that no
@@ -34,6 +33,7 @@ final class StreamMirror implements JournalMirror {
     private final RedisJournals hub;
     private final StreamLease lease;
     private final EventLoop loop;
+    private final MirrorWrites writes;
     private final List<Object> pending = new ArrayList<>(8); // field, value, field, value...
     private final BiConsumer<Object, Throwable> onWritten;
     private final Runnable broke = this::broke;
@@ -41,15 +41,21 @@ final class StreamMirror implements JournalMirror {
     private boolean expirySet;
     private volatile State state = State.LIVE;
 
-    StreamMirror(RedisJournals hub, StreamLease lease, EventLoop loop) {
+    StreamMirror(RedisJournals hub, StreamLease lease, EventLoop loop, MirrorWrites writes) {
         this.hub = requireNonNull(hub, "hub");
         this.lease = requireNonNull(lease, "lease");
         this.loop = requireNonNull(loop, "loop");
+        this.writes = requireNonNull(writes, "writes");
         this.onWritten = (ok, failure) -> {
             if (failure != null) {
                 loop.execute(broke);
             }
         };
+    }
+
+    /** A command for this stream's copy: if it fails, the copy may miss something, so it is treated as a gap. */
+    void watch(java.util.concurrent.CompletableFuture<?> command) {
+        command.whenComplete(onWritten);
     }
 
     StreamLease lease() {
@@ -81,15 +87,13 @@ final class StreamMirror implements JournalMirror {
         if (state != State.LIVE || pending.isEmpty()) {
             return;
         }
-        Object[] fields = pending.toArray();
-        pending.clear();
         String key = lease.streamKey();
-        XAddArgs args = new XAddArgs().id(MirrorEntry.idOf(lastSequence)).maxlen(hub.maxEntries());
-        hub.redis().call(c -> c.xadd(key, args, fields)).whenComplete(onWritten);
+        watch(writes.xadd(key, hub.maxEntries(), MirrorEntry.idOf(lastSequence), pending));
+        pending.clear();
         if (!expirySet) {
             // The key exists from its first XADD on; until the stream ends, the renewer keeps pushing this back.
             expirySet = true;
-            hub.redis().call(c -> c.pexpire(key, hub.liveKeyTtlMillis())).whenComplete(onWritten);
+            writes.after(() -> watch(hub.redis().call(c -> c.pexpire(key, hub.liveKeyTtlMillis()))));
         }
     }
 
@@ -99,7 +103,7 @@ final class StreamMirror implements JournalMirror {
         flushed();
         State was = state;
         state = State.ENDED;
-        hub.ended(this, was);
+        writes.after(() -> hub.ended(this, was)); // the end lands after the last events
     }
 
     /** The renewer found the lease gone: another node reaped this stream and ended its copy. */

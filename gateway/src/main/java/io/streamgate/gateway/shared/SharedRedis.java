@@ -19,6 +19,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -171,6 +172,38 @@ public final class SharedRedis implements AutoCloseable {
         return settings.cluster()
                 ? clusterClient.connectPubSubAsync(CODEC).thenApply(c -> (StatefulRedisPubSubConnection<String, byte[]>) c)
                 : client.connectPubSubAsync(CODEC, uri).toCompletableFuture();
+    }
+
+    /**
+     * Sends {@code commands} on the shared connection in one write (one hop to Lettuce's thread, one flush), for
+     * callers that gather many small commands, such as the XADDs of one event loop's flushes. Each command fails at
+     * once with {@link RedisUnavailableException} while Redis is down.
+     */
+    public void dispatch(java.util.List<AsyncCommand<String, byte[], ?>> commands) {
+        StatefulConnection<String, byte[]> c = connection;
+        if (c == null || !health.isUp()) {
+            RedisUnavailableException down = new RedisUnavailableException(health.view());
+            commands.forEach(command -> command.completeExceptionally(down));
+            return;
+        }
+        for (AsyncCommand<String, byte[], ?> command : commands) {
+            command.whenComplete((r, failure) -> {
+                if (failure != null) {
+                    noteFailure(failure);
+                }
+            });
+        }
+        try {
+            c.dispatch(commands);
+        } catch (RuntimeException e) {
+            noteFailure(e);
+            commands.forEach(command -> command.completeExceptionally(e));
+        }
+    }
+
+    /** The codec of the shared connection's commands: UTF-8 keys, byte-array values. */
+    public static RedisCodec<String, byte[]> codec() {
+        return CODEC;
     }
 
     /**

@@ -82,7 +82,8 @@ class CrossNodeResumeEndToEndTest {
                 "STREAMGATE_NODE_ID", name,
                 "STREAMGATE_API_KEYS", KEYS,
                 "STREAMGATE_COALESCE_MAX_DELAY_MS", "0",
-                "STREAMGATE_REDIS_LEASE_MS", "600"));
+                "STREAMGATE_REDIS_LEASE_MS", "600",
+                "STREAMGATE_REDIS_TIMEOUT_MS", "1000")); // a loaded test machine must not look like Redis down
         settings.addAll(List.of(more));
         GatewayUnderTest g = GatewayUnderTest.start(upstream.baseUrl(), own -> sharing(sharedStore, own),
                 settings.toArray(String[]::new));
@@ -310,7 +311,7 @@ class CrossNodeResumeEndToEndTest {
             stream.send(delta("one"));
             List<SseParser.Event> seen = new ArrayList<>(readUntil(origin, "one"));
             // Writes stall past the command timeout: A's XADD of the next flush fails, and its copy has a gap.
-            assertEquals("+OK", redis.command("CLIENT PAUSE 1500 WRITE"));
+            assertEquals("+OK", redis.command("CLIENT PAUSE 2500 WRITE"));
             stream.send(delta("two"));
             seen.addAll(readUntil(origin, "two"));
             Await.until("the gap is marked in Redis", () -> mirroredStreams().stream().flatMap(List::stream)
@@ -332,8 +333,21 @@ class CrossNodeResumeEndToEndTest {
         GatewayUnderTest b = node("node-b");
         GatewayUnderTest c = node("node-c"); // a second reaper: the claim is taken once
         var live = upstream.live();
-        RawHttpClient origin = post(a, "acme", "c1");
-        LiveStream stream = live.get(10, TimeUnit.SECONDS);
+        // A's own client stays connected throughout: A's stream never ends, as on a node that died.
+        try (RawHttpClient origin = post(a, "acme", "c1")) {
+            diesWhileFollowed(a, b, c, origin, live.get(10, TimeUnit.SECONDS));
+            Await.until("the partial answer is stored", () -> history(c).contains("\"status\":\"partial\""),
+                    Duration.ofSeconds(20));
+            String history = history(c);
+            assertEquals(1, count(history, "\"role\":\"assistant\""), "stored once across nodes: " + history);
+            assertTrue(history.contains("\"content\":\"Once upon\""), history);
+            assertTrue(history.contains("pondering"), history);
+            assertTrue(history.contains("stream_owner_lost"), history);
+        }
+    }
+
+    private void diesWhileFollowed(GatewayUnderTest a, GatewayUnderTest b, GatewayUnderTest c, RawHttpClient origin,
+            LiveStream stream) throws Exception {
         stream.send(thinking("pondering"));
         stream.send(delta("Once upon"));
         List<SseParser.Event> seen = new ArrayList<>(readUntil(origin, "Once upon"));
@@ -356,14 +370,6 @@ class CrossNodeResumeEndToEndTest {
                 assertEquals(List.of(error), later.readAllEvents(), "a later resume sees the same end");
             }
         }
-        Await.until("the partial answer is stored", () -> history(c).contains("\"status\":\"partial\""),
-                Duration.ofSeconds(20));
-        String history = history(c);
-        assertEquals(1, count(history, "\"role\":\"assistant\""), "stored once across nodes: " + history);
-        assertTrue(history.contains("\"content\":\"Once upon\""), history);
-        assertTrue(history.contains("pondering"), history);
-        assertTrue(history.contains("stream_owner_lost"), history);
-        origin.close();
     }
 
     private String history(GatewayUnderTest g) {
