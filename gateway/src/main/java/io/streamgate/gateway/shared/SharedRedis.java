@@ -2,6 +2,7 @@ package io.streamgate.gateway.shared;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -60,8 +61,10 @@ public final class SharedRedis implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client; // one of these two
     private final RedisClusterClient clusterClient;
-    private final RedisClient blockingClient; // for connectForBlocking: longer command timeouts
-    private final RedisClusterClient blockingClusterClient;
+    /** For {@link #connectForBlocking}: its longer command timeout; made on first use. */
+    private final java.util.concurrent.atomic.AtomicReference<AbstractRedisClient> blockingClient =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final SocketOptions socket;
     private final RedisHealth health;
     private final AtomicBoolean connecting = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -74,18 +77,13 @@ public final class SharedRedis implements AutoCloseable {
         this.uri = uri;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.health = new RedisHealth(describe(uri, settings.cluster()));
-        SocketOptions socket = SocketOptions.builder().connectTimeout(settings.timeout().multipliedBy(5)).build();
-        Duration blockingTimeout = settings.timeout().plus(MAX_BLOCK);
+        socket = SocketOptions.builder().connectTimeout(settings.timeout().multipliedBy(5)).build();
         if (settings.cluster()) {
             clusterClient = clusterClient(resources, uri, socket, settings.timeout());
-            blockingClusterClient = clusterClient(resources, uri, socket, blockingTimeout);
             client = null;
-            blockingClient = null;
         } else {
             client = client(resources, socket, settings.timeout());
-            blockingClient = client(resources, socket, blockingTimeout);
             clusterClient = null;
-            blockingClusterClient = null;
         }
         probe = resources.eventExecutorGroup().scheduleWithFixedDelay(this::probe,
                 PROBE_INTERVAL.toMillis(), PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
@@ -215,9 +213,21 @@ public final class SharedRedis implements AutoCloseable {
         if (!health.isUp()) {
             return CompletableFuture.failedFuture(new RedisUnavailableException(health.view()));
         }
-        return settings.cluster()
-                ? blockingClusterClient.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
-                : blockingClient.connectAsync(CODEC, uri).toCompletableFuture()
+        AbstractRedisClient blocking = blockingClient.get();
+        if (blocking == null) {
+            Duration timeout = settings.timeout().plus(MAX_BLOCK);
+            AbstractRedisClient made = settings.cluster() ? clusterClient(resources, uri, socket, timeout)
+                    : client(resources, socket, timeout);
+            if (blockingClient.compareAndSet(null, made)) {
+                blocking = made;
+            } else {
+                made.shutdownAsync();
+                blocking = blockingClient.get();
+            }
+        }
+        return blocking instanceof RedisClusterClient cluster
+                ? cluster.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
+                : ((RedisClient) blocking).connectAsync(CODEC, uri).toCompletableFuture()
                         .thenApply(c -> (StatefulConnection<String, byte[]>) c);
     }
 
@@ -309,11 +319,13 @@ public final class SharedRedis implements AutoCloseable {
         if (c != null) {
             c.close();
         }
+        AbstractRedisClient blocking = blockingClient.getAndSet(null);
+        if (blocking != null) {
+            blocking.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
         if (client != null) {
-            blockingClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         } else {
-            blockingClusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         resources.shutdown(0, 2, TimeUnit.SECONDS);
