@@ -80,7 +80,8 @@ final class RemoteFollower {
         this.loop = client.eventLoop();
         this.tenant = requireNonNull(tenant, "tenant");
         this.conversationId = requireNonNull(conversationId, "conversationId");
-        this.lastSeen = lastSeen;
+        // Any id before the first means "from the start", as locally; one past any sequence, "after the end".
+        this.lastSeen = Math.min(Math.max(-1, lastSeen), Long.MAX_VALUE / 2);
     }
 
     void start() {

@@ -88,6 +88,8 @@ class CrossNodeResumeEndToEndTest {
         GatewayUnderTest g = GatewayUnderTest.start(upstream.baseUrl(), own -> sharing(sharedStore, own),
                 settings.toArray(String[]::new));
         gateways.add(g);
+        // Each node starts degraded if its first connection is slow, and mirrors nothing until Redis is up for it.
+        Await.until(name + " sees Redis", () -> g.gate().redis().health().isUp(), Duration.ofSeconds(20));
         return g;
     }
 
@@ -213,6 +215,13 @@ class CrossNodeResumeEndToEndTest {
         }
         try (RawHttpClient all = resume(b, "acme", "c1", "-1")) {
             assertEquals(original, all.readAllEvents(), "without an id: everything");
+        }
+        try (RawHttpClient beforeTheStart = resume(b, "acme", "c1", "-5")) {
+            assertEquals(original, beforeTheStart.readAllEvents(), "an id before the first: everything, as locally");
+        }
+        try (RawHttpClient huge = resume(b, "acme", "c1", String.valueOf(Long.MAX_VALUE))) {
+            assertEquals(200, huge.status());
+            assertEquals(List.of(), huge.readAllEvents(), "past the end: nothing, without overflowing");
         }
         try (RawHttpClient nothingLeft = resume(b, "acme", "c1", original.getLast().id())) {
             assertEquals(200, nothingLeft.status());

@@ -37,7 +37,9 @@ class SharedRedisTest {
     }
 
     private static GatewayConfig.RedisSettings settings(String url) {
-        return new GatewayConfig.RedisSettings(url, false, Duration.ofMillis(200), "node-a");
+        // Not 200 ms: the first connection of a cold JVM on a loaded machine takes longer to initialise than that,
+        // and the test then starts degraded.
+        return new GatewayConfig.RedisSettings(url, false, Duration.ofMillis(1000), "node-a");
     }
 
     @Test
