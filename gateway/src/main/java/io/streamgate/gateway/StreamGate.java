@@ -150,7 +150,7 @@ public final class StreamGate implements AutoCloseable {
         starter = started.add(new StoreExecutor(STORE_THREADS, config.conversations().storeQueue()),
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         if (redis != null) {
-            var journals = started.add(new RedisJournals(redis, new RedisJournals.Settings(config.redis().lease(),
+            var journals = started.add(new RedisJournals(redis, new RedisJournals.Settings(config.redis().leaseTtl(),
                     resume.window(), resume.redisMaxEntries(), resume.maxFollowers(), resume.redisMaxFollowers(),
                     config.pingInterval(), config.clientStallTimeout()),
                     (tenant, id, turn) -> storePartial(tenant, id, turn, history)), RedisJournals::close);

@@ -78,13 +78,15 @@ public record GatewayConfig(
      * @param cluster whether {@code url} names one node of a Redis Cluster
      * @param timeout the longest one Redis command may take before the gateway treats Redis as down
      * @param nodeId this node's name in the shared state; unique per running process
-     * @param lease how long a node's lease on what it runs (a live stream) lasts unless renewed; renewed every third
+     * @param leaseTtl how long a lease this node holds in Redis (a tenant's stream slot) outlives its last renewal;
+     *     the node renews its leases every third of it, so a dead node's leases lapse within it
      */
-    public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId, Duration lease) {
+    public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId, Duration leaseTtl) {
 
-        /** The default lease of 5 s. */
+        public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+
         public RedisSettings(String url, boolean cluster, Duration timeout, String nodeId) {
-            this(url, cluster, timeout, nodeId, Duration.ofMillis(5_000));
+            this(url, cluster, timeout, nodeId, DEFAULT_LEASE_TTL);
         }
 
         public boolean enabled() {
@@ -264,7 +266,7 @@ public record GatewayConfig(
                         s.bool("STREAMGATE_REDIS_CLUSTER", false),
                         s.millis("STREAMGATE_REDIS_TIMEOUT_MS", 200, 1, 60_000),
                         NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated())),
-                        s.millis("STREAMGATE_REDIS_LEASE_MS", 5_000, 300, 600_000)),
+                        s.millis("STREAMGATE_REDIS_LEASE_MS", 5_000, 30, 600_000)),
                 java.util.Collections.unmodifiableMap(new HashMap<>(env))::get);
         for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
             log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),

@@ -82,8 +82,10 @@ class CrossNodeResumeEndToEndTest {
                 "STREAMGATE_NODE_ID", name,
                 "STREAMGATE_API_KEYS", KEYS,
                 "STREAMGATE_COALESCE_MAX_DELAY_MS", "0",
-                "STREAMGATE_REDIS_LEASE_MS", "600",
-                "STREAMGATE_REDIS_TIMEOUT_MS", "1000")); // a loaded test machine must not look like Redis down
+                // A short lease, at least three command timeouts; the timeout long enough that a loaded test machine
+                // does not look like Redis down.
+                "STREAMGATE_REDIS_LEASE_MS", "3000",
+                "STREAMGATE_REDIS_TIMEOUT_MS", "1000"));
         settings.addAll(List.of(more));
         GatewayUnderTest g = GatewayUnderTest.start(upstream.baseUrl(), own -> sharing(sharedStore, own),
                 settings.toArray(String[]::new));
