@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No event loop blocks on Redis or the store: two gateways on a real Redis are driven through streams, a stream
- * refused by the tenant's limit on the other node, a resume, a stop from the other node, history reads, the drop-in
+ * refused by the tenant's limit on the other node, resumes on the other node (live and after the end), a stop from
+ * the other node, history reads, the drop-in
  * endpoint, and Redis going down and coming back, while
  * BlockHound watches the gateway's loops and Lettuce's threads ({@link NonBlockingThreads}) and the store records any
  * call made on them ({@link LoopCheckingStore}). A deliberately blocking call on each kind of thread shows the
@@ -154,7 +155,7 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
             try (RawHttpClient refused = stream(other, "c2")) {
                 assertEquals(429, refused.status(), "the tenant's one stream is taken, on the other node");
             }
-            try (RawHttpClient follower = request("GET", "/api/v1/conversations/c1/stream", null,
+            try (RawHttpClient follower = request(other, "GET", "/api/v1/conversations/c1/stream", null,
                     "Last-Event-ID", "0")) {
                 assertEquals(200, follower.status());
                 readUntilText(follower);
@@ -174,7 +175,8 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
         });
 
         streamsToTheEnd("c2");
-        try (RawHttpClient resumed = request("GET", "/api/v1/conversations/c2/stream", null, "Last-Event-ID", "0")) {
+        try (RawHttpClient resumed = request(other, "GET", "/api/v1/conversations/c2/stream", null,
+                "Last-Event-ID", "0")) {
             assertEquals(200, resumed.status());
             assertEquals("stop", finishReason(resumed.readAllEvents()));
         }
@@ -206,8 +208,9 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
         // The router is asked for a provider on the client channel's loop: a blocking Redis round trip there.
         gateway = GatewayUnderTest.startWrappingRouter(upstream.baseUrl(),
                 router -> blockingOnProvider(router, () -> gate.get().redis().call(c -> c.ping()).get(5, TimeUnit.SECONDS)),
-                "STREAMGATE_REDIS_URL", redis.url());
+                "STREAMGATE_REDIS_URL", redis.url(), "STREAMGATE_REDIS_TIMEOUT_MS", "1000");
         gate.set(gateway.gate());
+        Await.until("redis is up", () -> gateway.gate().redis().health().isUp());
         upstream.always(TestUpstream.Reply.sse(delta("a") + DONE));
         try (RawHttpClient client = gateway.stream("c1", message("hi"))) {
             assertEquals(200, client.status());
