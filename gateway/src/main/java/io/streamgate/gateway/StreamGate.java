@@ -20,6 +20,7 @@ import io.streamgate.gateway.conversation.ConversationStore;
 import io.streamgate.gateway.conversation.ConversationStoreException;
 import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
+import io.streamgate.gateway.conversation.PostgresConversationStore;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
 import io.streamgate.gateway.conversation.StoreExecutor;
 import io.streamgate.gateway.conversation.StoredTurn;
@@ -338,6 +339,17 @@ public final class StreamGate implements AutoCloseable {
     }
 
     private static ConversationStore openStore(GatewayConfig config) {
+        GatewayConfig.DatabaseSettings db = config.conversations().database();
+        if (db != null) {
+            try {
+                PostgresConversationStore store = PostgresConversationStore.open(
+                        db.url(), db.poolSize(), db.connectTimeout(), java.time.Clock.systemUTC());
+                log.info("conversation store: PostgreSQL at {} (STREAMGATE_DATABASE_URL)", store.display());
+                return store;
+            } catch (ConversationStoreException e) {
+                throw new ConfigException("STREAMGATE_DATABASE_URL: " + e.getMessage());
+            }
+        }
         try {
             return SqliteConversationStore.open(config.conversations().dataDir());
         } catch (ConversationStoreException e) {
