@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.streamgate.gateway.config.DatabaseUrl;
 import io.streamgate.gateway.testing.PostgresProcess;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +42,7 @@ class PostgresConversationStoreTest extends SharedStoreContract {
 
     @Test
     void nodesStartingTogetherOnANewDatabaseMigrateItOnce() throws Exception {
-        String fresh = PostgresProcess.shared().createDatabase();
+        String fresh = PostgresProcess.shared().createEmptyDatabase();
         CountDownLatch start = new CountDownLatch(1);
         List<Future<PostgresConversationStore>> nodes = new ArrayList<>();
         try (ExecutorService threads = Executors.newFixedThreadPool(4)) {
@@ -60,8 +59,7 @@ class PostgresConversationStoreTest extends SharedStoreContract {
                 }
             }
         }
-        try (Connection c = DriverManager.getConnection(
-                        PostgresProcess.shared().jdbcUrl(fresh.substring(fresh.lastIndexOf('/') + 1)), "postgres", null);
+        try (Connection c = PostgresProcess.connect(fresh);
                 ResultSet r = c.createStatement().executeQuery(
                         "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY version")) {
             assertTrue(r.next());

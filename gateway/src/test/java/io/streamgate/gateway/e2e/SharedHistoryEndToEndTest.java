@@ -4,6 +4,7 @@ import static io.streamgate.gateway.testing.GatewayUnderTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.testing.Await;
 import io.streamgate.gateway.testing.GatewayUnderTest;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.PostgresProcess;
@@ -25,10 +26,11 @@ class SharedHistoryEndToEndTest {
     private final TestUpstream upstream = new TestUpstream();
     private GatewayUnderTest nodeA;
     private GatewayUnderTest nodeB;
+    private String url;
 
     @BeforeEach
     void start() {
-        String url = PostgresProcess.shared().createDatabase();
+        url = PostgresProcess.shared().createDatabase();
         nodeA = GatewayUnderTest.start(upstream.baseUrl(), "STREAMGATE_DATABASE_URL", url);
         nodeB = GatewayUnderTest.start(upstream.baseUrl(), "STREAMGATE_DATABASE_URL", url);
         upstream.script(request -> TestUpstream.Reply.sse(answer("answer " + upstream.requests().size())));
@@ -55,25 +57,45 @@ class SharedHistoryEndToEndTest {
         }
     }
 
+    /**
+     * Waits until the database holds {@code messages} messages of the conversation: a turn is stored on a store
+     * thread just after its {@code complete_state} is sent, so a client that asks another node at once may be
+     * quicker than the write.
+     */
+    private void awaitStored(String conversation, int messages) {
+        Await.until(conversation + " holds " + messages + " messages",
+                () -> PostgresProcess.storedMessages(url, conversation) == messages);
+    }
+
     @Test
-    void eachNodeSendsTheProviderTheHistoryTheOtherNodeWrote() throws Exception {
+    void aNodeNewToAConversationSendsTheTurnAnotherNodeStored() throws Exception {
         assertEquals("answer 1", turn(nodeA, "c1", "first question"));
+        awaitStored("c1", 2);
         assertEquals("answer 2", turn(nodeB, "c1", "second question"));
+
+        String onB = upstream.requests().get(1).body();
+        assertTrue(onB.contains("first question") && onB.contains("answer 1"),
+                "node B has never seen the conversation, yet sends the turn node A stored: " + onB);
+    }
+
+    @Test
+    void aNodeDoesNotServeTheHistoryItHadBeforeAnotherNodeAddedATurn() throws Exception {
+        turn(nodeA, "c1", "first question");
+        awaitStored("c1", 2);
+        turn(nodeB, "c1", "second question");
+        awaitStored("c1", 4);
         assertEquals("answer 3", turn(nodeA, "c1", "third question"));
 
-        List<TestUpstream.Request> sent = upstream.requests();
-        String onB = sent.get(1).body();
-        assertTrue(onB.contains("first question") && onB.contains("answer 1"),
-                "node B, new to the conversation, still sends the turn node A stored: " + onB);
-        String backOnA = sent.get(2).body();
+        String backOnA = upstream.requests().get(2).body();
         assertTrue(backOnA.contains("second question") && backOnA.contains("answer 2"),
-                "node A does not serve the window it cached before node B's turn: " + backOnA);
+                "node A sends node B's turn, not the window it had after its own: " + backOnA);
         assertTrue(backOnA.indexOf("first question") < backOnA.indexOf("second question"), backOnA);
     }
 
     @Test
     void theHistoryReadOnOneNodeHoldsTheTurnWrittenOnTheOther() throws Exception {
         turn(nodeA, "c2", "hello");
+        awaitStored("c2", 2);
         try (RawHttpClient client = RawHttpClient.connect(nodeB.port())
                 .send("GET", "/api/v1/conversations/c2", null).readHead()) {
             assertEquals(200, client.status());

@@ -8,8 +8,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.streamgate.gateway.config.DatabaseUrl;
+import io.streamgate.gateway.conversation.PostgresConversationStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -38,6 +43,7 @@ public final class PostgresProcess implements AutoCloseable {
     private static final Path VERSIONS = Path.of("/usr/lib/postgresql");
     private static final int WAIT_SECONDS = 60;
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final String TEMPLATE = "streamgate_migrated";
     private static PostgresProcess shared;
 
     private final Path bin;
@@ -46,6 +52,7 @@ public final class PostgresProcess implements AutoCloseable {
     private final boolean asRoot;
     private int port;
     private boolean running;
+    private boolean migratedTemplate;
 
     private PostgresProcess(Path bin, Path dir, boolean asRoot) {
         this.bin = bin;
@@ -128,18 +135,36 @@ public final class PostgresProcess implements AutoCloseable {
     }
 
     /**
-     * A new, empty database on this server, as the URL the gateway takes ({@code STREAMGATE_DATABASE_URL}).
-     * Databases are named in order; dropped with the server.
+     * A new database on this server with the gateway's schema and no data, as the URL the gateway takes
+     * ({@code STREAMGATE_DATABASE_URL}). It is a copy of a template migrated once, so that a test does not pay for
+     * the migrations (the gateway's start still checks them). Databases are named in order; dropped with the server.
      */
-    public String createDatabase() {
-        String name = "streamgate_test_" + DATABASES.incrementAndGet();
+    public synchronized String createDatabase() {
+        if (!migratedTemplate) {
+            createDatabase(TEMPLATE, "template0");
+            Flyway.configure()
+                    .dataSource(jdbcUrl(TEMPLATE), "postgres", null)
+                    .locations(PostgresConversationStore.MIGRATIONS)
+                    .load()
+                    .migrate();
+            migratedTemplate = true;
+        }
+        return url(createDatabase("streamgate_test_" + DATABASES.incrementAndGet(), TEMPLATE));
+    }
+
+    /** A new, empty database on this server (no schema: what a first start migrates), as the gateway's URL. */
+    public String createEmptyDatabase() {
+        return url(createDatabase("streamgate_test_" + DATABASES.incrementAndGet(), "template0"));
+    }
+
+    private String createDatabase(String name, String template) {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", null);
                 Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE DATABASE " + name); // a name made here, not input
+            s.executeUpdate("CREATE DATABASE " + name + " TEMPLATE " + template); // names made here, not input
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create a database on port " + port + ": " + e, e);
         }
-        return url(name);
+        return name;
     }
 
     /** The gateway's URL for {@code database} on this server, as user {@code postgres}. */
@@ -147,9 +172,28 @@ public final class PostgresProcess implements AutoCloseable {
         return "postgresql://postgres@127.0.0.1:" + port + "/" + database;
     }
 
-    /** A pgjdbc URL for {@code database}, for tests that look at the tables themselves. */
-    public String jdbcUrl(String database) {
+    private String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A connection to a database {@link #createDatabase} made, for tests that look at the tables themselves. */
+    public static Connection connect(String url) throws SQLException {
+        DatabaseUrl parsed = DatabaseUrl.parse(url);
+        return DriverManager.getConnection(parsed.jdbcUrl(), parsed.user(), parsed.password());
+    }
+
+    /** How many messages the database at {@code url} holds for {@code conversationId}. */
+    public static int storedMessages(String url, String conversationId) {
+        try (Connection c = connect(url);
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM messages WHERE conversation_id = ?")) {
+            s.setString(1, conversationId);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Stops the server (fast shutdown: open connections are cut); returns once it is down. */
