@@ -36,6 +36,8 @@ import io.streamgate.gateway.http.HealthResponder;
 import io.streamgate.gateway.http.StaticPage;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.metrics.LoopbackHostOnly;
+import io.streamgate.gateway.shared.RedisHealth;
+import io.streamgate.gateway.shared.SharedRedis;
 import io.streamgate.gateway.simulator.Simulator;
 import io.streamgate.gateway.simulator.SimulatorSettings;
 import io.streamgate.gateway.stream.StreamLauncher;
@@ -78,6 +80,7 @@ public final class StreamGate implements AutoCloseable {
     private final HTTPServer metricsServer;
     private final GatewayMetrics metrics;
     private final StreamRegistry streams;
+    private final SharedRedis redis; // null: no STREAMGATE_REDIS_URL, all hot state is node-local
     private final Transport transport;
     private final String bindAddress;
     private final String metricsBindAddress;
@@ -151,6 +154,10 @@ public final class StreamGate implements AutoCloseable {
         metrics = new GatewayMetrics(new PrometheusRegistry(),
                 () -> streams.heldBytes() + directory.heldBytes() + history.weightBytes());
         metrics.watchHistoryCache(history::hits, history::misses);
+        redis = config.redis().enabled() ? started.add(SharedRedis.connect(config.redis()), SharedRedis::close) : null;
+        if (redis != null) {
+            metrics.watchRedis(redis.health()::isUp);
+        }
         starter = started.add(new StoreExecutor(STORE_THREADS, config.conversations().storeQueue()),
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
@@ -166,11 +173,14 @@ public final class StreamGate implements AutoCloseable {
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
         Conversations conversations = new Conversations(store, known, history, starter, storeHealth);
+        java.util.function.Supplier<RedisHealth.View> redisView = redis != null ? redis.health()::view : null;
         HealthResponder health = simulator != null
                 ? new HealthResponder(Upstreams.SIMULATOR, true,
-                        config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states)
+                        config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states,
+                        redisView)
                 : new HealthResponder(router.candidates(null).getFirst().name(), false,
-                        config.routesFile() != null ? router.label(null) : config.model(), upstreams::states);
+                        config.routesFile() != null ? router.label(null) : config.model(), upstreams::states,
+                        redisView);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
@@ -294,6 +304,11 @@ public final class StreamGate implements AutoCloseable {
 
     public StreamRegistry streams() {
         return streams;
+    }
+
+    /** The shared Redis, or {@code null} when {@code STREAMGATE_REDIS_URL} is not set. */
+    public SharedRedis redis() {
+        return redis;
     }
 
     /**

@@ -67,7 +67,24 @@ public record GatewayConfig(
         ConversationSettings conversations,
         ToolSettings tools,
         ResumeSettings resume,
+        RedisSettings redis,
         Function<String, String> environment) {
+
+    /**
+     * Redis, shared by the nodes of a cluster.
+     *
+     * @param url {@code redis://}, {@code rediss://} (TLS) or {@code redis-sentinel://}; {@code null}: no Redis, every
+     *     piece of hot state is node-local
+     * @param cluster whether {@code url} names one node of a Redis Cluster
+     * @param timeout the longest one Redis command may take before the gateway treats Redis as down
+     * @param nodeId this node's name in the shared state; unique per running process
+     */
+    public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId) {
+
+        public boolean enabled() {
+            return url != null;
+        }
+    }
 
     /**
      * @param perStreamBytes events kept per stream for resumes
@@ -242,6 +259,11 @@ public record GatewayConfig(
                         s.millis("STREAMGATE_RESUME_WINDOW_MS", 300_000, 1, 86_400_000),
                         s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000),
                         s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024)),
+                new RedisSettings(
+                        s.string("STREAMGATE_REDIS_URL", null),
+                        s.bool("STREAMGATE_REDIS_CLUSTER", false),
+                        s.millis("STREAMGATE_REDIS_TIMEOUT_MS", 200, 1, 60_000),
+                        NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated()))),
                 java.util.Collections.unmodifiableMap(new HashMap<>(env))::get);
         for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
             log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),

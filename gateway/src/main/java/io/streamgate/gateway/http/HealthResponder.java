@@ -6,11 +6,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamgate.gateway.shared.RedisHealth;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.resilience.CircuitBreaker;
 import io.streamgate.llm.resilience.ResilientProvider;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -24,9 +26,11 @@ import java.util.function.Supplier;
  * @param model the default model, or {@code null}
  * @param upstreams each upstream's state now, in the order they are tried; read on the event loop, so it must
  *     only read memory
+ * @param redis the shared Redis's state now, or {@code null} when none is configured; it never makes the gateway
+ *     unready, since streams flow without it
  */
-public record HealthResponder(
-        String upstream, boolean simulated, String model, Supplier<List<UpstreamState>> upstreams) {
+public record HealthResponder(String upstream, boolean simulated, String model,
+        Supplier<List<UpstreamState>> upstreams, Supplier<RedisHealth.View> redis) {
 
     /**
      * One upstream as {@code /readyz} reports it.
@@ -79,8 +83,24 @@ public record HealthResponder(
                         writeUpstream(json, s);
                     }
                     json.writeEndArray();
+                    if (redis != null) {
+                        writeRedis(json, redis.get());
+                    }
                     json.writeEndObject();
                 });
+    }
+
+    /** {@code "redis": {"state": "up|down|connecting", "since": ..., "shared": true|false, "reason": ...}}. */
+    private static void writeRedis(JsonGenerator json, RedisHealth.View view) throws IOException {
+        json.writeObjectFieldStart("redis");
+        json.writeStringField("state", view.state().name().toLowerCase(Locale.ROOT));
+        json.writeStringField("since", view.since().toString());
+        // Whether resume, stop and limits span the cluster now, or have fallen back to this node.
+        json.writeBooleanField("shared", view.state() == RedisHealth.State.UP);
+        if (view.reason() != null) {
+            json.writeStringField("reason", view.reason());
+        }
+        json.writeEndObject();
     }
 
     private void writeIdentity(JsonGenerator json) throws IOException {

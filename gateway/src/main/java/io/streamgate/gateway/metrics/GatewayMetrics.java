@@ -125,6 +125,15 @@ public final class GatewayMetrics {
     }
 
     /** Exports the store executor's backlog and the requests it refused (503 {@code store_busy}); read at scrape. */
+    /** {@code streaming_redis_up}: 1 while the shared Redis is usable, 0 while this node has fallen back to local state. */
+    public void watchRedis(java.util.function.BooleanSupplier up) {
+        GaugeWithCallback.builder()
+                .name("streaming_redis_up")
+                .help("1 while the shared Redis is usable; 0 while resume, stop and limits are node-local")
+                .callback(cb -> cb.call(up.getAsBoolean() ? 1 : 0))
+                .register(registry);
+    }
+
     public void watchStoreQueue(LongSupplier queued, LongSupplier refused) {
         GaugeWithCallback.builder()
                 .name("streaming_store_queue_depth")

@@ -2,6 +2,7 @@ package io.streamgate.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,23 @@ class GatewayConfigTest {
         assertEquals("sk-x", routed.environment().apply("OPENAI_KEY"), "the routes file's key variables");
         org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> GatewayConfig.from(Map.of("STREAMGATE_TENANT_TOKENS_PER_MINUTE", "-1")));
+    }
+
+    @Test
+    void redisIsOffUnlessAUrlIsGivenAndEachNodeGetsItsOwnId() {
+        GatewayConfig defaults = GatewayConfig.from(Map.of());
+        assertFalse(defaults.redis().enabled(), "no Redis: every piece of hot state is node-local");
+        assertTrue(defaults.redis().nodeId().matches("[A-Za-z0-9.-]+-\\d+-[0-9a-f]{6}"), defaults.redis().nodeId());
+        assertNotEquals(defaults.redis().nodeId(), GatewayConfig.from(Map.of()).redis().nodeId());
+
+        GatewayConfig redis = GatewayConfig.from(Map.of("STREAMGATE_REDIS_URL", "rediss://cache:6380",
+                "STREAMGATE_NODE_ID", "edge-1", "STREAMGATE_REDIS_TIMEOUT_MS", "50"));
+        assertTrue(redis.redis().enabled());
+        assertEquals("edge-1", redis.redis().nodeId());
+        assertEquals(Duration.ofMillis(50), redis.redis().timeout());
+        var bad = assertThrows(ConfigException.class,
+                () -> GatewayConfig.from(Map.of("STREAMGATE_NODE_ID", "edge 1\n")));
+        assertTrue(bad.getMessage().startsWith("STREAMGATE_NODE_ID"), bad.getMessage());
     }
 
     @Test
