@@ -174,13 +174,14 @@ public final class StreamGate implements AutoCloseable {
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
         Conversations conversations = new Conversations(store, known, history, starter, storeHealth);
         java.util.function.Supplier<RedisHealth.View> redisView = redis != null ? redis.health()::view : null;
+        java.util.function.Supplier<ResilientStore.View> storeView = resilient != null ? resilient::view : null;
         HealthResponder health = simulator != null
                 ? new HealthResponder(Upstreams.SIMULATOR, true,
                         config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states,
-                        redisView)
+                        redisView, storeView)
                 : new HealthResponder(router.candidates(null).getFirst().name(), false,
                         config.routesFile() != null ? router.label(null) : config.model(), upstreams::states,
-                        redisView);
+                        redisView, storeView);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;

@@ -69,6 +69,18 @@ public final class ResilientStore implements ConversationStore {
         retry.setRemoveOnCancelPolicy(true);
     }
 
+    /**
+     * The store as {@code /readyz} shows it.
+     *
+     * @param since when it last went up or down
+     */
+    public record View(boolean up, java.time.Instant since, int pendingWrites, long droppedWrites) {}
+
+    /** Its state now; reads memory only, so an event loop may call it. */
+    public View view() {
+        return new View(health.isUp(), health.since(), outbox.size(), dropped.sum());
+    }
+
     /** Writes waiting for the database. */
     public int pendingWrites() {
         return outbox.size();

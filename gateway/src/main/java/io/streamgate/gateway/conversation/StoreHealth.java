@@ -1,5 +1,6 @@
 package io.streamgate.gateway.conversation;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -10,19 +11,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class StoreHealth {
 
     private final AtomicBoolean up = new AtomicBoolean(true);
+    private volatile Instant since = Instant.now();
 
     /** True until a call finds the store unreachable, and again once a probe reaches it. */
     public boolean isUp() {
         return up.get();
     }
 
+    /** When the store last went up or down (or, if it never did, when this node started). */
+    public Instant since() {
+        return since;
+    }
+
     /** Marks the store down; true when it was up (so the caller logs the transition once). */
     boolean markDown() {
-        return up.compareAndSet(true, false);
+        return changed(up.compareAndSet(true, false));
     }
 
     /** Marks the store up; true when it was down. */
     boolean markUp() {
-        return up.compareAndSet(false, true);
+        return changed(up.compareAndSet(false, true));
+    }
+
+    private boolean changed(boolean changed) {
+        if (changed) {
+            since = Instant.now();
+        }
+        return changed;
     }
 }

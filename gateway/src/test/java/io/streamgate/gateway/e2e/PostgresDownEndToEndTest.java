@@ -93,6 +93,12 @@ class PostgresDownEndToEndTest {
             assertStoreUnavailable(refused);
         }
         assertEquals(1, upstream.requests().size(), "a refused stream never reaches the provider");
+        try (RawHttpClient ready = get("/readyz")) {
+            assertEquals(200, ready.status(), "an outage every node shares takes no node out of the balancer");
+            String store = Json.raw(ready.readBody(), "store");
+            assertEquals("down", Json.string(store, "state"), store);
+            assertEquals(1, Json.number(store, "pending_writes"), store);
+        }
 
         pg.start();
         Await.until("the answer is stored once the database is back",
@@ -104,6 +110,11 @@ class PostgresDownEndToEndTest {
         }
         assertEquals(1, gateway.metric("streaming_store_up"));
         assertEquals(0, gateway.metric("streaming_store_dropped_writes_total"));
+        try (RawHttpClient ready = get("/readyz")) {
+            String store = Json.raw(ready.readBody(), "store");
+            assertEquals("up", Json.string(store, "state"), store);
+            assertEquals(0, Json.number(store, "pending_writes"), store);
+        }
 
         upstream.always(TestUpstream.Reply.sse(delta("again") + DONE));
         try (RawHttpClient followUp = gateway.stream("c1", message("and now?"))) {
