@@ -3,14 +3,16 @@ package io.streamgate.gateway.conversation;
 import static java.util.Objects.requireNonNull;
 
 import io.streamgate.gateway.metrics.LogValue;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +76,7 @@ public final class ResilientStore implements ConversationStore {
      *
      * @param since when it last went up or down
      */
-    public record View(boolean up, java.time.Instant since, int pendingWrites, long droppedWrites) {}
+    public record View(boolean up, Instant since, int pendingWrites, long droppedWrites) {}
 
     /** Its state now; reads memory only, so an event loop may call it. */
     public View view() {
@@ -171,7 +173,7 @@ public final class ResilientStore implements ConversationStore {
         store.close();
     }
 
-    private <T> T read(java.util.function.Supplier<T> call) {
+    private <T> T read(Supplier<T> call) {
         if (!health.isUp()) {
             throw new StoreUnavailableException("the conversation store (" + name + ") is unreachable", null);
         }
@@ -232,7 +234,7 @@ public final class ResilientStore implements ConversationStore {
     private void scheduleProbe(long delayMs) {
         try {
             retry.schedule(this::probeOnce, delayMs, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             // closing: close() logs what is left
         }
     }
@@ -241,7 +243,7 @@ public final class ResilientStore implements ConversationStore {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 retry.execute(this::drainScheduled);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+            } catch (RejectedExecutionException closing) {
                 drainScheduled.set(false); // closing: close() drains or logs what is left
             }
         }
