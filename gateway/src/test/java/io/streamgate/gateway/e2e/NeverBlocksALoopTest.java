@@ -16,6 +16,7 @@ import io.streamgate.gateway.testing.LoopCheckingStore;
 import io.streamgate.gateway.testing.NonBlockingThreads;
 import io.streamgate.gateway.testing.NonBlockingThreads.Violation;
 import io.streamgate.gateway.testing.RawHttpClient;
+import io.streamgate.gateway.testing.PostgresProcess;
 import io.streamgate.gateway.testing.RedisProcess;
 import io.streamgate.gateway.testing.SseParser;
 import io.streamgate.gateway.testing.TestUpstream;
@@ -51,6 +52,7 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
             "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
 
     private final RedisProcess redis = RedisProcess.start();
+    private final String database = PostgresProcess.shared().createDatabase();
     private final LoopCheckingStore store = new LoopCheckingStore();
 
     @BeforeEach
@@ -133,10 +135,12 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
 
     /**
      * A node on the built-in simulator, 100 tokens 20 ms apart, so a stream runs long enough to be resumed and
-     * stopped; its store checked. A generous Redis timeout: the instrumented JVM is slow at first.
+     * stopped; its store (on PostgreSQL, shared by the nodes) checked. A generous Redis timeout: the instrumented JVM
+     * is slow at first.
      */
     private GatewayUnderTest startNode(String id) {
         return GatewayUnderTest.start(null, store::wrap, "STREAMGATE_REDIS_URL", redis.url(),
+                "STREAMGATE_DATABASE_URL", database,
                 "STREAMGATE_NODE_ID", id, "STREAMGATE_REDIS_TIMEOUT_MS", "1000",
                 "STREAMGATE_API_KEYS", "acme:" + KEY, "STREAMGATE_TENANT_MAX_STREAMS", "1",
                 "STREAMGATE_SIM_TOKENS", "100", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "20");

@@ -2,63 +2,42 @@ package io.streamgate.gateway.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.streamgate.engines.PostgresServer;
 import io.streamgate.gateway.config.DatabaseUrl;
 import io.streamgate.gateway.conversation.PostgresConversationStore;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real PostgreSQL server from the system's packages ({@code /usr/lib/postgresql/<version>/bin}), in a temporary
- * directory, on a free port of 127.0.0.1, tuned to start fast ({@code fsync} off, small buffers, its socket in its
- * own directory). PostgreSQL refuses to run as root, so a root test run starts it as {@code postgres} with
- * {@code runuser}.
+ * A real PostgreSQL server from the system's packages: {@link PostgresServer} (shared with the load harness: a
+ * temporary directory, a free port of 127.0.0.1, {@code runuser} as root), with what the tests add: the skip/fail
+ * policy for a missing installation, one server per test JVM, and fresh databases with the gateway's schema.
  *
  * <p>{@link #shared()} is one server for the whole test JVM, started on first use and stopped by a shutdown hook;
  * each test takes a {@linkplain #createDatabase fresh database} on it. A test that stops and starts the server
- * (PostgreSQL down) {@linkplain #startPrivate starts its own} and closes it. Readiness is {@code pg_ctl -w}'s own
- * polling, bounded by {@code -t}. Missing binaries skip the test on a developer machine but fail it with
- * {@code CI=true}, where {@code .ci/run} installs them.
+ * (PostgreSQL down) {@linkplain #startPrivate starts its own} and closes it. Missing binaries skip the test on a
+ * developer machine but fail it with {@code CI=true}, where {@code .ci/run} installs them.
  */
 public final class PostgresProcess implements AutoCloseable {
 
-    private static final Path VERSIONS = Path.of("/usr/lib/postgresql");
-    private static final int WAIT_SECONDS = 60;
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final String TEMPLATE = "streamgate_migrated";
     private static PostgresProcess shared;
 
-    private final Path bin;
-    private final Path dir;
-    private final Path data;
-    private final boolean asRoot;
-    private int port;
-    private boolean running;
+    private final PostgresServer server;
     private boolean migratedTemplate;
 
-    private PostgresProcess(Path bin, Path dir, boolean asRoot) {
-        this.bin = bin;
-        this.dir = dir;
-        this.data = dir.resolve("data");
-        this.asRoot = asRoot;
+    private PostgresProcess(PostgresServer server) {
+        this.server = server;
     }
 
     /** The server every test of this JVM shares; started on first use. Skips or fails like {@link #requireInstalled}. */
@@ -73,22 +52,8 @@ public final class PostgresProcess implements AutoCloseable {
 
     /** A server of the caller's own, to stop and start; {@link #close} stops it and removes its directory. */
     public static PostgresProcess startPrivate() {
-        Path bin = requireInstalled();
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("streamgate-pg-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        PostgresProcess pg = new PostgresProcess(bin, dir, "root".equals(System.getProperty("user.name")));
-        try {
-            pg.initdb();
-            pg.startOnFreePort();
-            return pg;
-        } catch (RuntimeException | Error e) {
-            pg.close();
-            throw e;
-        }
+        requireInstalled();
+        return new PostgresProcess(PostgresServer.start());
     }
 
     /**
@@ -96,12 +61,11 @@ public final class PostgresProcess implements AutoCloseable {
      * fails it when {@code CI=true}.
      */
     public static Path requireInstalled() {
-        Optional<Path> bin = installed();
+        Optional<Path> bin = PostgresServer.installed();
         if (bin.isPresent()) {
             return bin.get();
         }
-        String message = "this test needs a PostgreSQL server (" + VERSIONS + "/<version>/bin/postgres); install it "
-                + "with: apt-get update && apt-get install -y postgresql";
+        String message = "this test needs " + PostgresServer.notInstalledMessage();
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("CI=true: " + message);
         }
@@ -109,29 +73,8 @@ public final class PostgresProcess implements AutoCloseable {
         throw new AssertionError("unreachable");
     }
 
-    private static Optional<Path> installed() {
-        if (!Files.isDirectory(VERSIONS)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> versions = Files.list(VERSIONS)) {
-            return versions.map(v -> v.resolve("bin"))
-                    .filter(b -> Files.isExecutable(b.resolve("postgres")) && Files.isExecutable(b.resolve("pg_ctl")))
-                    .max(Comparator.comparing(b -> versionOf(b.getParent())));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static int versionOf(Path dir) {
-        try {
-            return Integer.parseInt(dir.getFileName().toString());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     public int port() {
-        return port;
+        return server.port();
     }
 
     /**
@@ -162,18 +105,18 @@ public final class PostgresProcess implements AutoCloseable {
                 Statement s = c.createStatement()) {
             s.executeUpdate("CREATE DATABASE " + name + " TEMPLATE " + template); // names made here, not input
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create a database on port " + port + ": " + e, e);
+            throw new IllegalStateException("cannot create a database on port " + port() + ": " + e, e);
         }
         return name;
     }
 
     /** The gateway's URL for {@code database} on this server, as user {@code postgres}. */
     public String url(String database) {
-        return "postgresql://postgres@127.0.0.1:" + port + "/" + database;
+        return server.url(database);
     }
 
     private String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return server.jdbcUrl(database);
     }
 
     /** A connection to a database {@link #createDatabase} made, for tests that look at the tables themselves. */
@@ -197,118 +140,18 @@ public final class PostgresProcess implements AutoCloseable {
     }
 
     /** Stops the server (fast shutdown: open connections are cut); returns once it is down. */
-    public synchronized void stop() {
-        if (running) {
-            running = false;
-            pgCtl("stop", "-m", "fast");
-        }
+    public void stop() {
+        server.stop();
     }
 
     /** Starts the stopped server again, on the same port with the same data; returns once it accepts connections. */
-    public synchronized void start() {
-        if (!running) {
-            startOn(port);
-        }
+    public void start() {
+        server.startAgain();
     }
 
     /** Stops the server and removes its directory. */
     @Override
-    public synchronized void close() {
-        try {
-            if (running) {
-                running = false;
-                pgCtl("stop", "-m", "immediate");
-            }
-        } finally {
-            deleteRecursively(dir);
-        }
-    }
-
-    private void initdb() {
-        if (asRoot) {
-            run(List.of("chown", "postgres:postgres", dir.toString()));
-        }
-        run(asPostgres(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-                "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")));
-    }
-
-    /** Another process may take a port between our probe and the server's bind: then a new port is tried. */
-    private void startOnFreePort() {
-        IllegalStateException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                startOn(freePort());
-                return;
-            } catch (IllegalStateException e) {
-                last = e;
-            }
-        }
-        throw last;
-    }
-
-    private void startOn(int port) {
-        String options = String.join(" ", "-p", Integer.toString(port), "-k", dir.toString(),
-                "-F", "-c", "listen_addresses=127.0.0.1", "-c", "shared_buffers=16MB", "-c", "max_connections=300",
-                "-c", "full_page_writes=off", "-c", "synchronous_commit=off");
-        pgCtl("start", "-l", dir.resolve("server.log").toString(), "-o", options);
-        this.port = port;
-        this.running = true;
-    }
-
-    private void pgCtl(String action, String... args) {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                "-w", "-t", Integer.toString(WAIT_SECONDS)));
-        command.addAll(List.of(args));
-        command.add(action);
-        run(asPostgres(command));
-    }
-
-    private List<String> asPostgres(List<String> command) {
-        if (!asRoot) {
-            return command;
-        }
-        List<String> wrapped = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
-        wrapped.addAll(command);
-        return wrapped;
-    }
-
-    private void run(List<String> command) {
-        Path out = dir.resolve("command.out");
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(WAIT_SECONDS + 10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + String.join(" ", command));
-            }
-            if (p.exitValue() != 0) {
-                String log = Files.exists(dir.resolve("server.log")) ? Files.readString(dir.resolve("server.log")) : "";
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "): "
-                        + Files.readString(out) + log);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temporary directory: what cannot be removed now the system's cleaning removes later
-        }
+    public void close() {
+        server.close();
     }
 }
