@@ -44,7 +44,7 @@ class ClusterEndToEndTest {
 
     @RegisterExtension
     static final GatewayNodes cluster = new GatewayNodes(List.of("A", "B", "C"),
-            List.of("resume", "stop", "limited", "outage"),
+            List.of("history", "resume", "stop", "limited", "outage"),
             "STREAMGATE_TENANT_MAX_STREAMS", Integer.toString(MAX_STREAMS),
             // each delta its own event, so the test knows where an answer stands
             "STREAMGATE_COALESCE_MAX_DELAY_MS", "0");
@@ -119,6 +119,40 @@ class ClusterEndToEndTest {
                 assertEquals(fromA.subList(after + 1, fromA.size()), fromB,
                         "B's events are A's after id " + resumeAfter + ": the same ids and bytes, none lost or repeated");
             }
+        }
+    }
+
+    /** History written by one node is what the others read and send on as context. */
+    @Test
+    @Order(0)
+    @Disabled("waiting for pg")
+    void aConversationAnsweredOnAIsReadOnCAndContinuedOnB() throws Exception {
+        cluster.upstream().always(TestUpstream.Reply.sse(delta("Paris is the capital") + DONE));
+        try (RawHttpClient onA = post(cluster.node("A"), "history", "shared-history", "capital of France?")) {
+            StreamingEndToEndTest.assertContract(onA.readAllEvents());
+        }
+        Await.until("C reads the answer A stored", () -> {
+            try (RawHttpClient onC = cluster.node("C").request(
+                    "GET", "/api/v1/conversations/shared-history", null, auth("history"))) {
+                return onC.status() == 200 && onC.readBody().contains("Paris is the capital");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        int before = cluster.upstream().requests().size();
+        cluster.upstream().always(TestUpstream.Reply.sse(delta("About two million") + DONE));
+        try (RawHttpClient onB = post(cluster.node("B"), "history", "shared-history", "and its population?")) {
+            StreamingEndToEndTest.assertContract(onB.readAllEvents());
+        }
+        String sent = cluster.upstream().requests().get(before).body();
+        assertTrue(sent.contains("capital of France?") && sent.contains("Paris is the capital"),
+                "B sends the turn A stored as context: " + sent);
+        try (RawHttpClient onC = cluster.node("C").request(
+                "GET", "/api/v1/conversations/other-tenants", null, auth("resume"))) {
+            assertEquals(404, onC.status(), "a conversation nobody started");
+        }
+        try (RawHttpClient foreign = post(cluster.node("C"), "resume", "shared-history", "mine now?")) {
+            assertEquals(404, foreign.status(), "another tenant's conversation, claimed on A, is refused on C");
         }
     }
 
