@@ -268,7 +268,7 @@ class ClusterEndToEndTest {
             StreamingEndToEndTest.assertContract(events);
             assertEquals("beforeduring", Json.string(events.getLast().data(), "final_message"));
         }
-        awaitRedisState("down");
+        cluster.awaitRedisState("down");
         cluster.upstream().always(TestUpstream.Reply.sse(delta("still") + delta(" here") + DONE));
         try (RawHttpClient onB = post(cluster.node("B"), "outage", "while-down", "hi")) {
             assertEquals(200, onB.status(), "a stream starts with Redis down");
@@ -278,20 +278,7 @@ class ClusterEndToEndTest {
         }
 
         cluster.redis().startAgain();
-        awaitRedisState("up");
+        cluster.awaitRedisState("up");
         startOnAResumeOnB("outage", "after-the-outage");
-    }
-
-    private static void awaitRedisState(String state) {
-        for (String name : List.of("A", "B", "C")) {
-            GatewayNode node = cluster.node(name);
-            Await.until("node " + name + " says redis is " + state, () -> {
-                try (RawHttpClient r = node.request("GET", "/readyz", null)) {
-                    return state.equals(Json.string(Json.raw(r.readBody(), "redis"), "state"));
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }, Duration.ofSeconds(30));
-        }
     }
 }

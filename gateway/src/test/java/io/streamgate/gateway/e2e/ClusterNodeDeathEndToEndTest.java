@@ -34,8 +34,8 @@ class ClusterNodeDeathEndToEndTest {
     @RegisterExtension
     static final GatewayNodes cluster = new GatewayNodes(List.of("A", "B", "C"), List.of("t"),
             "STREAMGATE_COALESCE_MAX_DELAY_MS", "0",
-            // a short lease, so that the death is noticed soon (the default is 5 s)
-            "STREAMGATE_REDIS_LEASE_MS", "1500",
+            // a shorter lease, so that the death is noticed sooner (the default is 5 s; at least three Redis timeouts)
+            "STREAMGATE_REDIS_LEASE_MS", "3000",
             // one stream at a time: the dead node's slot must come back by itself
             "STREAMGATE_TENANT_MAX_STREAMS", "1",
             // the waits below poll with requests, which the per-minute limit would count

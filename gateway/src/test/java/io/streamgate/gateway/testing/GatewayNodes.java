@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,9 @@ public final class GatewayNodes implements BeforeAllCallback, AfterAllCallback, 
         common.put("STREAMGATE_BIND_ADDRESS", "127.0.0.1");
         common.put("STREAMGATE_REDIS_URL", redis.url());
         common.put("STREAMGATE_UPSTREAM_URL", upstream.baseUrl());
+        // Three JVMs and Redis share a small, busy test machine: a Redis command that waits for a core longer than the
+        // default 200 ms would count as Redis down, and the nodes would fall back to local state mid-test.
+        common.put("STREAMGATE_REDIS_TIMEOUT_MS", "1000");
         common.put("STREAMGATE_API_KEYS", String.join(",", tenants.stream().map(t -> t + ":" + key(t)).toList()));
         common.putAll(settings);
         // Started side by side: a JVM start is mostly one core's work, and there are two.
@@ -76,6 +80,23 @@ public final class GatewayNodes implements BeforeAllCallback, AfterAllCallback, 
             AssertionError error = new AssertionError("the cluster did not start", failures.getFirst());
             failures.stream().skip(1).forEach(error::addSuppressed);
             throw error;
+        }
+        awaitRedisState("up");
+    }
+
+    /** Waits until every running node's {@code /readyz} reports the shared Redis {@code up} or {@code down}. */
+    public void awaitRedisState(String state) {
+        for (GatewayNode node : nodes.values()) {
+            if (!node.alive()) {
+                continue;
+            }
+            Await.until(node + " says redis is " + state, () -> {
+                try (RawHttpClient r = node.request("GET", "/readyz", null)) {
+                    return state.equals(Json.string(Json.raw(r.readBody(), "redis"), "state"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, Duration.ofSeconds(30));
         }
     }
 
@@ -126,12 +147,16 @@ public final class GatewayNodes implements BeforeAllCallback, AfterAllCallback, 
 
     @Override
     public void afterAll(ExtensionContext context) {
+        // Stopped side by side too (SIGTERM, then each one's leak check), since each ends with a few collections.
+        List<CompletableFuture<Void>> stopping = nodes.values().stream()
+                .map(node -> CompletableFuture.runAsync(node::close, r -> Thread.ofVirtual().start(r)))
+                .toList();
         List<Throwable> failures = new ArrayList<>();
-        for (GatewayNode node : nodes.values()) {
+        for (CompletableFuture<Void> f : stopping) {
             try {
-                node.close(); // SIGTERM, then the leak check
-            } catch (RuntimeException | AssertionError e) {
-                failures.add(e);
+                f.join();
+            } catch (CompletionException e) {
+                failures.add(e.getCause());
             }
         }
         nodes.clear();
