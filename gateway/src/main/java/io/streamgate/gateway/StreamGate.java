@@ -10,6 +10,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.streamgate.gateway.auth.ApiKeys;
+import io.streamgate.gateway.auth.SharedTenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission;
 import io.streamgate.gateway.auth.TenantLimits;
 import io.streamgate.gateway.dropin.DropInServices;
 import io.streamgate.gateway.routing.ModelRouter;
@@ -149,8 +151,15 @@ public final class StreamGate implements AutoCloseable {
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
-        TenantLimits limits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
+        TenantLimits localLimits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
                 config.conversations().tenantMaxReads(), config.tenantTokensPerMinute(), System::nanoTime);
+        TenantAdmission limits = localLimits;
+        if (redis != null) {
+            SharedTenantLimits shared = started.add(
+                    new SharedTenantLimits(redis, localLimits, config.redis().leaseTtl()), SharedTenantLimits::close);
+            metrics.watchLimitsFallback(shared::localFallbacks);
+            limits = shared;
+        }
         UsageMeter usage = new UsageMeter(metrics, limits);
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
         StreamLauncher launcher = new StreamLauncher(router, services,

@@ -1,6 +1,7 @@
 package io.streamgate.gateway.auth;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,13 +18,12 @@ import java.util.function.LongSupplier;
  * spent. The budget refills continuously, holds a minute's worth at most, and goes at most a minute's worth into
  * debt, so a tenant that overshoots waits at most a minute.
  *
- * <p>Lock-free (compare-and-set), so the event loop can call it. State per tenant is two small objects; tenants
- * come from the configured keys, so the map is bounded by them.
+ * <p>Lock-free (compare-and-set), so the event loop can call it. State per tenant is a few small objects made once;
+ * tenants come from the configured keys, so the map is bounded by them. As a {@link TenantAdmission} its decisions
+ * are complete at once, and an admission allocates nothing: each tenant's slots and their completed futures are made
+ * with the tenant.
  */
-public final class TenantLimits {
-
-    /** A refusal: how long until trying again is worthwhile, in whole seconds (at least 1). */
-    public record Refusal(String reason, long retryAfterSeconds) {}
+public final class TenantLimits implements TenantAdmission {
 
     private record Bucket(double tokens, long refilledAtNanos) {}
 
@@ -32,6 +32,11 @@ public final class TenantLimits {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicReference<Bucket> bucket = new AtomicReference<>(new Bucket(requestsPerMinute, clock.getAsLong()));
         final AtomicReference<Bucket> tokens = new AtomicReference<>(new Bucket(tokensPerMinute, clock.getAsLong()));
+        // Shared by all of the tenant's admissions: a release only counts down.
+        final Slot streamSlot = streams::decrementAndGet;
+        final Slot readSlot = reads::decrementAndGet;
+        final CompletableFuture<Decision> streamAdmitted = CompletableFuture.completedFuture(streamSlot);
+        final CompletableFuture<Decision> readAdmitted = CompletableFuture.completedFuture(readSlot);
     }
 
     private final int maxStreams;
@@ -60,13 +65,76 @@ public final class TenantLimits {
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
     }
 
+    @Override
+    public CompletableFuture<Decision> acquireStream(String tenant) {
+        Tenant t = tenant(tenant);
+        Optional<Refusal> refused = tryAcquire(t);
+        return refused.isEmpty() ? t.streamAdmitted : CompletableFuture.completedFuture(refused.get());
+    }
+
+    @Override
+    public CompletableFuture<Decision> acquireRead(String tenant) {
+        Tenant t = tenant(tenant);
+        Optional<Refusal> refused = acquire(t, t.reads, maxReads, READS);
+        return refused.isEmpty() ? t.readAdmitted : CompletableFuture.completedFuture(refused.get());
+    }
+
     /**
      * Admits one history read for {@code tenant}: it takes a request token and an in-flight read slot, which must
      * be {@link #releaseRead}d when the read is done.
      */
     public Optional<Refusal> tryAcquireRead(String tenant) {
-        Tenant t = tenants.computeIfAbsent(tenant, k -> new Tenant());
-        return acquire(t, t.reads, maxReads, "history reads at once");
+        Tenant t = tenant(tenant);
+        return acquire(t, t.reads, maxReads, READS);
+    }
+
+    /**
+     * Takes one of the tenant's read slots without a request token (the shared limits take that one on Redis); it is
+     * released by {@link #readSlot}.
+     */
+    Optional<Refusal> tryTakeReadSlot(String tenant) {
+        Tenant t = tenant(tenant);
+        return takeSlot(t.reads, maxReads) ? Optional.empty() : Optional.of(slotsRefusal(maxReads, READS));
+    }
+
+    /** Takes one of the tenant's request tokens on this node alone. */
+    Optional<Refusal> tryTakeRequestToken(String tenant) {
+        long waitNanos = takeToken(tenant(tenant).bucket);
+        return waitNanos > 0 ? Optional.of(rateRefusal(requestsPerMinute, waitNanos)) : Optional.empty();
+    }
+
+    /** The slot a read admitted by {@link #tryAcquireRead} or {@link #tryTakeReadSlot} holds. */
+    Slot readSlot(String tenant) {
+        return tenant(tenant).readSlot;
+    }
+
+    /** The slot a stream admitted by {@link #tryAcquire} holds. */
+    Slot streamSlot(String tenant) {
+        return tenant(tenant).streamSlot;
+    }
+
+    /**
+     * Counts a stream admitted elsewhere (by the shared limits) among the tenant's streams here, unchecked, so that
+     * this node, deciding alone, counts every stream it runs; released by {@link #streamSlot}.
+     */
+    void countStream(String tenant) {
+        tenant(tenant).streams.incrementAndGet();
+    }
+
+    int maxStreams() {
+        return maxStreams;
+    }
+
+    int requestsPerMinute() {
+        return requestsPerMinute;
+    }
+
+    long tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    private Tenant tenant(String tenant) {
+        return tenants.computeIfAbsent(tenant, k -> new Tenant());
     }
 
     public void releaseRead(String tenant) {
@@ -81,13 +149,15 @@ public final class TenantLimits {
      * ends.
      */
     public Optional<Refusal> tryAcquire(String tenant) {
-        Tenant t = tenants.computeIfAbsent(tenant, k -> new Tenant());
+        return tryAcquire(tenant(tenant));
+    }
+
+    private Optional<Refusal> tryAcquire(Tenant t) {
         long spentFor = tokensSpentForNanos(t);
         if (spentFor > 0) {
-            return Optional.of(new Refusal("at most " + tokensPerMinute + " tokens per minute per tenant",
-                    Math.max(1, (spentFor + 999_999_999L) / 1_000_000_000L)));
+            return Optional.of(tokensRefusal(tokensPerMinute, spentFor));
         }
-        return acquire(t, t.streams, maxStreams, "concurrent streams");
+        return acquire(t, t.streams, maxStreams, STREAMS);
     }
 
     /**
@@ -98,7 +168,7 @@ public final class TenantLimits {
         if (tokensPerMinute == 0 || tokens <= 0) {
             return;
         }
-        AtomicReference<Bucket> ref = tenants.computeIfAbsent(tenant, k -> new Tenant()).tokens;
+        AtomicReference<Bucket> ref = tenant(tenant).tokens;
         while (true) {
             Bucket b = ref.get();
             long now = clock.getAsLong();
@@ -125,21 +195,44 @@ public final class TenantLimits {
 
     /** Takes one of {@code max} slots and a request token, or neither. */
     private Optional<Refusal> acquire(Tenant t, AtomicInteger slots, int max, String what) {
-        if (slots.incrementAndGet() > max) {
-            slots.decrementAndGet();
-            return Optional.of(new Refusal("at most " + max + " " + what + " per tenant", 1));
+        if (!takeSlot(slots, max)) {
+            return Optional.of(slotsRefusal(max, what));
         }
         long waitNanos = takeToken(t.bucket);
         if (waitNanos > 0) {
             slots.decrementAndGet();
-            return Optional.of(rateRefusal(waitNanos));
+            return Optional.of(rateRefusal(requestsPerMinute, waitNanos));
         }
         return Optional.empty();
     }
 
-    private Refusal rateRefusal(long waitNanos) {
-        return new Refusal("at most " + requestsPerMinute + " requests per minute per tenant",
-                Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L));
+    private static boolean takeSlot(AtomicInteger slots, int max) {
+        if (slots.incrementAndGet() > max) {
+            slots.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    static final String STREAMS = "concurrent streams";
+    static final String READS = "history reads at once";
+
+    /** All of {@code max} slots are taken: worth trying again in a second. */
+    static Refusal slotsRefusal(long max, String what) {
+        return new Refusal("at most " + max + " " + what + " per tenant", 1);
+    }
+
+    static Refusal rateRefusal(long requestsPerMinute, long waitNanos) {
+        return new Refusal("at most " + requestsPerMinute + " requests per minute per tenant", wholeSeconds(waitNanos));
+    }
+
+    static Refusal tokensRefusal(long tokensPerMinute, long spentForNanos) {
+        return new Refusal("at most " + tokensPerMinute + " tokens per minute per tenant", wholeSeconds(spentForNanos));
+    }
+
+    /** {@code nanos} rounded up to whole seconds, at least 1. */
+    private static long wholeSeconds(long nanos) {
+        return Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
     }
 
     public void release(String tenant) {

@@ -78,8 +78,16 @@ public record GatewayConfig(
      * @param cluster whether {@code url} names one node of a Redis Cluster
      * @param timeout the longest one Redis command may take before the gateway treats Redis as down
      * @param nodeId this node's name in the shared state; unique per running process
+     * @param leaseTtl how long a lease this node holds in Redis (a tenant's stream slot) outlives its last renewal;
+     *     the node renews its leases every third of it, so a dead node's leases lapse within it
      */
-    public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId) {
+    public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId, Duration leaseTtl) {
+
+        public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+
+        public RedisSettings(String url, boolean cluster, Duration timeout, String nodeId) {
+            this(url, cluster, timeout, nodeId, DEFAULT_LEASE_TTL);
+        }
 
         public boolean enabled() {
             return url != null;
@@ -253,7 +261,8 @@ public record GatewayConfig(
                         s.string("STREAMGATE_REDIS_URL", null),
                         s.bool("STREAMGATE_REDIS_CLUSTER", false),
                         s.millis("STREAMGATE_REDIS_TIMEOUT_MS", 200, 1, 60_000),
-                        NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated()))),
+                        NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated())),
+                        s.millis("STREAMGATE_REDIS_LEASE_MS", 5_000, 30, 600_000)),
                 java.util.Collections.unmodifiableMap(new HashMap<>(env))::get);
         for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
             log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),
@@ -265,6 +274,10 @@ public record GatewayConfig(
         if (config.routesFile != null && config.upstreamUrl != null) {
             throw new ConfigException("STREAMGATE_ROUTES_FILE and STREAMGATE_UPSTREAM_URL are both set: the routes file "
                     + "names every upstream, so set one of them");
+        }
+        if (config.redis.enabled() && config.redis.leaseTtl().compareTo(config.redis.timeout().multipliedBy(3)) < 0) {
+            throw new ConfigException("STREAMGATE_REDIS_LEASE_MS must be at least three times "
+                    + "STREAMGATE_REDIS_TIMEOUT_MS: leases are renewed every third of it, and a renewal may take that long");
         }
         if (config.provider.kind.equals("anthropic") && config.model == null && config.routesFile == null) {
             throw new ConfigException("STREAMGATE_MODEL is required with STREAMGATE_UPSTREAM_KIND=anthropic: the "

@@ -10,13 +10,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
-import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission.Decision;
+import io.streamgate.gateway.auth.TenantAdmission.Refusal;
+import io.streamgate.gateway.auth.TenantAdmission.Slot;
 import io.streamgate.gateway.metrics.LogValue;
 import io.streamgate.gateway.routing.Deployment;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.gateway.stream.BadRequestException;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,15 +101,45 @@ public final class DropInEndpoints {
                     "the model '" + Reading.excerpt(parsed.model()) + "' does not exist or is not served here"), done);
             return;
         }
-        Optional<TenantLimits.Refusal> refusal = services.limits().tryAcquire(tenant);
-        if (refusal.isPresent()) {
-            send(ctx, new ClientError(ClientError.Kind.RATE_LIMITED, refusal.get().reason(),
-                    refusal.get().retryAfterSeconds()).response(ctx.alloc(), dialect), done);
+        CompletableFuture<Decision> decided = services.limits().acquireStream(tenant);
+        Decision now = decided.getNow(null);
+        if (now != null) {
+            admitted(ctx, now, dialect, parsed, tenant, candidates, done);
             return;
         }
+        // Decided on Redis: back to this loop before touching the connection; a client gone by then frees the slot.
+        decided.whenComplete((decision, failure) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    if (failure != null || !ctx.channel().isActive()) { // failure: never, admissions decide locally
+                        release(decision);
+                        if (failure != null) {
+                            log.error("tenant admission failed: {}", LogValue.of(failure));
+                            ctx.close();
+                        }
+                        done.run();
+                    } else {
+                        admitted(ctx, decision, dialect, parsed, tenant, candidates, done);
+                    }
+                });
+            } catch (RejectedExecutionException shuttingDown) {
+                release(decision);
+            }
+        });
+    }
+
+    private void admitted(ChannelHandlerContext ctx, Decision decision, Dialect dialect, DropInRequest parsed,
+            String tenant, List<Deployment> candidates, Runnable done) {
+        assert ctx.executor().inEventLoop();
+        if (decision instanceof Refusal refusal) {
+            send(ctx, new ClientError(ClientError.Kind.RATE_LIMITED, refusal.reason(), refusal.retryAfterSeconds())
+                    .response(ctx.alloc(), dialect), done);
+            return;
+        }
+        Slot slot = (Slot) decision;
         DropInCall call = new DropInCall(ctx.channel(), parsed, tenant, candidates, services, () -> {
             active = null;
-            services.limits().release(tenant);
+            slot.release();
             done.run();
         });
         active = call;
@@ -119,6 +152,12 @@ public final class DropInEndpoints {
                 ctx.writeAndFlush(error(ctx, dialect, ClientError.Kind.INTERNAL, "the call could not be started"),
                         ctx.voidPromise());
             }
+        }
+    }
+
+    private static void release(Decision decision) {
+        if (decision instanceof Slot slot) {
+            slot.release();
         }
     }
 

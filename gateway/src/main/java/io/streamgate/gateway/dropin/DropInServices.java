@@ -2,7 +2,7 @@ package io.streamgate.gateway.dropin;
 
 import static java.util.Objects.requireNonNull;
 
-import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission;
 import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.llm.StreamLimits;
@@ -24,7 +24,7 @@ import java.time.Duration;
 public record DropInServices(
         ModelRouter router,
         UpstreamTransport transport,
-        TenantLimits limits,
+        TenantAdmission limits,
         UsageMeter usage,
         int ringCapacity,
         int maxAnswerChars,

@@ -15,7 +15,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
-import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission;
+import io.streamgate.gateway.auth.TenantAdmission.Decision;
+import io.streamgate.gateway.auth.TenantAdmission.Refusal;
+import io.streamgate.gateway.auth.TenantAdmission.Slot;
 import io.streamgate.gateway.conversation.ConversationJson;
 import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.metrics.LogValue;
@@ -60,7 +63,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private final Conversations conversations;
     private final StaticPage page;
     private final HealthResponder health;
-    private final TenantLimits limits;
+    private final TenantAdmission limits;
     private final boolean checkOwnership;
     private final StreamDirectory directory;
     private final DropInEndpoints dropIn;
@@ -74,7 +77,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             StreamDirectory directory,
             StaticPage page,
             HealthResponder health,
-            TenantLimits limits,
+            TenantAdmission limits,
             boolean checkOwnership,
             DropInEndpoints dropIn) {
         this.launcher = requireNonNull(launcher, "launcher");
@@ -253,12 +256,22 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             send(ctx, request, storeBusy(ctx));
             return;
         }
-        var refusal = limits.tryAcquireRead(tenant);
-        if (refusal.isPresent()) {
-            send(ctx, request, rateLimited(ctx, refusal.get()));
+        boolean head = HttpMethod.HEAD.equals(request.method());
+        CompletableFuture<Decision> decided = limits.acquireRead(tenant);
+        Decision now = decided.getNow(null);
+        if (now != null) {
+            readDecided(ctx, now, head, tenant, id, query);
+        } else {
+            whenDecided(ctx, decided, d -> readDecided(ctx, d, head, tenant, id, query));
+        }
+    }
+
+    private void readDecided(ChannelHandlerContext ctx, Decision decision, boolean head, String tenant, String id,
+            HistoryQuery query) {
+        if (!(decision instanceof Slot slot)) {
+            refuse(ctx, (Refusal) decision, head);
             return;
         }
-        boolean head = HttpMethod.HEAD.equals(request.method());
         ByteBufAllocator alloc = ctx.alloc();
         // The page is rendered on the store thread too, so a large page costs this event loop one write. The read
         // slot is free before the answer leaves, so a client's next read never finds it taken.
@@ -266,7 +279,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
                 .thenApply(found -> found.isPresent()
                         ? JsonResponses.json(alloc, HttpResponseStatus.OK, g -> ConversationJson.write(found.get(), g))
                         : notFound(alloc, id))
-                .whenComplete((r, failure) -> limits.releaseRead(tenant));
+                .whenComplete((r, failure) -> slot.release());
         whenDone(ctx, answer, r -> {
             if (head) {
                 r.content().clear();
@@ -299,40 +312,91 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             send(ctx, request, storeBusy(ctx));
             return;
         }
-        var refusal = limits.tryAcquire(tenant);
-        if (refusal.isPresent()) {
-            send(ctx, request, rateLimited(ctx, refusal.get()));
+        CompletableFuture<Decision> decided = limits.acquireStream(tenant);
+        Decision now = decided.getNow(null);
+        if (now != null) { // decided here: no hop
+            streamDecided(ctx, now, id, tenant, parsed, delivery, acceptedNanos);
+        } else {
+            whenDecided(ctx, decided, d -> streamDecided(ctx, d, id, tenant, parsed, delivery, acceptedNanos));
+        }
+    }
+
+    private void streamDecided(ChannelHandlerContext ctx, Decision decision, String id, String tenant,
+            StreamRequest parsed, Delivery delivery, long acceptedNanos) {
+        if (!(decision instanceof Slot slot)) {
+            refuse(ctx, (Refusal) decision, false);
             return;
         }
         if (!checkOwnership) {
-            launch(ctx, id, tenant, parsed, delivery, acceptedNanos); // one tenant: nobody else can own it
+            launch(ctx, id, tenant, parsed, delivery, acceptedNanos, slot); // one tenant: nobody else can own it
             return;
         }
         // Ownership is claimed before any message, journal or stream exists: the loser of a race writes nothing.
         whenDone(ctx, conversations.claim(id, tenant), owned -> {
             if (owned) {
-                launch(ctx, id, tenant, parsed, delivery, acceptedNanos);
+                launch(ctx, id, tenant, parsed, delivery, acceptedNanos, slot);
             } else {
-                limits.release(tenant);
+                slot.release();
                 ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
             }
-        }, () -> limits.release(tenant));
+        }, slot::release);
     }
 
-    /** Starts the stream the tenant's limits admitted; they are released when it ends. */
-    private void launch(
-            ChannelHandlerContext ctx, String id, String tenant, StreamRequest parsed, Delivery delivery, long accepted) {
+    /** Starts the stream the tenant's limits admitted; its slot is released when it ends. */
+    private void launch(ChannelHandlerContext ctx, String id, String tenant, StreamRequest parsed, Delivery delivery,
+            long accepted, Slot slot) {
         try {
             busy = true;
             active = launcher.launch(ctx.channel(), id, tenant, parsed, delivery, accepted, () -> {
                 active = null;
                 busy = false;
-                limits.release(tenant);
+                slot.release();
             });
         } catch (BadRequestException e) {
             busy = false;
-            limits.release(tenant);
+            slot.release();
             ctx.writeAndFlush(badRequest(ctx, e), ctx.voidPromise());
+        }
+    }
+
+    /**
+     * Runs {@code then} on this event loop once the tenant's limits have {@code decided} (on Redis, so on another
+     * thread); the connection stays busy meanwhile. A client that left by then gets nothing, and the slot it got is
+     * released.
+     */
+    private void whenDecided(ChannelHandlerContext ctx, CompletableFuture<Decision> decided, Consumer<Decision> then) {
+        busy = true;
+        decided.whenComplete((decision, failure) -> {
+            try {
+                ctx.executor().execute(() -> {
+                    busy = false;
+                    if (failure != null) { // never: admissions decide locally rather than fail
+                        log.error("tenant admission failed: {}", LogValue.of(failure));
+                        ctx.close();
+                    } else if (!ctx.channel().isActive()) {
+                        release(decision);
+                    } else {
+                        then.accept(decision);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                release(decision);
+            }
+        });
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Refusal refusal, boolean head) {
+        assert ctx.executor().inEventLoop();
+        FullHttpResponse r = rateLimited(ctx, refusal);
+        if (head) {
+            r.content().clear();
+        }
+        ctx.writeAndFlush(r, ctx.voidPromise());
+    }
+
+    private static void release(Decision decision) {
+        if (decision instanceof Slot slot) {
+            slot.release();
         }
     }
 
@@ -401,7 +465,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         return r;
     }
 
-    private static FullHttpResponse rateLimited(ChannelHandlerContext ctx, TenantLimits.Refusal refusal) {
+    private static FullHttpResponse rateLimited(ChannelHandlerContext ctx, Refusal refusal) {
         FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
                 "rate_limited", refusal.reason());
         r.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());

@@ -13,7 +13,7 @@ import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
 import io.streamgate.gateway.auth.ApiKeys;
-import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.dropin.DropInServices;
@@ -46,7 +46,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final StaticPage page;
     private final HealthResponder health;
     private final CorsConfig cors;
-    private final TenantLimits limits;
+    private final TenantAdmission limits;
     private final Conversations conversations;
     private final StreamDirectory directory;
     private final ApiKeys keys;
@@ -60,7 +60,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             StaticPage page,
             HealthResponder health,
             ApiKeys keys,
-            TenantLimits limits,
+            TenantAdmission limits,
             DropInServices dropIn) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");

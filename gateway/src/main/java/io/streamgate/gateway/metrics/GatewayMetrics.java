@@ -147,6 +147,16 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
+    /** {@code streaming_limits_local_fallback_total}: tenant admissions decided node-local because Redis could not. */
+    public void watchLimitsFallback(LongSupplier decidedLocally) {
+        CounterWithCallback.builder()
+                .name("streaming_limits_local_fallback_total")
+                .help("Stream and history-read admissions decided by this node's own tenant limits because the shared "
+                        + "Redis was down or too slow")
+                .callback(cb -> cb.call(decidedLocally.getAsLong()))
+                .register(registry);
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

@@ -115,7 +115,9 @@ public final class SharedRedis implements AutoCloseable {
             throw new ConfigException("STREAMGATE_REDIS_URL must be a redis://, rediss:// or redis-sentinel:// URL "
                     + "such as redis://localhost:6379/0");
         }
-        uri.setTimeout(settings.timeout());
+        // Bounds the connection's handshake (HELLO, AUTH, SELECT), as the socket's connect timeout is bounded; each
+        // command keeps the one timeout of the TimeoutOptions. A 200 ms handshake failed on a busy machine.
+        uri.setTimeout(settings.timeout().multipliedBy(5));
         SharedRedis redis = new SharedRedis(settings, uri);
         try {
             redis.connectNow().get(settings.timeout().multipliedBy(10).toMillis(), TimeUnit.MILLISECONDS);

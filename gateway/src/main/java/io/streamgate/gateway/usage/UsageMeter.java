@@ -2,7 +2,7 @@ package io.streamgate.gateway.usage;
 
 import static java.util.Objects.requireNonNull;
 
-import io.streamgate.gateway.auth.TenantLimits;
+import io.streamgate.gateway.auth.TenantAdmission;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 
 /**
@@ -12,9 +12,9 @@ import io.streamgate.gateway.metrics.GatewayMetrics;
 public final class UsageMeter {
 
     private final GatewayMetrics metrics;
-    private final TenantLimits limits;
+    private final TenantAdmission limits;
 
-    public UsageMeter(GatewayMetrics metrics, TenantLimits limits) {
+    public UsageMeter(GatewayMetrics metrics, TenantAdmission limits) {
         this.metrics = requireNonNull(metrics, "metrics");
         this.limits = requireNonNull(limits, "limits");
     }

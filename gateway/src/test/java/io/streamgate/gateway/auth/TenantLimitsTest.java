@@ -74,4 +74,23 @@ class TenantLimitsTest {
         limits.chargeTokens("acme", Long.MAX_VALUE);
         assertTrue(limits.tryAcquire("acme").isEmpty());
     }
+
+    @Test
+    void asAnAdmissionItDecidesAtOnceAndAllocatesNothingToAdmit() {
+        TenantLimits limits = new TenantLimits(2, 1_000, 1);
+        var first = limits.acquireStream("acme");
+        var second = limits.acquireStream("acme");
+        assertTrue(first.isDone() && second.isDone(), "no hop: decided on the caller's thread");
+        assertTrue(first == second, "an admission is the tenant's one completed future");
+        var refused = limits.acquireStream("acme").getNow(null);
+        assertTrue(refused instanceof TenantAdmission.Refusal r && r.reason().contains("2 concurrent streams"));
+        ((TenantAdmission.Slot) first.getNow(null)).release();
+        assertEquals(1, limits.activeStreams("acme"));
+        assertTrue(limits.acquireStream("acme").getNow(null) instanceof TenantAdmission.Slot);
+
+        var read = limits.acquireRead("acme").getNow(null);
+        assertTrue(limits.acquireRead("acme").getNow(null) instanceof TenantAdmission.Refusal);
+        ((TenantAdmission.Slot) read).release();
+        assertTrue(limits.acquireRead("acme").getNow(null) instanceof TenantAdmission.Slot);
+    }
 }

@@ -73,6 +73,19 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theRedisLeaseTtlDefaultsToFiveSecondsAndMustOutlastThreeTimeouts() {
+        assertEquals(Duration.ofSeconds(5), GatewayConfig.from(Map.of()).redis().leaseTtl());
+        assertEquals(Duration.ofMillis(900), GatewayConfig.from(Map.of("STREAMGATE_REDIS_URL", "redis://cache",
+                "STREAMGATE_REDIS_LEASE_MS", "900", "STREAMGATE_REDIS_TIMEOUT_MS", "300")).redis().leaseTtl());
+        var tooShort = assertThrows(ConfigException.class, () -> GatewayConfig.from(Map.of(
+                "STREAMGATE_REDIS_URL", "redis://cache", "STREAMGATE_REDIS_LEASE_MS", "899",
+                "STREAMGATE_REDIS_TIMEOUT_MS", "300")));
+        assertTrue(tooShort.getMessage().startsWith("STREAMGATE_REDIS_LEASE_MS"), tooShort.getMessage());
+        assertEquals(Duration.ofMillis(100), GatewayConfig.from(Map.of("STREAMGATE_REDIS_LEASE_MS", "100")).redis()
+                .leaseTtl(), "without Redis, nothing to check it against");
+    }
+
+    @Test
     void theMetricsBindAddressIsUnsetUnlessGiven() {
         assertEquals(null, GatewayConfig.from(Map.of()).metricsBindAddress(), "unset: the client port's address");
         assertEquals("10.0.0.5",
