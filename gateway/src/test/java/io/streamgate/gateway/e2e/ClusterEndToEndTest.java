@@ -188,7 +188,6 @@ class ClusterEndToEndTest {
 
     @Test
     @Order(3)
-    @Disabled("waiting for limits")
     void aTenantsConcurrencyLimitAdmitsExactlyThatManyAcrossTheNodes() throws Exception {
         BlockingQueue<LiveStream> calls = new LinkedBlockingQueue<>();
         cluster.upstream().always(new TestUpstream.Reply.LiveEach(calls));
