@@ -43,6 +43,7 @@ import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamRegistry;
 import io.streamgate.gateway.stream.StreamServices;
+import io.streamgate.gateway.stream.StreamStops;
 import io.streamgate.gateway.metrics.StreamLog;
 import io.streamgate.gateway.stream.StreamSettings;
 import io.streamgate.llm.UpstreamClients;
@@ -80,6 +81,7 @@ public final class StreamGate implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final StreamRegistry streams;
     private final SharedRedis redis; // null: no STREAMGATE_REDIS_URL, all hot state is node-local
+    private final StreamStops stops;
     private final Transport transport;
     private final String bindAddress;
     private final String metricsBindAddress;
@@ -147,6 +149,7 @@ public final class StreamGate implements AutoCloseable {
         if (redis != null) {
             metrics.watchRedis(redis.health()::isUp);
         }
+        stops = started.add(StreamStops.start(directory, redis), StreamStops::close);
         starter = started.add(new StoreExecutor(STORE_THREADS, config.conversations().storeQueue()),
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
         metrics.watchStoreQueue(starter::queued, starter::refused);
@@ -187,7 +190,7 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, directory, StaticPage.load(), health, keys, limits,
+                        config, launcher, conversations, directory, stops, StaticPage.load(), health, keys, limits,
                         new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
                                 config.maxAnswerChars(), config.upstreamFirstTokenTimeout(),
                                 config.upstreamIdleTimeout(), Upstreams.streamLimits(config))));
@@ -302,6 +305,11 @@ public final class StreamGate implements AutoCloseable {
     /** The shared Redis, or {@code null} when {@code STREAMGATE_REDIS_URL} is not set. */
     public SharedRedis redis() {
         return redis;
+    }
+
+    /** What answers {@code DELETE .../stream}, here or across the nodes. */
+    public StreamStops stops() {
+        return stops;
     }
 
     /**

@@ -31,6 +31,7 @@ import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamLauncher.Delivery;
 import io.streamgate.gateway.stream.StreamRequest;
 import io.streamgate.gateway.stream.StreamRequestParser;
+import io.streamgate.gateway.stream.StreamStops;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -66,6 +67,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private final TenantAdmission limits;
     private final boolean checkOwnership;
     private final StreamDirectory directory;
+    private final StreamStops stops;
     private final DropInEndpoints dropIn;
     private StreamBridge active;
     private boolean busy; // a request is being answered (a stream, or a store read in flight)
@@ -75,6 +77,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             StreamRequestParser parser,
             Conversations conversations,
             StreamDirectory directory,
+            StreamStops stops,
             StaticPage page,
             HealthResponder health,
             TenantAdmission limits,
@@ -84,6 +87,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         this.parser = requireNonNull(parser, "parser");
         this.conversations = requireNonNull(conversations, "conversations");
         this.directory = requireNonNull(directory, "directory");
+        this.stops = requireNonNull(stops, "stops");
         this.page = requireNonNull(page, "page");
         this.health = requireNonNull(health, "health");
         this.limits = requireNonNull(limits, "limits");
@@ -199,33 +203,32 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /**
-     * {@code DELETE .../stream}: stops the generation in flight; it ends with {@code finish_reason: cancelled}.
-     * 404 when this tenant has no stream there (an unknown id and another tenant's id alike).
+     * {@code DELETE .../stream}: stops the generation in flight, on this node or (with a shared Redis) on whichever
+     * node runs it; it ends with {@code finish_reason: cancelled}. 409 when the tenant's latest stream there has
+     * ended; 404 when this tenant has no stream there (an unknown id and another tenant's id alike). The answer is
+     * written from this loop once the stop is done; the connection is busy meanwhile.
      */
     private void stop(ChannelHandlerContext ctx, String tenant, String id) {
-        var journal = directory.latest(tenant, id).orElse(null);
-        if (journal == null) {
-            ctx.writeAndFlush(notFound(ctx, id), ctx.voidPromise());
-            return;
-        }
         busy = true;
-        journal.loop().execute(() -> {
-            StreamBridge live = journal.liveStream();
-            boolean stopped = live != null && live.stop();
-            ctx.executor().execute(() -> {
-                busy = false;
-                ctx.writeAndFlush(stopped
-                        ? JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> {
-                            g.writeStartObject();
-                            g.writeStringField("conversation_id", id);
-                            g.writeStringField("status", "stopped");
-                            g.writeEndObject();
-                        })
-                        : JsonResponses.error(ctx.alloc(), HttpResponseStatus.CONFLICT, "not_streaming",
-                                "no generation is in progress for conversation " + id),
-                        ctx.voidPromise());
-            });
-        });
+        stops.stop(tenant, id, ctx.executor()).whenComplete((outcome, failure) -> ctx.executor().execute(() -> {
+            assert ctx.executor().inEventLoop();
+            busy = false;
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            StreamStops.Outcome o = failure != null ? StreamStops.Outcome.UNKNOWN : outcome;
+            ctx.writeAndFlush(switch (o) {
+                case STOPPED -> JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> {
+                    g.writeStartObject();
+                    g.writeStringField("conversation_id", id);
+                    g.writeStringField("status", "stopped");
+                    g.writeEndObject();
+                });
+                case NOT_STREAMING -> JsonResponses.error(ctx.alloc(), HttpResponseStatus.CONFLICT, "not_streaming",
+                        "no generation is in progress for conversation " + id);
+                case UNKNOWN -> notFound(ctx, id);
+            }, ctx.voidPromise());
+        }));
     }
 
     private static long lastEventId(FullHttpRequest request, RequestPath target) {

@@ -18,6 +18,7 @@ import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.dropin.DropInServices;
 import io.streamgate.gateway.stream.StreamDirectory;
+import io.streamgate.gateway.stream.StreamStops;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
 
@@ -49,6 +50,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final TenantAdmission limits;
     private final Conversations conversations;
     private final StreamDirectory directory;
+    private final StreamStops stops;
     private final ApiKeys keys;
     private final DropInServices dropIn;
 
@@ -57,6 +59,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             StreamLauncher launcher,
             Conversations conversations,
             StreamDirectory directory,
+            StreamStops stops,
             StaticPage page,
             HealthResponder health,
             ApiKeys keys,
@@ -70,6 +73,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.cors = corsConfig(config);
         this.conversations = requireNonNull(conversations, "conversations");
         this.directory = requireNonNull(directory, "directory");
+        this.stops = requireNonNull(stops, "stops");
         this.keys = requireNonNull(keys, "keys");
         this.limits = requireNonNull(limits, "limits");
         this.dropIn = requireNonNull(dropIn, "dropIn");
@@ -84,7 +88,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("cors", new CorsHandler(cors));
         p.addLast("admission", new RequestAdmission(keys, !keys.enabled()));
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
-        p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, page, health, limits,
+        p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, stops, page, health, limits,
                 keys.enabled(), new DropInEndpoints(dropIn)));
     }
 
