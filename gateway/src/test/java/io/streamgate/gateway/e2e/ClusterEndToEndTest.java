@@ -165,7 +165,6 @@ class ClusterEndToEndTest {
 
     @Test
     @Order(2)
-    @Disabled("waiting for stop")
     void deleteOnCStopsTheStreamRunningOnA() throws Exception {
         CompletableFuture<LiveStream> live = live();
         try (RawHttpClient onA = post(cluster.node("A"), "stop", "stop-me", "a long answer")) {
