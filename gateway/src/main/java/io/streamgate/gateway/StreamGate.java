@@ -18,6 +18,7 @@ import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig;
+import io.streamgate.gateway.conversation.AssistantTurn;
 import io.streamgate.gateway.conversation.ConversationStore;
 import io.streamgate.gateway.conversation.ConversationStoreException;
 import io.streamgate.gateway.conversation.HistoryCache;
@@ -35,6 +36,7 @@ import io.streamgate.gateway.http.HealthResponder;
 import io.streamgate.gateway.http.StaticPage;
 import io.streamgate.gateway.metrics.GatewayMetrics;
 import io.streamgate.gateway.metrics.LoopbackHostOnly;
+import io.streamgate.gateway.resume.RedisJournals;
 import io.streamgate.gateway.shared.RedisHealth;
 import io.streamgate.gateway.shared.SharedRedis;
 import io.streamgate.gateway.simulator.Simulator;
@@ -152,6 +154,13 @@ public final class StreamGate implements AutoCloseable {
         stops = started.add(StreamStops.start(directory, redis), StreamStops::close);
         starter = started.add(new StoreExecutor(STORE_THREADS, config.conversations().storeQueue()),
                 StoreExecutor::close); // lets finished streams store their answers before the store closes
+        if (redis != null) {
+            var journals = started.add(new RedisJournals(redis, new RedisJournals.Settings(config.redis().leaseTtl(),
+                    resume.window(), resume.redisMaxEntries(), resume.maxFollowers(), resume.redisMaxFollowers(),
+                    config.pingInterval(), config.clientStallTimeout()),
+                    (tenant, id, turn) -> storePartial(tenant, id, turn, history)), RedisJournals::close);
+            directory.shareThrough(journals);
+        }
         metrics.watchStoreQueue(starter::queued, starter::refused);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
         TenantLimits localLimits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
@@ -325,6 +334,23 @@ public final class StreamGate implements AutoCloseable {
         http.dispatcher().cancelAll();
         http.dispatcher().executorService().shutdownNow();
         http.connectionPool().evictAll();
+    }
+
+    /**
+     * Stores the answer a dead node's stream had sent, reaped here ({@link RedisJournals}): on a store thread, and
+     * never refused for a full queue, because nothing else would store it.
+     */
+    private void storePartial(String tenant, String conversationId, AssistantTurn turn, HistoryCache history) {
+        starter.execute(() -> {
+            try {
+                store.appendAssistant(conversationId, turn);
+                history.take(conversationId, tenant); // a window cached here no longer ends the history
+            } catch (RuntimeException e) {
+                log.warn("conversation {}: could not store the partial answer of a stream whose node died: {}",
+                        io.streamgate.gateway.metrics.LogValue.of(conversationId),
+                        io.streamgate.gateway.metrics.LogValue.of(e));
+            }
+        });
     }
 
     /** {@code STREAMGATE_UPSTREAM_CLIENT}: the OkHttp client, or the Netty one on the gateway's own loops. */

@@ -10,7 +10,12 @@ public enum ErrorCode {
     RATE_LIMITED,
     OVERLOADED,
     BAD_REQUEST,
-    INTERNAL;
+    INTERNAL,
+    /**
+     * A gateway-side code, not a provider's: the node that ran a followed stream stopped renewing its lease (it died
+     * or lost Redis); the client resumes, or asks again.
+     */
+    STREAM_OWNER_LOST;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

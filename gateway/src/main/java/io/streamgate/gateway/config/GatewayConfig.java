@@ -78,8 +78,9 @@ public record GatewayConfig(
      * @param cluster whether {@code url} names one node of a Redis Cluster
      * @param timeout the longest one Redis command may take before the gateway treats Redis as down
      * @param nodeId this node's name in the shared state; unique per running process
-     * @param leaseTtl how long a lease this node holds in Redis (a tenant's stream slot) outlives its last renewal;
-     *     the node renews its leases every third of it, so a dead node's leases lapse within it
+     * @param leaseTtl how long a lease this node holds in Redis (a tenant's stream slot, a live stream's ownership)
+     *     outlives its last renewal; the node renews its leases every third of it, so a dead node's leases lapse
+     *     within it
      */
     public record RedisSettings(String url, boolean cluster, Duration timeout, String nodeId, Duration leaseTtl) {
 
@@ -100,9 +101,11 @@ public record GatewayConfig(
      * @param window how long an ended stream stays resumable
      * @param grace how long a stream whose client left goes on, waiting for the client to resume; 0 stops it at once
      * @param maxFollowers resumed connections that may follow one live stream at once
+     * @param redisMaxEntries entries (one per flush) kept per stream in its Redis copy; older ones are trimmed
+     * @param redisMaxFollowers connections following streams of other nodes through Redis, on this node at once
      */
-    public record ResumeSettings(
-            int perStreamBytes, long totalBytes, Duration window, Duration grace, int maxFollowers) {}
+    public record ResumeSettings(int perStreamBytes, long totalBytes, Duration window, Duration grace,
+            int maxFollowers, int redisMaxEntries, int redisMaxFollowers) {}
 
     /**
      * Which provider API the upstream speaks and how hard to try it.
@@ -256,7 +259,9 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_RESUME_TOTAL_MB", 64, 1, 64 * 1024) * 1024L * 1024L,
                         s.millis("STREAMGATE_RESUME_WINDOW_MS", 300_000, 1, 86_400_000),
                         s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000),
-                        s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024)),
+                        s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024),
+                        s.integer("STREAMGATE_RESUME_REDIS_MAX_ENTRIES", 10_000, 2, 1_000_000),
+                        s.integer("STREAMGATE_RESUME_REDIS_FOLLOWERS", 256, 0, 65_536)),
                 new RedisSettings(
                         s.string("STREAMGATE_REDIS_URL", null),
                         s.bool("STREAMGATE_REDIS_CLUSTER", false),

@@ -83,7 +83,7 @@ public record ClientError(Kind kind, String message, long retryAfterSeconds) {
             case RATE_LIMITED -> Kind.RATE_LIMITED;
             case OVERLOADED -> Kind.OVERLOADED;
             case UPSTREAM_TIMEOUT -> Kind.UPSTREAM_TIMEOUT;
-            case UPSTREAM_UNAVAILABLE -> Kind.UPSTREAM_UNAVAILABLE;
+            case UPSTREAM_UNAVAILABLE, STREAM_OWNER_LOST -> Kind.UPSTREAM_UNAVAILABLE;
             case BAD_REQUEST -> error.httpStatus() == 404 ? Kind.NOT_FOUND
                     : error.httpStatus() == 413 ? Kind.TOO_LARGE : Kind.BAD_REQUEST;
             case UPSTREAM_ERROR -> Kind.UPSTREAM_ERROR;

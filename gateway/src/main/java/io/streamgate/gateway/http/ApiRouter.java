@@ -24,6 +24,7 @@ import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.metrics.LogValue;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.gateway.stream.ModelNotFoundException;
+import io.streamgate.gateway.stream.SharedJournals;
 import io.streamgate.gateway.stream.StreamBridge;
 import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamJournal;
@@ -163,7 +164,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     /**
      * {@code GET .../stream}: replays the conversation's latest stream after {@code Last-Event-ID} (or the
      * {@code last_event_id} query parameter, for clients that can't set headers), then follows it live if it is
-     * still running. 204 when this tenant has nothing to resume there (an unknown id and another tenant's id get
+     * still running; a stream this node does not run is resumed from the nodes' shared copy (Redis), when there is
+     * one. 204 when this tenant has nothing to resume there (an unknown id and another tenant's id get
      * the same answer); 410 when the events after that id are no longer kept; 429 when the live stream already
      * has as many followers as allowed.
      */
@@ -177,6 +179,11 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         var journal = directory.latest(admitted.tenant(), id).orElse(null);
+        if (journal == null && directory.shared() != SharedJournals.NONE) {
+            busy = true; // not run here: the shared copy answers, and the connection closes after it
+            directory.shared().resume(ctx.channel(), admitted.tenant(), id, lastSeen);
+            return;
+        }
         if (journal == null) {
             send(ctx, request, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT));
             return;

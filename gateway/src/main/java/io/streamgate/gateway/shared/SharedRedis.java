@@ -2,6 +2,7 @@ package io.streamgate.gateway.shared;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -19,6 +20,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -49,6 +51,8 @@ import java.util.function.Function;
 public final class SharedRedis implements AutoCloseable {
 
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    /** The longest {@code BLOCK} a command on a {@linkplain #connectForBlocking blocking connection} may ask for. */
+    public static final Duration MAX_BLOCK = Duration.ofSeconds(1);
     private static final int MAX_QUEUED_COMMANDS = 65_536;
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -57,8 +61,13 @@ public final class SharedRedis implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client; // one of these two
     private final RedisClusterClient clusterClient;
+    /** For {@link #connectForBlocking}: its longer command timeout; made on first use. */
+    private final java.util.concurrent.atomic.AtomicReference<AbstractRedisClient> blockingClient =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final SocketOptions socket;
     private final RedisHealth health;
     private final AtomicBoolean connecting = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final ScheduledFuture<?> probe;
     private volatile StatefulConnection<String, byte[]> connection;
     private volatile RedisClusterAsyncCommands<String, byte[]> commands;
@@ -68,29 +77,12 @@ public final class SharedRedis implements AutoCloseable {
         this.uri = uri;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
         this.health = new RedisHealth(describe(uri, settings.cluster()));
-        SocketOptions socket = SocketOptions.builder().connectTimeout(settings.timeout().multipliedBy(5)).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(settings.timeout());
+        socket = SocketOptions.builder().connectTimeout(settings.timeout().multipliedBy(5)).build();
         if (settings.cluster()) {
-            clusterClient = RedisClusterClient.create(resources, uri);
-            clusterClient.setOptions(ClusterClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(MAX_QUEUED_COMMANDS)
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                            .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
-                    .build());
+            clusterClient = clusterClient(resources, uri, socket, settings.timeout());
             client = null;
         } else {
-            client = RedisClient.create(resources);
-            client.setOptions(ClientOptions.builder()
-                    .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .requestQueueSize(MAX_QUEUED_COMMANDS)
-                    .socketOptions(socket)
-                    .timeoutOptions(timeouts)
-                    .build());
+            client = client(resources, socket, settings.timeout());
             clusterClient = null;
         }
         probe = resources.eventExecutorGroup().scheduleWithFixedDelay(this::probe,
@@ -182,6 +174,98 @@ public final class SharedRedis implements AutoCloseable {
                 : client.connectPubSubAsync(CODEC, uri).toCompletableFuture();
     }
 
+    /**
+     * Sends {@code commands} on the shared connection in one write (one hop to Lettuce's thread, one flush), for
+     * callers that gather many small commands, such as the XADDs of one event loop's flushes. Each command fails at
+     * once with {@link RedisUnavailableException} while Redis is down.
+     */
+    public void dispatch(java.util.List<AsyncCommand<String, byte[], ?>> commands) {
+        StatefulConnection<String, byte[]> c = connection;
+        if (c == null || !health.isUp()) {
+            RedisUnavailableException down = new RedisUnavailableException(health.view());
+            commands.forEach(command -> command.completeExceptionally(down));
+            return;
+        }
+        for (AsyncCommand<String, byte[], ?> command : commands) {
+            command.whenComplete((r, failure) -> {
+                if (failure != null) {
+                    noteFailure(failure);
+                }
+            });
+        }
+        try {
+            c.dispatch(commands);
+        } catch (RuntimeException e) {
+            noteFailure(e);
+            commands.forEach(command -> command.completeExceptionally(e));
+        }
+    }
+
+    /** The codec of the shared connection's commands: UTF-8 keys, byte-array values. */
+    public static RedisCodec<String, byte[]> codec() {
+        return CODEC;
+    }
+
+    /**
+     * A connection of its own, for blocking reads ({@code XREAD BLOCK} of at most {@link #MAX_BLOCK}), which on the
+     * shared connection would hold up every other command behind them. Its commands are not counted in the
+     * {@linkplain #health() health}. The caller owns it and closes it.
+     */
+    public CompletableFuture<StatefulConnection<String, byte[]>> connectForBlocking() {
+        if (!health.isUp()) {
+            return CompletableFuture.failedFuture(new RedisUnavailableException(health.view()));
+        }
+        AbstractRedisClient blocking = blockingClient.get();
+        if (blocking == null) {
+            Duration timeout = settings.timeout().plus(MAX_BLOCK);
+            AbstractRedisClient made = settings.cluster() ? clusterClient(resources, uri, socket, timeout)
+                    : client(resources, socket, timeout);
+            if (blockingClient.compareAndSet(null, made)) {
+                blocking = made;
+            } else {
+                made.shutdownAsync();
+                blocking = blockingClient.get();
+            }
+        }
+        return blocking instanceof RedisClusterClient cluster
+                ? cluster.connectAsync(CODEC).thenApply(c -> (StatefulConnection<String, byte[]>) c)
+                : ((RedisClient) blocking).connectAsync(CODEC, uri).toCompletableFuture()
+                        .thenApply(c -> (StatefulConnection<String, byte[]>) c);
+    }
+
+    /** The async commands of a connection from {@link #connectForBlocking}, whichever kind it is. */
+    public static RedisClusterAsyncCommands<String, byte[]> commandsOf(StatefulConnection<String, byte[]> c) {
+        return c instanceof StatefulRedisClusterConnection<String, byte[]> cc ? cc.async()
+                : ((StatefulRedisConnection<String, byte[]>) c).async();
+    }
+
+    private static RedisClient client(ClientResources resources, SocketOptions socket, Duration timeout) {
+        RedisClient c = RedisClient.create(resources);
+        c.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
+                .socketOptions(socket)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        return c;
+    }
+
+    private static RedisClusterClient clusterClient(
+            ClientResources resources, RedisURI uri, SocketOptions socket, Duration timeout) {
+        RedisClusterClient c = RedisClusterClient.create(resources, uri);
+        c.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
+                .socketOptions(socket)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                .build());
+        return c;
+    }
+
     /** Marks Redis down when {@code failure} says it is unreachable or too slow; a refused command does not. */
     private void noteFailure(Throwable failure) {
         Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -206,8 +290,7 @@ public final class SharedRedis implements AutoCloseable {
                 return;
             }
             connection = c;
-            commands = c instanceof StatefulRedisClusterConnection<String, byte[]> cc ? cc.async()
-                    : ((StatefulRedisConnection<String, byte[]>) c).async();
+            commands = commandsOf(c);
             health.up();
         });
     }
@@ -230,10 +313,17 @@ public final class SharedRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         probe.cancel(false);
         StatefulConnection<String, byte[]> c = connection;
         if (c != null) {
             c.close();
+        }
+        AbstractRedisClient blocking = blockingClient.getAndSet(null);
+        if (blocking != null) {
+            blocking.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

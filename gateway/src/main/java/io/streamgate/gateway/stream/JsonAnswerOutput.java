@@ -106,7 +106,7 @@ final class JsonAnswerOutput implements EventOutput {
         HttpResponseStatus status = switch (e.code()) {
             case UPSTREAM_TIMEOUT -> HttpResponseStatus.GATEWAY_TIMEOUT;
             case RATE_LIMITED -> HttpResponseStatus.TOO_MANY_REQUESTS;
-            case OVERLOADED, UPSTREAM_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case OVERLOADED, UPSTREAM_UNAVAILABLE, STREAM_OWNER_LOST -> HttpResponseStatus.SERVICE_UNAVAILABLE;
             case BAD_REQUEST -> HttpResponseStatus.BAD_REQUEST;
             case INTERNAL -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
             case UPSTREAM_ERROR -> HttpResponseStatus.BAD_GATEWAY;

@@ -36,6 +36,7 @@ public final class StreamDirectory {
     private final ConcurrentSkipListMap<Long, StreamJournal> byAge = new ConcurrentSkipListMap<>();
     /** One trim at a time, on the trimmed journal's loop; appends elsewhere only start one. */
     private final AtomicBoolean trimming = new AtomicBoolean();
+    private volatile SharedJournals shared = SharedJournals.NONE;
 
     public StreamDirectory(int perStreamBytes, long totalBytes, Duration window, int maxFollowers) {
         if (perStreamBytes < 1 || totalBytes < 1 || maxFollowers < 0) {
@@ -47,13 +48,23 @@ public final class StreamDirectory {
         this.maxFollowers = maxFollowers;
     }
 
+    /** Mirrors new streams' journals to {@code journals} and resumes from there what this node does not run. */
+    public void shareThrough(SharedJournals journals) {
+        this.shared = requireNonNull(journals, "journals");
+    }
+
+    /** Where streams this node does not run are resumed from. */
+    public SharedJournals shared() {
+        return shared;
+    }
+
     /** A new journal for a stream starting on {@code loop}; it becomes the tenant's conversation's latest. */
     StreamJournal open(String conversationId, String tenant, EventLoop loop) {
         Key key = new Key(requireNonNull(tenant, "tenant"), requireNonNull(conversationId, "conversationId"));
         long serial = opened.incrementAndGet();
         StreamJournal[] self = new StreamJournal[1];
         StreamJournal journal = new StreamJournal(loop, tenant, serial, perStreamBytes, maxFollowers, heldBytes,
-                this::enforceBudget, () -> ended(key, self[0]));
+                this::enforceBudget, () -> ended(key, self[0]), shared.open(tenant, conversationId, loop));
         self[0] = journal;
         byAge.put(serial, journal);
         StreamJournal previous = latest.put(key, journal);

@@ -38,6 +38,7 @@ public final class StreamJournal {
     private final AtomicLong globalBytes;
     private final Runnable afterAppend;
     private final Runnable onEnd;
+    private final JournalMirror mirror; // null: kept on this node only
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final List<Channel> followers = new ArrayList<>(1);
     private volatile long bytes; // read by the directory's eviction from other threads
@@ -49,10 +50,12 @@ public final class StreamJournal {
     /**
      * @param serial orders journals by age in their directory
      * @param afterAppend runs after each append, on this loop: the directory's global budget check
+     * @param mirror the copy other nodes resume from, or {@code null}
      */
     StreamJournal(EventLoop loop, String tenant, long serial, int maxBytes, int maxFollowers, AtomicLong globalBytes,
-            Runnable afterAppend, Runnable onEnd) {
+            Runnable afterAppend, Runnable onEnd, JournalMirror mirror) {
         this.loop = requireNonNull(loop, "loop");
+        this.mirror = mirror;
         this.onEnd = requireNonNull(onEnd, "onEnd");
         this.tenant = requireNonNull(tenant, "tenant");
         this.serial = serial;
@@ -85,11 +88,18 @@ public final class StreamJournal {
 
     /** Keeps the bytes of one encoded event, {@code [from, to)} of {@code batch}. */
     void append(long sequence, ByteBuf batch, int from, int to) {
-        if (discarded) {
+        if (discarded && mirror == null) {
             return; // a newer stream of the conversation took this one's place
         }
         byte[] copy = new byte[to - from];
         batch.getBytes(from, copy);
+        if (mirror != null) {
+            // Even once replaced here: the shared copy is what a dead owner's partial answer is rebuilt from.
+            mirror.event(sequence, copy);
+            if (discarded) {
+                return;
+            }
+        }
         entries.addLast(new Entry(sequence, copy));
         bytes += copy.length;
         globalBytes.addAndGet(copy.length);
@@ -121,6 +131,9 @@ public final class StreamJournal {
 
     /** Sends the bytes just flushed to the origin client to every follower too. */
     void forward(ByteBuf flushed) {
+        if (mirror != null) {
+            mirror.flushed();
+        }
         for (int i = followers.size() - 1; i >= 0; i--) {
             Channel follower = followers.get(i);
             if (!follower.isActive() || !follower.isWritable()) {
@@ -137,6 +150,9 @@ public final class StreamJournal {
     void end() {
         ended = true;
         bridge = null;
+        if (mirror != null) {
+            mirror.ended();
+        }
         onEnd.run();
         for (Channel follower : followers) {
             follower.writeAndFlush(new DefaultLastHttpContent(), follower.voidPromise());
