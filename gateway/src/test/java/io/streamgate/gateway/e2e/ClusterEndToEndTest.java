@@ -158,7 +158,6 @@ class ClusterEndToEndTest {
 
     @Test
     @Order(1)
-    @Disabled("waiting for resume")
     void aStreamStartedOnAIsResumedOnBMidAnswer() throws Exception {
         startOnAResumeOnB("resume", "cross-node-resume");
     }
@@ -250,7 +249,6 @@ class ClusterEndToEndTest {
     /** Redis goes away in the middle of a stream and comes back: last, since every node sees it. */
     @Test
     @Order(4)
-    @Disabled("waiting for resume")
     void streamsCompleteWithoutRedisAndCrossNodeResumeWorksOnceItIsBack() throws Exception {
         CompletableFuture<LiveStream> live = live();
         try (RawHttpClient onA = post(cluster.node("A"), "outage", "through-the-outage", "hi")) {

@@ -42,7 +42,7 @@ class ClusterNodeDeathEndToEndTest {
             "STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "1000000");
 
     @Test
-    @Disabled("waiting for resume and pg")
+    @Disabled("waiting for pg")
     void aFollowerOnBGetsARetryableErrorAndCsHistoryHasThePartialAnswer() throws Exception {
         var live = cluster.upstream().live();
         try (RawHttpClient onA = post(cluster.node("A"), "t", "orphan", "a long answer")) {
