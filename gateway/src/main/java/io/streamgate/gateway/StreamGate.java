@@ -23,6 +23,9 @@ import io.streamgate.gateway.conversation.ConversationStore;
 import io.streamgate.gateway.conversation.ConversationStoreException;
 import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.KnownConversations;
+import io.streamgate.gateway.conversation.PostgresConversationStore;
+import io.streamgate.gateway.conversation.ResilientStore;
+import io.streamgate.gateway.conversation.StoreHealth;
 import io.streamgate.gateway.conversation.SqliteConversationStore;
 import io.streamgate.gateway.conversation.StoreExecutor;
 import io.streamgate.gateway.conversation.StoredTurn;
@@ -110,7 +113,10 @@ public final class StreamGate implements AutoCloseable {
         }
         UpstreamTrust trust = upstreamTrust(config);
 
-        store = started.add(wrapStore.apply(openStore(config)), ConversationStore::close);
+        StoreHealth storeHealth = new StoreHealth();
+        ConversationStore opened = openStore(config, storeHealth);
+        ResilientStore resilient = opened instanceof ResilientStore r ? r : null;
+        store = started.add(wrapStore.apply(opened), ConversationStore::close);
         simulator = config.usesSimulator()
                 ? started.add(Simulator.start(new SimulatorSettings(config.simulatorFirstTokenDelay(),
                         config.simulatorTokenInterval(), config.simulatorTokens(), 0)), Simulator::close)
@@ -134,9 +140,16 @@ public final class StreamGate implements AutoCloseable {
                 ? upstreams.describeRoutes(config.routesFile())
                 : config.usesSimulator() ? List.of() : Upstreams.describe(config);
 
-        KnownConversations known = KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
-        store.forEachConversationId(known::add);
-        HistoryCache history = HistoryCache.withMaxBytes(config.conversations().historyCacheBytes());
+        // Both caches assume this node is the store's only writer; with a shared database other nodes write too, so
+        // every turn reads its history from the database (the scan of every id at start would be wasted as well).
+        boolean sharedDatabase = config.conversations().database() != null;
+        KnownConversations known = sharedDatabase
+                ? KnownConversations.disabled()
+                : KnownConversations.withCapacity(config.conversations().knownIdsCapacity());
+        if (!sharedDatabase) {
+            store.forEachConversationId(known::add);
+        }
+        HistoryCache history = HistoryCache.withMaxBytes(sharedDatabase ? 0 : config.conversations().historyCacheBytes());
         ToolRunner toolRunner = new ToolRunner(tools, config.tools().timeout());
         var turnSetup = new StoredTurn.Setup(store, known, history, config.conversations().historyMessages());
 
@@ -162,6 +175,9 @@ public final class StreamGate implements AutoCloseable {
             directory.shareThrough(journals);
         }
         metrics.watchStoreQueue(starter::queued, starter::refused);
+        metrics.watchStoreHealth(storeHealth::isUp,
+                resilient != null ? resilient::pendingWrites : () -> 0,
+                resilient != null ? resilient::droppedWrites : () -> 0);
         StreamLog streamLog = started.add(new StreamLog(), StreamLog::close);
         TenantLimits localLimits = new TenantLimits(config.tenantMaxStreams(), config.tenantRequestsPerMinute(),
                 config.conversations().tenantMaxReads(), config.tenantTokensPerMinute(), System::nanoTime);
@@ -177,15 +193,16 @@ public final class StreamGate implements AutoCloseable {
         StreamLauncher launcher = new StreamLauncher(router, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
                 tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
-        Conversations conversations = new Conversations(store, known, history, starter);
+        Conversations conversations = new Conversations(store, known, history, starter, storeHealth);
         java.util.function.Supplier<RedisHealth.View> redisView = redis != null ? redis.health()::view : null;
+        java.util.function.Supplier<ResilientStore.View> storeView = resilient != null ? resilient::view : null;
         HealthResponder health = simulator != null
                 ? new HealthResponder(Upstreams.SIMULATOR, true,
                         config.model() != null ? config.model() : Upstreams.SIMULATOR_MODEL, upstreams::states,
-                        redisView)
+                        redisView, storeView)
                 : new HealthResponder(router.candidates(null).getFirst().name(), false,
                         config.routesFile() != null ? router.label(null) : config.model(), upstreams::states,
-                        redisView);
+                        redisView, storeView);
 
         authenticates = keys.enabled();
         bindAddress = authenticates ? config.bindAddress() : LOOPBACK;
@@ -395,7 +412,23 @@ public final class StreamGate implements AutoCloseable {
         }
     }
 
-    private static ConversationStore openStore(GatewayConfig config) {
+    /**
+     * PostgreSQL when {@code STREAMGATE_DATABASE_URL} is set (behind a {@link ResilientStore}, which rides out its
+     * outages), else the embedded SQLite file.
+     */
+    private static ConversationStore openStore(GatewayConfig config, StoreHealth health) {
+        GatewayConfig.DatabaseSettings db = config.conversations().database();
+        if (db != null) {
+            try {
+                PostgresConversationStore store = PostgresConversationStore.open(
+                        db.url(), db.poolSize(), db.connectTimeout(), java.time.Clock.systemUTC());
+                log.info("conversation store: PostgreSQL at {} (STREAMGATE_DATABASE_URL); history is read from it "
+                        + "on every turn, as other nodes write it too", store.display());
+                return new ResilientStore(store, store::ping, store.display(), health, db.outboxBytes());
+            } catch (ConversationStoreException e) {
+                throw new ConfigException("STREAMGATE_DATABASE_URL: " + e.getMessage());
+            }
+        }
         try {
             return SqliteConversationStore.open(config.conversations().dataDir());
         } catch (ConversationStoreException e) {

@@ -1,6 +1,7 @@
 package io.streamgate.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -168,6 +169,28 @@ class StartupFailureTest {
 
         assertTrue(e.getMessage().startsWith("STREAMGATE_DATA_DIR: cannot open the conversation store in "),
                 e.getMessage());
+    }
+
+    @Test
+    void anUnreachableDatabaseIsOneLineNamingTheSettingButNeverThePassword() throws Exception {
+        Exit exit = runMain(Map.of("STREAMGATE_DATABASE_URL",
+                "postgresql://gate:s3cret-pw@127.0.0.1:" + freePort() + "/history",
+                "STREAMGATE_DATABASE_CONNECT_TIMEOUT_MS", "500"));
+
+        assertEquals(1, exit.stderr().size(), exit.stderr().toString());
+        assertTrue(exit.stderr().getFirst().startsWith("streamgate: STREAMGATE_DATABASE_URL: cannot connect to "
+                + "postgresql://gate@127.0.0.1:"), exit.stderr().getFirst());
+        assertFalse(exit.stderr().getFirst().contains("s3cret-pw"), exit.stderr().getFirst());
+        assertEquals(Main.EXIT_CONFIG, exit.status());
+    }
+
+    @Test
+    void aMalformedDatabaseUrlNamesTheSettingButNeverThePassword() {
+        ConfigException e = assertThrows(ConfigException.class, () -> GatewayUnderTest.start(null,
+                "STREAMGATE_DATABASE_URL", "postgresql://gate:s3cret-pw@db:port/history"));
+
+        assertTrue(e.getMessage().startsWith("STREAMGATE_DATABASE_URL: "), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret-pw"), e.getMessage());
     }
 
     @Test

@@ -154,10 +154,19 @@ public record GatewayConfig(
      * @param storeQueue store tasks that may wait for a store thread before new requests get 503 {@code store_busy}
      * @param tenantMaxReads history reads one tenant may have in the store at once (429 beyond), so that one tenant
      *     cannot fill the store threads
+     * @param database the shared PostgreSQL store, or {@code null} for the embedded SQLite one in {@code dataDir}
      */
     public record ConversationSettings(
             Path dataDir, int historyMessages, int knownIdsCapacity, long historyCacheBytes, int storeQueue,
-            int tenantMaxReads) {}
+            int tenantMaxReads, DatabaseSettings database) {}
+
+    /**
+     * @param url where the database is ({@code STREAMGATE_DATABASE_URL}); its password is never printed
+     * @param poolSize connections this node keeps open at most
+     * @param connectTimeout the longest a connection attempt (or a wait for a pooled connection) may take
+     * @param outboxBytes how much answered text may wait in memory for the database to come back
+     */
+    public record DatabaseSettings(DatabaseUrl url, int poolSize, Duration connectTimeout, long outboxBytes) {}
 
     /**
      * @param defaults the tools offered when a request names none
@@ -248,7 +257,8 @@ public record GatewayConfig(
                         s.integer("STREAMGATE_KNOWN_CONVERSATIONS", 1_000_000, 1_000, 100_000_000),
                         s.integer("STREAMGATE_HISTORY_CACHE_MB", 32, 0, 64 * 1024) * 1024L * 1024L,
                         s.integer("STREAMGATE_STORE_QUEUE", 256, 1, 1_000_000),
-                        s.integer("STREAMGATE_TENANT_MAX_READS", 2, 1, 1024)),
+                        s.integer("STREAMGATE_TENANT_MAX_READS", 2, 1, 1024),
+                        database(s)),
                 new ToolSettings(
                         s.list("STREAMGATE_DEFAULT_TOOLS", "current_time,calculator"),
                         s.path("STREAMGATE_HTTP_TOOLS_FILE"),
@@ -289,6 +299,22 @@ public record GatewayConfig(
                     + "Messages API has no default model");
         }
         return config;
+    }
+
+    /** The PostgreSQL settings when {@code STREAMGATE_DATABASE_URL} is set; read (so known) either way. */
+    private static DatabaseSettings database(Settings s) {
+        String url = s.string("STREAMGATE_DATABASE_URL", null);
+        int poolSize = s.integer("STREAMGATE_DATABASE_POOL_SIZE", 8, 1, 256);
+        Duration connectTimeout = s.millis("STREAMGATE_DATABASE_CONNECT_TIMEOUT_MS", 2_000, 250, 60_000);
+        long outboxBytes = s.integer("STREAMGATE_STORE_OUTBOX_MB", 64, 1, 64 * 1024) * 1024L * 1024L;
+        if (url == null) {
+            return null;
+        }
+        try {
+            return new DatabaseSettings(DatabaseUrl.parse(url), poolSize, connectTimeout, outboxBytes);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("STREAMGATE_DATABASE_URL: " + e.getMessage());
+        }
     }
 
     /** Defaults only: what a test starts from. */

@@ -12,9 +12,10 @@ import java.util.function.Consumer;
  * Implementations are thread-safe; appends to one conversation are serialised so that its messages are numbered
  * 1, 2, 3... without gaps, and an {@link AssistantTurn} is stored all or nothing.
  *
- * <p>The contract is small on purpose, so that a Redis or Postgres store can implement it: identifiers are opaque
- * strings, ownership is one tenant per conversation, and reads return immutable snapshots. Storage failures are
- * thrown as {@link ConversationStoreException}.
+ * <p>The contract is small on purpose, so that other stores can implement it (SQLite and PostgreSQL do; the tests
+ * of both extend one contract suite): identifiers are opaque strings, ownership is one tenant per conversation, and
+ * reads return immutable snapshots. Storage failures are thrown as {@link ConversationStoreException}; a store that
+ * cannot be reached at all throws its {@link StoreUnavailableException} subclass.
  */
 public interface ConversationStore extends AutoCloseable {
 

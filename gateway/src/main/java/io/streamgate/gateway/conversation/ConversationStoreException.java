@@ -1,7 +1,7 @@
 package io.streamgate.gateway.conversation;
 
 /** The store itself failed (I/O, a corrupt file, an interrupted wait); not the caller's fault. */
-public final class ConversationStoreException extends RuntimeException {
+public class ConversationStoreException extends RuntimeException {
     public ConversationStoreException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>"Absent" is certain; "present" may be wrong (about 1% of unseen ids at the sized capacity, more past it),
  * which only sends that request down the ordinary path that reads the store. Fixed size, lock-free: event loops
  * ask and add concurrently. Ids are never removed; the store deletes no conversation.
+ *
+ * <p>"Absent" is only certain while this node is the store's one writer. When other nodes write the same store
+ * (PostgreSQL), an id absent here may have history written elsewhere: the gateway then uses {@link #disabled()}.
  */
 public final class KnownConversations {
 
@@ -18,10 +21,20 @@ public final class KnownConversations {
 
     private final AtomicLongArray words;
     private final long bits;
+    private final boolean enabled;
 
-    private KnownConversations(long bits) {
+    private KnownConversations(long bits, boolean enabled) {
         this.words = new AtomicLongArray((int) ((bits + 63) / 64));
         this.bits = words.length() * 64L;
+        this.enabled = enabled;
+    }
+
+    /**
+     * A filter that knows nothing for certain: every id might be known and no add finds one absent, so every
+     * conversation reads the store. For a store that other nodes write too.
+     */
+    public static KnownConversations disabled() {
+        return new KnownConversations(64, false);
     }
 
     /** A filter sized for {@code capacity} ids at a 1% false-positive rate (about 1.2 bytes per id). */
@@ -29,11 +42,14 @@ public final class KnownConversations {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        return new KnownConversations(Math.max(64, (long) Math.ceil(capacity * BITS_PER_ID)));
+        return new KnownConversations(Math.max(64, (long) Math.ceil(capacity * BITS_PER_ID)), true);
     }
 
     /** False only when {@code conversationId} was never {@linkplain #add added}. */
     public boolean mightContain(String conversationId) {
+        if (!enabled) {
+            return true;
+        }
         long h = fnv1a(conversationId);
         long h1 = mix(h);
         long h2 = mix(h ^ 0x9E3779B97F4A7C15L) | 1;
@@ -52,6 +68,9 @@ public final class KnownConversations {
      * see an empty history, as they would if neither question had been stored yet).
      */
     public boolean add(String conversationId) {
+        if (!enabled) {
+            return false;
+        }
         long h = fnv1a(conversationId);
         long h1 = mix(h);
         long h2 = mix(h ^ 0x9E3779B97F4A7C15L) | 1;

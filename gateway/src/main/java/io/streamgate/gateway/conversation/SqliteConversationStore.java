@@ -21,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -46,9 +47,7 @@ public final class SqliteConversationStore implements ConversationStore {
     private static final int SCHEMA_VERSION = 2;
     private static final int READERS = 4;
     private static final int BUSY_TIMEOUT_MS = 5_000;
-    private static final String COLUMNS =
-            "seq, role, content, tool_calls_json, tool_call_id, tool_name, is_error, status, finish_reason, created_at,"
-            + " thinking, stats_json";
+    private static final String COLUMNS = MessageRows.COLUMNS;
 
     private final Clock clock;
     private final Connection writer;
@@ -243,22 +242,9 @@ public final class SqliteConversationStore implements ConversationStore {
                 seq = r.getLong(1);
             }
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO messages (conversation_id, " + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement(MessageRows.INSERT)) {
             for (NewMessage m : messages) {
-                s.setString(1, conversationId);
-                s.setLong(2, ++seq);
-                s.setString(3, m.role());
-                s.setString(4, m.content());
-                s.setString(5, ToolCallsJson.write(m.toolCalls()));
-                s.setString(6, m.toolCallId());
-                s.setString(7, m.toolName());
-                s.setInt(8, m.isError() ? 1 : 0);
-                s.setString(9, m.status().wireName());
-                s.setString(10, m.finishReason());
-                s.setLong(11, at.toEpochMilli());
-                s.setString(12, m.thinking());
-                s.setString(13, AnswerStatsJson.write(m.stats()));
+                MessageRows.bind(s, conversationId, ++seq, m, at, UnaryOperator.identity());
                 s.addBatch();
             }
             s.executeBatch();
@@ -281,19 +267,7 @@ public final class SqliteConversationStore implements ConversationStore {
             s.setInt(3, limit);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    messages.add(new StoredMessage(
-                            r.getLong(1),
-                            r.getString(2),
-                            r.getString(3),
-                            ToolCallsJson.read(r.getString(4)),
-                            r.getString(5),
-                            r.getString(6),
-                            r.getInt(7) != 0,
-                            MessageStatus.fromWireName(r.getString(8)),
-                            r.getString(9),
-                            Instant.ofEpochMilli(r.getLong(10)),
-                            r.getString(11),
-                            AnswerStatsJson.read(r.getString(12))));
+                    messages.add(MessageRows.read(r));
                 }
             }
         }

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
+    /** What a 503 {@code store_unavailable} asks for: about the store's probe interval while it is down. */
+    private static final int STORE_RETRY_AFTER_SECONDS = 2;
     private static final Pattern CONVERSATION =
             Pattern.compile("^/api/v1/conversations/([A-Za-z0-9_.:-]{1,128})(/stream|/messages)?$");
 
@@ -262,6 +264,10 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
                     e.getMessage()));
             return;
         }
+        if (!conversations.available()) {
+            send(ctx, request, storeUnavailable(ctx.alloc()));
+            return;
+        }
         if (!conversations.admit()) {
             send(ctx, request, storeBusy(ctx));
             return;
@@ -316,6 +322,10 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         } catch (ModelNotFoundException e) {
             send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "model_not_found",
                     e.getMessage()));
+            return;
+        }
+        if (!conversations.available()) {
+            send(ctx, request, storeUnavailable(ctx.alloc()));
             return;
         }
         if (!conversations.admit()) {
@@ -427,8 +437,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             if (failure != null) {
                 abandoned.run();
                 log.warn("conversation store call failed: {}", LogValue.of(failure));
-                ctx.writeAndFlush(JsonResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "store_unavailable", "the conversation store is unavailable"), ctx.voidPromise());
+                ctx.writeAndFlush(storeUnavailable(ctx.alloc()), ctx.voidPromise());
                 return;
             }
             then.accept(value);
@@ -466,6 +475,14 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
 
     private static FullHttpResponse notFound(ByteBufAllocator alloc, String id) {
         return JsonResponses.error(alloc, HttpResponseStatus.NOT_FOUND, "not_found", "no conversation " + id);
+    }
+
+    /** The store cannot be reached (or a call to it failed): retry in a few seconds. */
+    private static FullHttpResponse storeUnavailable(ByteBufAllocator alloc) {
+        FullHttpResponse r = JsonResponses.error(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, "store_unavailable",
+                "the conversation store is unavailable; retry shortly", true);
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, STORE_RETRY_AFTER_SECONDS);
+        return r;
     }
 
     private static FullHttpResponse storeBusy(ChannelHandlerContext ctx) {

@@ -9,6 +9,7 @@ import io.streamgate.gateway.conversation.HistoryCache;
 import io.streamgate.gateway.conversation.HistoryPage;
 import io.streamgate.gateway.conversation.KnownConversations;
 import io.streamgate.gateway.conversation.StoreExecutor;
+import io.streamgate.gateway.conversation.StoreHealth;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,17 +26,27 @@ public final class Conversations {
     private final KnownConversations known;
     private final HistoryCache history;
     private final StoreExecutor executor;
+    private final StoreHealth health;
     private final Cache<String, String> owners = Caffeine.newBuilder()
             .maximumSize(OWNERS_CACHED)
             .executor(Runnable::run)
             .build();
 
-    public Conversations(
-            ConversationStore store, KnownConversations known, HistoryCache history, StoreExecutor executor) {
+    public Conversations(ConversationStore store, KnownConversations known, HistoryCache history,
+            StoreExecutor executor, StoreHealth health) {
         this.store = requireNonNull(store, "store");
         this.known = requireNonNull(known, "known");
         this.history = requireNonNull(history, "history");
         this.executor = requireNonNull(executor, "executor");
+        this.health = requireNonNull(health, "health");
+    }
+
+    /**
+     * Whether the store can be reached, as last seen; when not, a new stream or history read gets 503
+     * {@code store_unavailable} at once rather than a stream without its history. Never blocks.
+     */
+    public boolean available() {
+        return health.isUp();
     }
 
     /** Whether the store may take new work now; when not, the request gets 503 {@code store_busy}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamgate.gateway.conversation.ResilientStore;
 import io.streamgate.gateway.shared.RedisHealth;
 import io.streamgate.llm.UpstreamError;
 import io.streamgate.llm.resilience.CircuitBreaker;
@@ -28,9 +29,13 @@ import java.util.function.Supplier;
  *     only read memory
  * @param redis the shared Redis's state now, or {@code null} when none is configured; it never makes the gateway
  *     unready, since streams flow without it
+ * @param store the shared PostgreSQL store's state now, or {@code null} with the embedded store; it never makes the
+ *     gateway unready either: every node shares the database, so taking nodes out would stop the streams in flight
+ *     and the drop-in endpoints, which need no history, while new conversation streams get 503 anyway
  */
 public record HealthResponder(String upstream, boolean simulated, String model,
-        Supplier<List<UpstreamState>> upstreams, Supplier<RedisHealth.View> redis) {
+        Supplier<List<UpstreamState>> upstreams, Supplier<RedisHealth.View> redis,
+        Supplier<ResilientStore.View> store) {
 
     /**
      * One upstream as {@code /readyz} reports it.
@@ -86,6 +91,9 @@ public record HealthResponder(String upstream, boolean simulated, String model,
                     if (redis != null) {
                         writeRedis(json, redis.get());
                     }
+                    if (store != null) {
+                        writeStore(json, store.get());
+                    }
                     json.writeEndObject();
                 });
     }
@@ -100,6 +108,17 @@ public record HealthResponder(String upstream, boolean simulated, String model,
         if (view.reason() != null) {
             json.writeStringField("reason", view.reason());
         }
+        json.writeEndObject();
+    }
+
+    /** {@code "store": {"kind": "postgresql", "state": "up|down", "since": ..., "pending_writes": n, "dropped_writes": n}}. */
+    private static void writeStore(JsonGenerator json, ResilientStore.View view) throws IOException {
+        json.writeObjectFieldStart("store");
+        json.writeStringField("kind", "postgresql");
+        json.writeStringField("state", view.up() ? "up" : "down");
+        json.writeStringField("since", view.since().toString());
+        json.writeNumberField("pending_writes", view.pendingWrites());
+        json.writeNumberField("dropped_writes", view.droppedWrites());
         json.writeEndObject();
     }
 

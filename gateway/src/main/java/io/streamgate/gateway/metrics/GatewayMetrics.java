@@ -157,6 +157,29 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
+    /**
+     * Whether the conversation store can be reached, the writes waiting in memory for it to return, and the writes
+     * given up (the wait was full, or the store refused one when it came back).
+     */
+    public void watchStoreHealth(java.util.function.BooleanSupplier up, LongSupplier pending, LongSupplier dropped) {
+        GaugeWithCallback.builder()
+                .name("streaming_store_up")
+                .help("1 while the conversation store can be reached, 0 while it cannot")
+                .callback(cb -> cb.call(up.getAsBoolean() ? 1 : 0))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("streaming_store_pending_writes")
+                .help("Questions and answers waiting in memory for the conversation store to be reachable again")
+                .callback(cb -> cb.call(pending.getAsLong()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("streaming_store_dropped_writes_total")
+                .help("Questions and answers not stored: the writes waiting for the store were at their bound, or "
+                        + "the store refused one when it came back")
+                .callback(cb -> cb.call(dropped.getAsLong()))
+                .register(registry);
+    }
+
     public PrometheusRegistry registry() {
         return registry;
     }

@@ -48,6 +48,20 @@ class UnknownSettingsTest {
     }
 
     @Test
+    void theDatabaseSettingsAreKnownEvenWithoutADatabaseAndAMisspeltUrlIsNamed() {
+        String log = logOf(() -> GatewayConfig.from(Map.of(
+                "STREAMGATE_DATABASE_POOL_SIZE", "4",
+                "STREAMGATE_DATABASE_CONNECT_TIMEOUT_MS", "1000",
+                "STREAMGATE_STORE_OUTBOX_MB", "8",
+                "STREAMGATE_DATABSE_URL", "postgresql://u:s3cret@db/x")));
+
+        assertEquals(1, log.lines().count(), log);
+        assertTrue(log.contains("STREAMGATE_DATABSE_URL is not a setting and is ignored "
+                + "(did you mean STREAMGATE_DATABASE_URL?)"), log);
+        assertFalse(log.contains("s3cret"), log);
+    }
+
+    @Test
     void everySettingTheConfigReadsIsKnownIncludingTheLastOnesInTheRecord() {
         String log = logOf(() -> GatewayConfig.from(Map.of(
                 "STREAMGATE_PORT", "0",

@@ -84,4 +84,13 @@ class KnownConversationsTest {
     void capacityMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> KnownConversations.withCapacity(0));
     }
+
+    @Test
+    void theDisabledFilterNeverCallsAnIdNew() {
+        // Another node may have written any id: none is certainly absent, so every turn reads the store.
+        KnownConversations known = KnownConversations.disabled();
+        assertFalse(known.add("c1"));
+        assertFalse(known.add("c1"));
+        assertTrue(known.mightContain("never-seen"));
+    }
 }

@@ -21,7 +21,7 @@ class RedisHealthEndToEndTest {
 
     private final RedisProcess redis = RedisProcess.start();
     private final GatewayUnderTest gateway = GatewayUnderTest.start(null,
-            "STREAMGATE_REDIS_URL", redis.url(), "STREAMGATE_SIMULATOR_TOKENS", "5");
+            "STREAMGATE_REDIS_URL", redis.url(), "STREAMGATE_SIM_TOKENS", "5");
 
     @AfterEach
     void stop() {

@@ -86,6 +86,23 @@ public final class GatewayUnderTest implements AutoCloseable {
                 .readHead();
     }
 
+    /** A sample's value on the metrics port ({@code name} as scraped, labels included), or -1 when absent. */
+    public double metric(String name) {
+        try {
+            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + gate.metricsPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "(?m)^" + java.util.regex.Pattern.quote(name) + " (\\S+)$").matcher(body);
+            return m.find() ? Double.parseDouble(m.group(1)) : -1;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String message(String text) {
         return "{\"message\":\"" + text + "\"}";
     }
