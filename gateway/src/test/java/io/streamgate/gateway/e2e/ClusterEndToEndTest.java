@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -125,7 +124,6 @@ class ClusterEndToEndTest {
     /** History written by one node is what the others read and send on as context. */
     @Test
     @Order(0)
-    @Disabled("waiting for pg")
     void aConversationAnsweredOnAIsReadOnCAndContinuedOnB() throws Exception {
         cluster.upstream().always(TestUpstream.Reply.sse(delta("Paris is the capital") + DONE));
         try (RawHttpClient onA = post(cluster.node("A"), "history", "shared-history", "capital of France?")) {

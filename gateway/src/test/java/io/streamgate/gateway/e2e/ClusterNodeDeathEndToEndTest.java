@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,7 +41,6 @@ class ClusterNodeDeathEndToEndTest {
             "STREAMGATE_TENANT_REQUESTS_PER_MINUTE", "1000000");
 
     @Test
-    @Disabled("waiting for pg")
     void aFollowerOnBGetsARetryableErrorAndCsHistoryHasThePartialAnswer() throws Exception {
         var live = cluster.upstream().live();
         try (RawHttpClient onA = post(cluster.node("A"), "t", "orphan", "a long answer")) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
- * Several gateway nodes, each a {@link GatewayNode} process, on one real Redis and one shared history store, in front
- * of one {@link TestUpstream} that the test drives: a cluster for a test class, started once before its tests and
+ * Several gateway nodes, each a {@link GatewayNode} process, on one real Redis and one PostgreSQL database (a fresh
+ * one on {@link PostgresProcess#shared()}), in front of one {@link TestUpstream} that the test drives: a cluster for a test class, started once before its tests and
  * stopped after them (registered as a static {@code @RegisterExtension} field). Tests share the nodes, so each one
  * uses conversations and tenants of its own.
  *
@@ -57,6 +57,7 @@ public final class GatewayNodes implements BeforeAllCallback, AfterAllCallback, 
         common.put("STREAMGATE_BIND_ADDRESS", "127.0.0.1");
         common.put("STREAMGATE_REDIS_URL", redis.url());
         common.put("STREAMGATE_UPSTREAM_URL", upstream.baseUrl());
+        common.put("STREAMGATE_DATABASE_URL", PostgresProcess.shared().createDatabase());
         // Three JVMs and Redis share a small, busy test machine: a Redis command that waits for a core longer than the
         // default 200 ms would count as Redis down, and the nodes would fall back to local state mid-test.
         common.put("STREAMGATE_REDIS_TIMEOUT_MS", "1000");
@@ -100,7 +101,7 @@ public final class GatewayNodes implements BeforeAllCallback, AfterAllCallback, 
         }
     }
 
-    /** Each node's embedded store has a directory of its own: SQLite is not shared between processes. */
+    /** Each node has a data directory of its own; the history is in the shared PostgreSQL database. */
     private Map<String, String> withDataDir(Map<String, String> common, String name) {
         Map<String, String> node = new LinkedHashMap<>(common);
         node.put("STREAMGATE_DATA_DIR", dataDir.resolve(name).toString());
