@@ -5,7 +5,7 @@ export JAVA_HOME
 MVN := mvn -B -ntp
 JAR := gateway/target/streamgate.jar
 
-.PHONY: build run test test-okhttp clean jmh bench check-jdk
+.PHONY: build run cluster test test-okhttp clean jmh bench check-jdk
 
 check-jdk:
 	@test -n "$(JAVA_HOME)" || { echo "error: no JDK 25 found. Install one (e.g. Temurin 25) or set JAVA_HOME to it." >&2; exit 1; }
@@ -22,6 +22,12 @@ RAISE_FD_LIMIT := ulimit -n 65536 2>/dev/null || ulimit -n $$(ulimit -Hn) 2>/dev
 run: check-jdk
 	$(MVN) -DskipTests package -pl gateway -am
 	$(RAISE_FD_LIMIT); $(JAVA_HOME)/bin/java $(JVM_OPTIONS) -jar $(JAR)
+
+# Three nodes on a local Redis and PostgreSQL behind nginx, on one machine; Ctrl-C stops everything
+# (scripts/cluster.sh says what it needs and which ports it takes).
+cluster: check-jdk
+	$(MVN) -DskipTests package -pl gateway -am
+	./scripts/cluster.sh
 
 test: check-jdk
 	$(MVN) verify
