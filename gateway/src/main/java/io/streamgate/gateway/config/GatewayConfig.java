@@ -275,7 +275,7 @@ public record GatewayConfig(
                 new RedisSettings(
                         s.string("STREAMGATE_REDIS_URL", null),
                         s.bool("STREAMGATE_REDIS_CLUSTER", false),
-                        s.millis("STREAMGATE_REDIS_TIMEOUT_MS", 200, 1, 60_000),
+                        s.millis("STREAMGATE_REDIS_TIMEOUT_MS", 500, 1, 60_000),
                         NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated())),
                         s.millis("STREAMGATE_REDIS_LEASE_MS", 5_000, 30, 600_000)),
                 java.util.Collections.unmodifiableMap(new HashMap<>(env))::get);
