@@ -211,7 +211,10 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
         AtomicReference<StreamGate> gate = new AtomicReference<>();
         // The router is asked for a provider on the client channel's loop: a blocking Redis round trip there.
         gateway = GatewayUnderTest.startWrappingRouter(upstream.baseUrl(),
-                router -> blockingOnProvider(router, () -> gate.get().redis().call(c -> c.ping()).get(5, TimeUnit.SECONDS)),
+                // BLPOP on an empty list answers only after its 50 ms timeout, so the loop surely waits (a PING's reply
+                // could land before the wait starts when the loop thread is descheduled on a busy machine).
+                router -> blockingOnProvider(router,
+                        () -> gate.get().redis().call(c -> c.blpop(0.05, "sg:test:empty")).get(5, TimeUnit.SECONDS)),
                 "STREAMGATE_REDIS_URL", redis.url(), "STREAMGATE_REDIS_TIMEOUT_MS", "1000");
         gate.set(gateway.gate());
         Await.until("redis is up", () -> gateway.gate().redis().health().isUp());
