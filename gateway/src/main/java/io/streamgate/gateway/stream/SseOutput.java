@@ -102,23 +102,33 @@ public final class SseOutput implements EventOutput {
     @Override
     public void finish() {
         // The last events and the end of the body leave in one write.
-        write(batch == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(takeBatch()));
-        if (journal != null) {
-            journal.end();
+        try {
+            write(batch == null ? new DefaultLastHttpContent() : new DefaultLastHttpContent(takeBatch()));
+        } finally {
+            if (journal != null) {
+                journal.end();
+            }
         }
     }
 
-    /** Hands the batch to followers, then to the client; the keep-alive handler closes after the end if asked. */
+    /**
+     * Hands the batch to followers and the Redis mirror, then to the client; the keep-alive handler closes after the
+     * end if asked. The client's write never depends on the others': if forwarding throws, the client still gets
+     * the batch (and the failure still propagates), rather than silently missing the events in it.
+     */
     private void write(HttpContent content) {
-        if (journal != null && content.content().isReadable()) {
-            journal.forward(content.content());
+        try {
+            if (journal != null && content.content().isReadable()) {
+                journal.forward(content.content());
+            }
+        } finally {
+            if (detached) {
+                content.release();
+            } else {
+                channel.writeAndFlush(content, channel.voidPromise());
+            }
+            lastWriteNanos = channel.eventLoop().ticker().nanoTime();
         }
-        if (detached) {
-            content.release();
-        } else {
-            channel.writeAndFlush(content, channel.voidPromise());
-        }
-        lastWriteNanos = channel.eventLoop().ticker().nanoTime();
     }
 
     private ByteBuf takeBatch() {
