@@ -170,7 +170,7 @@ public final class StreamGate implements AutoCloseable {
         if (redis != null) {
             var journals = started.add(new RedisJournals(redis, new RedisJournals.Settings(config.redis().leaseTtl(),
                     resume.window(), resume.redisMaxEntries(), resume.maxFollowers(), resume.redisMaxFollowers(),
-                    config.pingInterval(), config.clientStallTimeout()),
+                    config.pingInterval(), config.clientStallTimeout(), resume.redisFlush()),
                     (tenant, id, turn) -> storePartial(tenant, id, turn, history)), RedisJournals::close);
             directory.shareThrough(journals);
         }

@@ -101,11 +101,14 @@ public record GatewayConfig(
      * @param window how long an ended stream stays resumable
      * @param grace how long a stream whose client left goes on, waiting for the client to resume; 0 stops it at once
      * @param maxFollowers resumed connections that may follow one live stream at once
-     * @param redisMaxEntries entries (one per flush) kept per stream in its Redis copy; older ones are trimmed
+     * @param redisMaxEntries entries kept per stream in its Redis copy (each holds the events of one
+     *        {@code redisFlush}); older ones are trimmed
      * @param redisMaxFollowers connections following streams of other nodes through Redis, on this node at once
+     * @param redisFlush how long a stream's flushed events may wait to be written to its Redis copy together; 0 writes
+     *        each flush at once
      */
     public record ResumeSettings(int perStreamBytes, long totalBytes, Duration window, Duration grace,
-            int maxFollowers, int redisMaxEntries, int redisMaxFollowers) {}
+            int maxFollowers, int redisMaxEntries, int redisMaxFollowers, Duration redisFlush) {}
 
     /**
      * Which provider API the upstream speaks and how hard to try it.
@@ -271,7 +274,8 @@ public record GatewayConfig(
                         s.millis("STREAMGATE_RESUME_GRACE_MS", 0, 0, 600_000),
                         s.integer("STREAMGATE_RESUME_MAX_FOLLOWERS", 4, 0, 1024),
                         s.integer("STREAMGATE_RESUME_REDIS_MAX_ENTRIES", 10_000, 2, 1_000_000),
-                        s.integer("STREAMGATE_RESUME_REDIS_FOLLOWERS", 256, 0, 65_536)),
+                        s.integer("STREAMGATE_RESUME_REDIS_FOLLOWERS", 256, 0, 65_536),
+                        s.millis("STREAMGATE_RESUME_REDIS_FLUSH_MS", 50, 0, 1_000)),
                 new RedisSettings(
                         s.string("STREAMGATE_REDIS_URL", null),
                         s.bool("STREAMGATE_REDIS_CLUSTER", false),

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One entry of a stream's Redis copy, read back. An entry is one coalesced flush: each field is an event, named by
- * its sequence in decimal, whose value is the event's SSE bytes exactly as the client got them. Its id is
+ * One entry of a stream's Redis copy, read back. An entry is one batch of consecutive events (the flushes of one
+ * mirror period, {@link StreamMirror}): each field is an event, named by its sequence in decimal, whose value is the
+ * event's SSE bytes exactly as the client got them. Its id is
  * {@code (last sequence + 1)-0}, so that a reader can start at the entry that holds the event after the one it
  * saw, and Redis itself refuses an entry that does not come after the last one.
  *
@@ -68,7 +69,7 @@ record MirrorEntry(String id, long[] sequences, byte[][] events, boolean end, bo
         for (int i = 0; i < sorted.length; i++) {
             events[i] = body.get(Long.toString(sorted[i]));
             if (i > 0 && sorted[i] != sorted[i - 1] + 1) {
-                malformed = true; // one flush holds consecutive events
+                malformed = true; // one batch holds consecutive events
             }
         }
         return new MirrorEntry(id, sorted, events, end, gap, malformed);

@@ -2,6 +2,7 @@ package io.streamgate.gateway.resume;
 
 import static java.util.Objects.requireNonNull;
 
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
@@ -25,7 +26,7 @@ final class MirrorWrites {
     private final SharedRedis redis;
     private final EventLoop loop;
     private final Runnable send = this::send;
-    private List<AsyncCommand<String, byte[], ?>> pending = new ArrayList<>();
+    private List<AsyncCommand<byte[], byte[], ?>> pending = new ArrayList<>();
     private final List<Runnable> afterSend = new ArrayList<>();
 
     MirrorWrites(SharedRedis redis, EventLoop loop) {
@@ -34,18 +35,21 @@ final class MirrorWrites {
     }
 
     /**
-     * Queues {@code XADD key MAXLEN maxEntries id field value...}, fields being sequences and values the events'
-     * bytes; the future completes on a Lettuce thread.
+     * Queues {@code XADD key MAXLEN maxEntries id field value...} for the first {@code count} events, fields being
+     * their sequences and values their bytes, the id that of {@link MirrorEntry#idOf the last}; the future completes
+     * on a Lettuce thread. The arrays are read now and may be reused; the events' bytes are kept, never copied, until
+     * Lettuce writes them to its socket.
      */
-    CompletableFuture<String> xadd(String key, long maxEntries, String id, List<Object> fieldsAndValues) {
+    CompletableFuture<String> xadd(byte[] key, long maxEntries, long[] sequences, byte[][] events, int count) {
         assert loop.inEventLoop();
-        CommandArgs<String, byte[]> args = new CommandArgs<>(SharedRedis.codec())
-                .addKey(key).add(CommandKeyword.MAXLEN).add(maxEntries).add(id);
-        for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
-            args.add((String) fieldsAndValues.get(i)).addValue((byte[]) fieldsAndValues.get(i + 1));
+        // Raw bytes through a codec that writes them straight into Lettuce's buffer: nothing is encoded again.
+        CommandArgs<byte[], byte[]> args = new CommandArgs<>(ByteArrayCodec.INSTANCE)
+                .addKey(key).add(CommandKeyword.MAXLEN).add(maxEntries).add(MirrorEntry.idOf(sequences[count - 1]));
+        for (int i = 0; i < count; i++) {
+            args.add(sequences[i]).addValue(events[i]);
         }
-        AsyncCommand<String, byte[], String> command =
-                new AsyncCommand<>(new Command<>(CommandType.XADD, new StatusOutput<>(SharedRedis.codec()), args));
+        AsyncCommand<byte[], byte[], String> command =
+                new AsyncCommand<>(new Command<>(CommandType.XADD, new StatusOutput<>(ByteArrayCodec.INSTANCE), args));
         boolean first = pending.isEmpty();
         pending.add(command);
         if (first) {
@@ -72,7 +76,7 @@ final class MirrorWrites {
     }
 
     private void send() {
-        List<AsyncCommand<String, byte[], ?>> batch = pending;
+        List<AsyncCommand<byte[], byte[], ?>> batch = pending;
         pending = new ArrayList<>(batch.size());
         redis.dispatch(batch);
         if (!afterSend.isEmpty()) {

@@ -42,11 +42,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisJournals implements SharedJournals, AutoCloseable {
 
-    /** Settings of the shared journals. */
+    /**
+     * Settings of the shared journals.
+     *
+     * @param mirrorFlush how long a stream's flushed events may wait to be written to its copy together
+     *        ({@link StreamMirror}); zero writes each flush at once
+     */
     public record Settings(Duration lease, Duration window, int maxEntries, int maxFollowersPerStream,
-            int maxRemoteFollowers, Duration pingInterval, Duration clientStallTimeout) {
+            int maxRemoteFollowers, Duration pingInterval, Duration clientStallTimeout, Duration mirrorFlush) {
         public Settings {
             requireNonNull(lease, "lease");
+            if (requireNonNull(mirrorFlush, "mirrorFlush").isNegative()) {
+                throw new IllegalArgumentException("mirrorFlush must not be negative");
+            }
             requireNonNull(window, "window");
             requireNonNull(pingInterval, "pingInterval");
             requireNonNull(clientStallTimeout, "clientStallTimeout");
@@ -126,7 +134,7 @@ public final class RedisJournals implements SharedJournals, AutoCloseable {
         }
         StreamLease lease = StreamLease.create(redis.nodeId(), tenant, conversationId);
         StreamMirror mirror = new StreamMirror(this, lease, loop,
-                writesByLoop.computeIfAbsent(loop, l -> new MirrorWrites(redis, l)));
+                writesByLoop.computeIfAbsent(loop, l -> new MirrorWrites(redis, l)), settings.mirrorFlush());
         byte[] member = lease.memberBytes();
         long deadline = System.currentTimeMillis() + settings.lease().toMillis();
         // Pipelined behind each other on the shared connection, so they land before the stream's first entry.

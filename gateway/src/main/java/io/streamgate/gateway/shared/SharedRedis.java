@@ -177,16 +177,18 @@ public final class SharedRedis implements AutoCloseable {
     /**
      * Sends {@code commands} on the shared connection in one write (one hop to Lettuce's thread, one flush), for
      * callers that gather many small commands, such as the XADDs of one event loop's flushes. Each command fails at
-     * once with {@link RedisUnavailableException} while Redis is down.
+     * once with {@link RedisUnavailableException} while Redis is down. A command carries its own encoded arguments and
+     * its own output, so its key and value types need not be the connection's: keys encoded once as bytes will do.
      */
-    public void dispatch(java.util.List<AsyncCommand<String, byte[], ?>> commands) {
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void dispatch(java.util.List<? extends AsyncCommand<?, ?, ?>> commands) {
         StatefulConnection<String, byte[]> c = connection;
         if (c == null || !health.isUp()) {
             RedisUnavailableException down = new RedisUnavailableException(health.view());
             commands.forEach(command -> command.completeExceptionally(down));
             return;
         }
-        for (AsyncCommand<String, byte[], ?> command : commands) {
+        for (AsyncCommand<?, ?, ?> command : commands) {
             command.whenComplete((r, failure) -> {
                 if (failure != null) {
                     noteFailure(failure);
@@ -194,7 +196,7 @@ public final class SharedRedis implements AutoCloseable {
             });
         }
         try {
-            c.dispatch(commands);
+            c.dispatch((java.util.Collection) commands);
         } catch (RuntimeException e) {
             noteFailure(e);
             commands.forEach(command -> command.completeExceptionally(e));

@@ -3,7 +3,7 @@ package io.streamgate.gateway.stream;
 /**
  * A copy of one stream's journal kept elsewhere (on Redis), so that other nodes can resume it. Called by the
  * {@link StreamJournal} on the stream's event loop: each event as it is encoded, then once per flush, so the copy is
- * written once per coalesced batch, never per token.
+ * written at most once per coalesced batch (the Redis copy gathers several), never per token.
  */
 public interface JournalMirror {
 

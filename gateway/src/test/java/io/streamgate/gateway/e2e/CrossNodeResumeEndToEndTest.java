@@ -157,7 +157,8 @@ class CrossNodeResumeEndToEndTest {
 
     @Test
     void resumedOnAnotherNodeMidBatchThenLiveItGetsExactlyWhatTheFirstNodeSent() throws Exception {
-        GatewayUnderTest a = node("node-a");
+        // One entry per flush, so that a two-event flush is an entry to resume in the middle of.
+        GatewayUnderTest a = node("node-a", "STREAMGATE_RESUME_REDIS_FLUSH_MS", "0");
         GatewayUnderTest b = node("node-b", "STREAMGATE_RESUME_MAX_FOLLOWERS", "1");
         var live = upstream.live();
         try (RawHttpClient origin = post(a, "acme", "c1")) {
@@ -239,7 +240,8 @@ class CrossNodeResumeEndToEndTest {
 
     @Test
     void aResumeIntoTrimmedEventsIs410() throws Exception {
-        GatewayUnderTest a = node("node-a", "STREAMGATE_RESUME_REDIS_MAX_ENTRIES", "3");
+        GatewayUnderTest a = node("node-a", "STREAMGATE_RESUME_REDIS_MAX_ENTRIES", "3",
+                "STREAMGATE_RESUME_REDIS_FLUSH_MS", "0"); // one entry per flush
         GatewayUnderTest b = node("node-b");
         var live = upstream.live();
         try (RawHttpClient origin = post(a, "acme", "c1")) {
