@@ -14,8 +14,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -170,7 +168,8 @@ public final class PostgresConversationStore implements ConversationStore {
     @Override
     public Optional<String> owner(String conversationId) {
         requireNonNull(conversationId, "conversationId");
-        return call(c -> owner(c, conversationId), "reading the conversation's owner");
+        return call(c -> ConversationQueries.owner(c, conversationId, PostgresConversationStore::text),
+                "reading the conversation's owner");
     }
 
     @Override
@@ -184,23 +183,8 @@ public final class PostgresConversationStore implements ConversationStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        return call(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT tenant, created_at FROM conversations WHERE id = ?")) {
-                s.setString(1, conversationId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        return Optional.empty();
-                    }
-                    // One more than asked for tells whether an older page exists. Messages are only ever appended,
-                    // so reading them after the row (two statements) shows a state that existed.
-                    List<StoredMessage> messages = newest(c, conversationId, beforeSeq, limit + 1);
-                    boolean hasMore = messages.size() > limit;
-                    List<StoredMessage> page = hasMore ? messages.subList(1, messages.size()) : messages;
-                    return Optional.of(new HistoryPage(new Conversation(conversationId, r.getString(1),
-                            Instant.ofEpochMilli(r.getLong(2)), page), hasMore));
-                }
-            }
-        }, "reading the conversation");
+        return call(c -> ConversationQueries.page(c, conversationId, beforeSeq, limit, PostgresConversationStore::text),
+                "reading the conversation");
     }
 
     @Override
@@ -211,7 +195,7 @@ public final class PostgresConversationStore implements ConversationStore {
             // A racing insert of the same id makes this one wait for it, then do nothing; the owner read after
             // (a new snapshot) is whoever's row committed.
             insertConversation(c, conversationId, tenant);
-            return owner(c, conversationId).orElseThrow();
+            return ConversationQueries.owner(c, conversationId, PostgresConversationStore::text).orElseThrow();
         }, "claiming the conversation");
     }
 
@@ -222,7 +206,8 @@ public final class PostgresConversationStore implements ConversationStore {
             throw new IllegalArgumentException("maxMessages must be positive, got " + maxMessages);
         }
         return HistoryWindow.startAtUserMessage(
-                call(c -> newest(c, conversationId, Long.MAX_VALUE, maxMessages), "reading the history"));
+                call(c -> ConversationQueries.newest(c, conversationId, Long.MAX_VALUE, maxMessages,
+                        PostgresConversationStore::text), "reading the history"));
     }
 
     @Override
@@ -305,34 +290,6 @@ public final class PostgresConversationStore implements ConversationStore {
             }
             s.executeBatch();
         }
-    }
-
-    private static Optional<String> owner(Connection c, String conversationId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT tenant FROM conversations WHERE id = ?")) {
-            s.setString(1, text(conversationId));
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
-            }
-        }
-    }
-
-    /** The newest {@code limit} messages numbered below {@code beforeSeq}, oldest first. */
-    private static List<StoredMessage> newest(Connection c, String conversationId, long beforeSeq, int limit)
-            throws SQLException {
-        List<StoredMessage> messages = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT " + MessageRows.COLUMNS
-                + " FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
-            s.setString(1, text(conversationId));
-            s.setLong(2, beforeSeq);
-            s.setInt(3, limit);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    messages.add(MessageRows.read(r));
-                }
-            }
-        }
-        Collections.reverse(messages);
-        return messages;
     }
 
     /**

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -112,7 +111,7 @@ public final class SqliteConversationStore implements ConversationStore {
 
     @Override
     public Optional<String> owner(String conversationId) {
-        return read(c -> owner(c, conversationId));
+        return read(c -> ConversationQueries.owner(c, conversationId, UnaryOperator.identity()));
     }
 
     @Override
@@ -126,22 +125,7 @@ public final class SqliteConversationStore implements ConversationStore {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive, got " + limit);
         }
-        return read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT tenant, created_at FROM conversations WHERE id = ?")) {
-                s.setString(1, conversationId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        return Optional.empty();
-                    }
-                    // One more than asked for tells whether an older page exists.
-                    List<StoredMessage> messages = newest(c, conversationId, beforeSeq, limit + 1);
-                    boolean hasMore = messages.size() > limit;
-                    List<StoredMessage> page = hasMore ? messages.subList(1, messages.size()) : messages;
-                    return Optional.of(new HistoryPage(new Conversation(conversationId, r.getString(1),
-                            Instant.ofEpochMilli(r.getLong(2)), page), hasMore));
-                }
-            }
-        });
+        return read(c -> ConversationQueries.page(c, conversationId, beforeSeq, limit, UnaryOperator.identity()));
     }
 
     @Override
@@ -157,7 +141,8 @@ public final class SqliteConversationStore implements ConversationStore {
                 s.setLong(3, clock.instant().toEpochMilli());
                 s.executeUpdate();
             }
-            owner[0] = owner(c, conversationId).orElseThrow(); // same transaction: the row is there either way
+            // same transaction: the row is there either way
+            owner[0] = ConversationQueries.owner(c, conversationId, UnaryOperator.identity()).orElseThrow();
         });
         return owner[0];
     }
@@ -168,7 +153,8 @@ public final class SqliteConversationStore implements ConversationStore {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("maxMessages must be positive, got " + maxMessages);
         }
-        return HistoryWindow.startAtUserMessage(read(c -> newest(c, conversationId, maxMessages)));
+        return HistoryWindow.startAtUserMessage(read(c -> ConversationQueries.newest(
+                c, conversationId, Long.MAX_VALUE, maxMessages, UnaryOperator.identity())));
     }
 
     @Override
@@ -178,7 +164,7 @@ public final class SqliteConversationStore implements ConversationStore {
         NewMessage message = NewMessage.user(text);
         write(c -> {
             Instant now = clock.instant();
-            Optional<String> owner = owner(c, conversationId);
+            Optional<String> owner = ConversationQueries.owner(c, conversationId, UnaryOperator.identity());
             if (owner.isEmpty()) {
                 try (PreparedStatement s =
                         c.prepareStatement("INSERT INTO conversations (id, tenant, created_at) VALUES (?, ?, ?)")) {
@@ -199,7 +185,7 @@ public final class SqliteConversationStore implements ConversationStore {
         requireNonNull(conversationId, "conversationId");
         requireNonNull(turn, "turn");
         write(c -> {
-            if (owner(c, conversationId).isEmpty()) {
+            if (ConversationQueries.owner(c, conversationId, UnaryOperator.identity()).isEmpty()) {
                 throw new IllegalStateException("no conversation '" + conversationId + "' to answer in");
             }
             insert(c, conversationId, turn.messages(), clock.instant());
@@ -218,15 +204,6 @@ public final class SqliteConversationStore implements ConversationStore {
             closeQuietly(writer); // last, so that SQLite checkpoints the WAL into the main file
         } finally {
             lifecycle.writeLock().unlock();
-        }
-    }
-
-    private static Optional<String> owner(Connection c, String conversationId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT tenant FROM conversations WHERE id = ?")) {
-            s.setString(1, conversationId);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
-            }
         }
     }
 
@@ -249,30 +226,6 @@ public final class SqliteConversationStore implements ConversationStore {
             }
             s.executeBatch();
         }
-    }
-
-    /** The newest {@code limit} messages, oldest first. */
-    private static List<StoredMessage> newest(Connection c, String conversationId, int limit) throws SQLException {
-        return newest(c, conversationId, Long.MAX_VALUE, limit);
-    }
-
-    /** The newest {@code limit} messages numbered below {@code beforeSeq}, oldest first. */
-    private static List<StoredMessage> newest(Connection c, String conversationId, long beforeSeq, int limit)
-            throws SQLException {
-        List<StoredMessage> messages = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM messages WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?")) {
-            s.setString(1, conversationId);
-            s.setLong(2, beforeSeq);
-            s.setInt(3, limit);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    messages.add(MessageRows.read(r));
-                }
-            }
-        }
-        Collections.reverse(messages);
-        return messages;
     }
 
     /** Work against one connection; the caller handles the transaction. */
