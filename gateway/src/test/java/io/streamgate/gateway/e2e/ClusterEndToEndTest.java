@@ -2,7 +2,6 @@ package io.streamgate.gateway.e2e;
 
 import static io.streamgate.gateway.testing.GatewayUnderTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.gateway.testing.Await;
@@ -69,16 +68,6 @@ class ClusterEndToEndTest {
         return node.request("GET", "/api/v1/conversations/" + conversation + "/stream", null, headers);
     }
 
-    /** Reads events until one with {@code content} has arrived. */
-    static List<SseParser.Event> readUntil(RawHttpClient client, String content) throws Exception {
-        List<SseParser.Event> seen = new ArrayList<>();
-        while (seen.stream().noneMatch(e -> content.equals(Json.string(e.data(), "content")))) {
-            List<SseParser.Event> more = client.readEvents();
-            assertFalse(more.isEmpty(), "the stream ended before " + content + ": " + seen);
-            seen.addAll(more);
-        }
-        return seen;
-    }
 
     /** The provider call the next stream makes, as a {@link LiveStream} the test drives. */
     private static CompletableFuture<LiveStream> live() {
@@ -99,15 +88,15 @@ class ClusterEndToEndTest {
             assertEquals(200, onA.status());
             LiveStream provider = call(live);
             provider.send(delta("one"));
-            List<SseParser.Event> fromA = new ArrayList<>(readUntil(onA, "one"));
+            List<SseParser.Event> fromA = new ArrayList<>(onA.readUntilContent("one"));
             String resumeAfter = fromA.getLast().id();
             provider.send(delta("two"));
-            fromA.addAll(readUntil(onA, "two"));
+            fromA.addAll(onA.readUntilContent("two"));
             try (RawHttpClient onB = resume(cluster.node("B"), tenant, conversation, resumeAfter)) {
                 assertEquals(200, onB.status(), "B resumes a stream that runs on A");
-                List<SseParser.Event> fromB = new ArrayList<>(readUntil(onB, "two")); // replayed
+                List<SseParser.Event> fromB = new ArrayList<>(onB.readUntilContent("two")); // replayed
                 provider.send(delta("three"));
-                fromB.addAll(readUntil(onB, "three")); // live
+                fromB.addAll(onB.readUntilContent("three")); // live
                 provider.send(DONE);
                 provider.end();
                 fromA.addAll(onA.readAllEvents());
@@ -168,7 +157,7 @@ class ClusterEndToEndTest {
             assertEquals(200, onA.status());
             LiveStream provider = call(live);
             provider.send(delta("Once upon"));
-            List<SseParser.Event> events = new ArrayList<>(readUntil(onA, "Once upon"));
+            List<SseParser.Event> events = new ArrayList<>(onA.readUntilContent("Once upon"));
             try (RawHttpClient delete = cluster.node("C").request(
                     "DELETE", "/api/v1/conversations/stop-me/stream", null, auth("stop"))) {
                 assertEquals(200, delete.status());
@@ -253,7 +242,7 @@ class ClusterEndToEndTest {
             assertEquals(200, onA.status());
             LiveStream provider = call(live);
             provider.send(delta("before"));
-            List<SseParser.Event> events = new ArrayList<>(readUntil(onA, "before"));
+            List<SseParser.Event> events = new ArrayList<>(onA.readUntilContent("before"));
             cluster.redis().stop();
             provider.send(delta("during"));
             provider.send(DONE);

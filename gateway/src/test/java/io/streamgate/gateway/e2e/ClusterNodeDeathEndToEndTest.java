@@ -3,7 +3,6 @@ package io.streamgate.gateway.e2e;
 import static io.streamgate.gateway.e2e.ClusterEndToEndTest.auth;
 import static io.streamgate.gateway.e2e.ClusterEndToEndTest.delta;
 import static io.streamgate.gateway.e2e.ClusterEndToEndTest.post;
-import static io.streamgate.gateway.e2e.ClusterEndToEndTest.readUntil;
 import static io.streamgate.gateway.e2e.ClusterEndToEndTest.resume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,10 +47,10 @@ class ClusterNodeDeathEndToEndTest {
             LiveStream provider = live.get(20, TimeUnit.SECONDS);
             provider.send(delta("Half an"));
             provider.send(delta(" answer"));
-            readUntil(onA, " answer");
+            onA.readUntilContent(" answer");
             try (RawHttpClient onB = resume(cluster.node("B"), "t", "orphan", "0")) {
                 assertEquals(200, onB.status());
-                List<SseParser.Event> followed = new ArrayList<>(readUntil(onB, " answer"));
+                List<SseParser.Event> followed = new ArrayList<>(onB.readUntilContent(" answer"));
 
                 cluster.node("A").kill9();
 

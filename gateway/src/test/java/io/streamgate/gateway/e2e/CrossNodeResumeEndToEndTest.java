@@ -2,7 +2,6 @@ package io.streamgate.gateway.e2e;
 
 import static io.streamgate.gateway.testing.GatewayUnderTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.Range;
@@ -119,16 +118,6 @@ class CrossNodeResumeEndToEndTest {
                 .readHead();
     }
 
-    /** Reads events until one with {@code content} has arrived. */
-    private static List<SseParser.Event> readUntil(RawHttpClient client, String content) throws Exception {
-        List<SseParser.Event> seen = new ArrayList<>();
-        while (seen.stream().noneMatch(e -> content.equals(Json.string(e.data(), "content")))) {
-            List<SseParser.Event> more = client.readEvents();
-            assertFalse(more.isEmpty(), "the stream ended before " + content + ": " + seen);
-            seen.addAll(more);
-        }
-        return seen;
-    }
 
     private static void assertContiguousFrom(long first, List<SseParser.Event> events) {
         for (int i = 0; i < events.size(); i++) {
@@ -165,9 +154,9 @@ class CrossNodeResumeEndToEndTest {
             assertEquals(200, origin.status());
             LiveStream stream = live.get(10, TimeUnit.SECONDS);
             stream.send(delta("one"));
-            List<SseParser.Event> seen = new ArrayList<>(readUntil(origin, "one"));
+            List<SseParser.Event> seen = new ArrayList<>(origin.readUntilContent("one"));
             stream.send(thinking("hmm") + delta("two")); // one read: two events in one flush, one XADD
-            seen.addAll(readUntil(origin, "two"));
+            seen.addAll(origin.readUntilContent("two"));
             Await.until("the two-event flush is in Redis", () -> mirroredStreams().stream().flatMap(List::stream)
                     .anyMatch(m -> m.getBody().size() == 2));
             StreamMessage<String, byte[]> batch = mirroredStreams().stream().flatMap(List::stream)
@@ -180,7 +169,7 @@ class CrossNodeResumeEndToEndTest {
                 assertEquals("text/event-stream", follower.header("content-type"));
                 assertEquals("no-cache", follower.header("cache-control"));
                 assertEquals("close", follower.header("connection"), "a resumed response ends its connection");
-                List<SseParser.Event> resumed = new ArrayList<>(readUntil(follower, "two"));
+                List<SseParser.Event> resumed = new ArrayList<>(follower.readUntilContent("two"));
                 try (RawHttpClient second = resume(b, "acme", "c1", lastSeen)) {
                     assertEquals(429, second.status(), "followers per stream are bounded");
                     assertEquals("too_many_followers", code(second));
@@ -249,7 +238,7 @@ class CrossNodeResumeEndToEndTest {
             List<SseParser.Event> seen = new ArrayList<>();
             for (int i = 0; i < 8; i++) { // one flush each: eight entries, of which Redis keeps three
                 stream.send(delta("t" + i));
-                seen.addAll(readUntil(origin, "t" + i));
+                seen.addAll(origin.readUntilContent("t" + i));
             }
             stream.send(DONE);
             stream.end();
@@ -276,10 +265,10 @@ class CrossNodeResumeEndToEndTest {
         try (RawHttpClient origin = post(a, "acme", "c1")) {
             LiveStream stream = live.get(10, TimeUnit.SECONDS);
             stream.send(delta("one"));
-            List<SseParser.Event> seen = new ArrayList<>(readUntil(origin, "one"));
+            List<SseParser.Event> seen = new ArrayList<>(origin.readUntilContent("one"));
             redis.stop();
             stream.send(delta("two"));
-            seen.addAll(readUntil(origin, "two"));
+            seen.addAll(origin.readUntilContent("two"));
             try (RawHttpClient refused = resume(b, "acme", "c1", "0")) {
                 assertEquals(204, refused.status(), "Redis down: resume is node-local, and B has nothing");
             }
@@ -300,10 +289,10 @@ class CrossNodeResumeEndToEndTest {
         try (RawHttpClient origin = post(a, "acme", "c2")) {
             LiveStream stream = again.get(10, TimeUnit.SECONDS);
             stream.send(delta("alpha"));
-            List<SseParser.Event> seen = new ArrayList<>(readUntil(origin, "alpha"));
+            List<SseParser.Event> seen = new ArrayList<>(origin.readUntilContent("alpha"));
             try (RawHttpClient follower = resume(b, "acme", "c2", "-1")) {
                 assertEquals(200, follower.status());
-                List<SseParser.Event> resumed = new ArrayList<>(readUntil(follower, "alpha"));
+                List<SseParser.Event> resumed = new ArrayList<>(follower.readUntilContent("alpha"));
                 stream.send(delta("beta") + DONE);
                 stream.end();
                 seen.addAll(origin.readAllEvents());
@@ -322,11 +311,11 @@ class CrossNodeResumeEndToEndTest {
         try (RawHttpClient origin = post(a, "acme", "c1")) {
             LiveStream stream = live.get(10, TimeUnit.SECONDS);
             stream.send(delta("one"));
-            List<SseParser.Event> seen = new ArrayList<>(readUntil(origin, "one"));
+            List<SseParser.Event> seen = new ArrayList<>(origin.readUntilContent("one"));
             // Writes stall past the command timeout: A's XADD of the next flush fails, and its copy has a gap.
             assertEquals("+OK", redis.command("CLIENT PAUSE 2500 WRITE"));
             stream.send(delta("two"));
-            seen.addAll(readUntil(origin, "two"));
+            seen.addAll(origin.readUntilContent("two"));
             Await.until("the gap is marked in Redis", () -> mirroredStreams().stream().flatMap(List::stream)
                     .anyMatch(m -> m.getBody().containsKey("gap")), Duration.ofSeconds(20));
             Await.until("B sees Redis again", () -> b.gate().redis().health().isUp(), Duration.ofSeconds(20));
@@ -363,10 +352,10 @@ class CrossNodeResumeEndToEndTest {
             LiveStream stream) throws Exception {
         stream.send(thinking("pondering"));
         stream.send(delta("Once upon"));
-        List<SseParser.Event> seen = new ArrayList<>(readUntil(origin, "Once upon"));
+        List<SseParser.Event> seen = new ArrayList<>(origin.readUntilContent("Once upon"));
         try (RawHttpClient follower = resume(b, "acme", "c1", "-1")) {
             assertEquals(200, follower.status());
-            List<SseParser.Event> followed = new ArrayList<>(readUntil(follower, "Once upon"));
+            List<SseParser.Event> followed = new ArrayList<>(follower.readUntilContent("Once upon"));
             // A dies as far as the other nodes can tell: its link to Redis goes, its stream is never ended there.
             a.gate().redis().close();
             followed.addAll(follower.readAllEvents());

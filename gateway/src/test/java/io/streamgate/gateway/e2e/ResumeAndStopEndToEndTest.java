@@ -35,16 +35,6 @@ class ResumeAndStopEndToEndTest extends UpstreamAndGateway {
                 .readHead();
     }
 
-    /** Reads events until one with {@code content} has arrived. */
-    private static List<SseParser.Event> readUntil(RawHttpClient client, String content) throws Exception {
-        List<SseParser.Event> seen = new ArrayList<>();
-        while (seen.stream().noneMatch(e -> content.equals(Json.string(e.data(), "content")))) {
-            List<SseParser.Event> more = client.readEvents();
-            assertFalse(more.isEmpty(), "the stream ended before " + content);
-            seen.addAll(more);
-        }
-        return seen;
-    }
 
     @Test
     void deleteStopsTheGenerationWithThePartialTextAsCancelled() throws Exception {
@@ -53,7 +43,7 @@ class ResumeAndStopEndToEndTest extends UpstreamAndGateway {
         try (RawHttpClient client = gateway.stream("c1", message("long answer please"))) {
             LiveStream stream = live.get(10, TimeUnit.SECONDS);
             stream.send(delta("Once upon"));
-            List<SseParser.Event> events = new ArrayList<>(readUntil(client, "Once upon"));
+            List<SseParser.Event> events = new ArrayList<>(client.readUntilContent("Once upon"));
             try (RawHttpClient delete = RawHttpClient.connect(gateway.port())
                     .send("DELETE", "/api/v1/conversations/c1/stream", null).readHead()) {
                 assertEquals(200, delete.status());
@@ -115,11 +105,11 @@ class ResumeAndStopEndToEndTest extends UpstreamAndGateway {
         try (RawHttpClient first = gateway.stream("c1", message("hi"))) {
             LiveStream stream = live.get(10, TimeUnit.SECONDS);
             stream.send(delta("one"));
-            readUntil(first, "one");
+            first.readUntilContent("one");
             stream.send(delta("two"));
-            readUntil(first, "two");
+            first.readUntilContent("two");
             try (RawHttpClient second = resume("c1", "0")) {
-                List<SseParser.Event> events = new ArrayList<>(readUntil(second, "two"));
+                List<SseParser.Event> events = new ArrayList<>(second.readUntilContent("two"));
                 stream.send(delta("three"));
                 stream.send(DONE);
                 stream.end();
@@ -140,11 +130,11 @@ class ResumeAndStopEndToEndTest extends UpstreamAndGateway {
         RawHttpClient first = gateway.stream("c1", message("hi"));
         LiveStream stream = live.get(10, TimeUnit.SECONDS);
         stream.send(delta("before"));
-        List<SseParser.Event> seen = readUntil(first, "before");
+        List<SseParser.Event> seen = first.readUntilContent("before");
         first.close(); // the connection drops, as on a flaky network
         stream.send(delta("during"));
         try (RawHttpClient again = resume("c1", seen.getLast().id())) {
-            List<SseParser.Event> rest = new ArrayList<>(readUntil(again, "during"));
+            List<SseParser.Event> rest = new ArrayList<>(again.readUntilContent("during"));
             stream.send(delta("after"));
             stream.send(DONE);
             stream.end();

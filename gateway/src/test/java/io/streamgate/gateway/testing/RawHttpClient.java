@@ -128,6 +128,19 @@ public final class RawHttpClient implements AutoCloseable {
         }
     }
 
+    /** Reads events until one whose {@code content} is {@code content} has arrived; fails if the body ends first. */
+    public List<SseParser.Event> readUntilContent(String content) throws IOException {
+        List<SseParser.Event> seen = new java.util.ArrayList<>();
+        while (seen.stream().noneMatch(e -> content.equals(Json.string(e.data(), "content")))) {
+            List<SseParser.Event> more = readEvents();
+            if (more.isEmpty()) {
+                throw new AssertionError("the stream ended before " + content + ": " + seen);
+            }
+            seen.addAll(more);
+        }
+        return seen;
+    }
+
     /** Reads every event until the body ends. */
     public List<SseParser.Event> readAllEvents() throws IOException {
         List<SseParser.Event> all = new java.util.ArrayList<>();
