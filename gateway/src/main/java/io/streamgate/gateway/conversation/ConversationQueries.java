@@ -19,6 +19,14 @@ final class ConversationQueries {
 
     private ConversationQueries() {}
 
+    /** What {@link ConversationStore#page} checks before any I/O. */
+    static void checkPage(String conversationId, int limit) {
+        java.util.Objects.requireNonNull(conversationId, "conversationId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive, got " + limit);
+        }
+    }
+
     static Optional<String> owner(Connection c, String conversationId, UnaryOperator<String> text)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT tenant FROM conversations WHERE id = ?")) {

@@ -26,7 +26,9 @@ public interface ConversationStore extends AutoCloseable {
     Optional<String> owner(String conversationId);
 
     /** The conversation with its newest {@link #MAX_FIND_MESSAGES} messages, oldest first; empty when unknown. */
-    Optional<Conversation> find(String conversationId);
+    default Optional<Conversation> find(String conversationId) {
+        return page(conversationId, Long.MAX_VALUE, MAX_FIND_MESSAGES).map(HistoryPage::conversation);
+    }
 
     /**
      * One page of the conversation's history: the newest {@code limit} messages whose {@code seq} is below

@@ -115,16 +115,8 @@ public final class SqliteConversationStore implements ConversationStore {
     }
 
     @Override
-    public Optional<Conversation> find(String conversationId) {
-        return page(conversationId, Long.MAX_VALUE, MAX_FIND_MESSAGES).map(HistoryPage::conversation);
-    }
-
-    @Override
     public Optional<HistoryPage> page(String conversationId, long beforeSeq, int limit) {
-        requireNonNull(conversationId, "conversationId");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be positive, got " + limit);
-        }
+        ConversationQueries.checkPage(conversationId, limit);
         return read(c -> ConversationQueries.page(c, conversationId, beforeSeq, limit, UnaryOperator.identity()));
     }
 
