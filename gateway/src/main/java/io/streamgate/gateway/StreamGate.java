@@ -9,6 +9,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.streamgate.gateway.cache.AnswerCache;
+import io.streamgate.gateway.cache.CacheMetrics;
+import io.streamgate.gateway.cache.CacheSettings;
+import io.streamgate.gateway.cache.LocalExactStore;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.SharedTenantLimits;
 import io.streamgate.gateway.auth.TenantAdmission;
@@ -86,6 +91,7 @@ public final class StreamGate implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final StreamRegistry streams;
     private final SharedRedis redis; // null: no STREAMGATE_REDIS_URL, all hot state is node-local
+    private final AnswerCache cache; // null: STREAMGATE_CACHE=off
     private final StreamStops stops;
     private final Transport transport;
     private final String bindAddress;
@@ -189,10 +195,11 @@ public final class StreamGate implements AutoCloseable {
             limits = shared;
         }
         UsageMeter usage = new UsageMeter(metrics, limits);
+        cache = config.cache().enabled() ? started.add(answerCache(config.cache(), metrics), AnswerCache::close) : null;
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
         StreamLauncher launcher = new StreamLauncher(router, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
-                tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter);
+                tools, toolRunner::runAllAsync, config.tools().defaults(), directory, starter, cache);
         Conversations conversations = new Conversations(store, known, history, starter, storeHealth);
         java.util.function.Supplier<RedisHealth.View> redisView = redis != null ? redis.health()::view : null;
         java.util.function.Supplier<ResilientStore.View> storeView = resilient != null ? resilient::view : null;
@@ -329,6 +336,11 @@ public final class StreamGate implements AutoCloseable {
     }
 
     /** The shared Redis, or {@code null} when {@code STREAMGATE_REDIS_URL} is not set. */
+    /** The answer cache, or {@code null} when it is off. */
+    public AnswerCache cache() {
+        return cache;
+    }
+
     public SharedRedis redis() {
         return redis;
     }
@@ -453,6 +465,14 @@ public final class StreamGate implements AutoCloseable {
      * The built-in tools plus the HTTP tools declared in {@code STREAMGATE_HTTP_TOOLS_FILE}; checks that
      * {@code STREAMGATE_DEFAULT_TOOLS} names only tools it has.
      */
+    /** The answer cache: its entries in this node's memory. */
+    private static AnswerCache answerCache(CacheSettings settings, GatewayMetrics metrics) {
+        LocalExactStore store = new LocalExactStore(settings.ttl(), settings.maxBytes(), Ticker.systemTicker());
+        CacheMetrics cacheMetrics = new CacheMetrics(metrics.registry(),
+                new CacheMetrics.Sizes(store::entries, store::bytes), CacheMetrics.Sizes.NONE);
+        return new AnswerCache(settings, store, cacheMetrics, System::nanoTime);
+    }
+
     private static ToolRegistry toolRegistry(GatewayConfig config) {
         GatewayConfig.ToolSettings t = config.tools();
         ToolRegistry registry = t.httpToolsFile() == null ? ToolRegistry.builtIns() : withHttpTools(t);

@@ -1,5 +1,6 @@
 package io.streamgate.gateway.config;
 
+import io.streamgate.gateway.cache.CacheSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -68,6 +69,7 @@ public record GatewayConfig(
         ToolSettings tools,
         ResumeSettings resume,
         RedisSettings redis,
+        CacheSettings cache,
         Function<String, String> environment) {
 
     /**
@@ -282,6 +284,7 @@ public record GatewayConfig(
                         s.millis("STREAMGATE_REDIS_TIMEOUT_MS", 500, 1, 60_000),
                         NodeIds.checked(s.string("STREAMGATE_NODE_ID", NodeIds.generated())),
                         s.millis("STREAMGATE_REDIS_LEASE_MS", 5_000, 30, 600_000)),
+                cache(s),
                 java.util.Collections.unmodifiableMap(new HashMap<>(env))::get);
         for (String unknown : s.unread()) { // before the checks below, whose error a typo may explain
             log.warn("{} is not a setting and is ignored{}", SettingNames.printable(unknown),
@@ -303,6 +306,22 @@ public record GatewayConfig(
                     + "Messages API has no default model");
         }
         return config;
+    }
+
+    /** The answer cache's settings; all read (so known) whether the cache is on or not. */
+    private static CacheSettings cache(Settings s) {
+        return new CacheSettings(
+                CacheSettings.Mode.valueOf(s.choice("STREAMGATE_CACHE", "off", List.of("off", "exact", "semantic"))
+                        .toUpperCase(java.util.Locale.ROOT)),
+                s.choice("STREAMGATE_CACHE_SCOPE", "tenant", List.of("tenant", "global")).equals("global"),
+                s.millis("STREAMGATE_CACHE_TTL_MS", 3_600_000, 1_000, 2_000_000_000),
+                s.integer("STREAMGATE_CACHE_MAX_MB", 64, 1, 1024 * 1024) * 1024L * 1024L,
+                s.integer("STREAMGATE_CACHE_MAX_ENTRY_KB", 256, 1, 64 * 1024) * 1024,
+                s.decimal("STREAMGATE_CACHE_SEMANTIC_THRESHOLD", CacheSettings.DEFAULT_SEMANTIC_THRESHOLD, 0.5, 1.0),
+                s.integer("STREAMGATE_CACHE_SEMANTIC_MAX_MB", 64, 1, 1024 * 1024) * 1024L * 1024L,
+                s.millis("STREAMGATE_CACHE_SEMANTIC_BUDGET_MS", 10, 1, 10_000),
+                CacheSettings.Pacing.valueOf(s.choice("STREAMGATE_CACHE_REPLAY", "instant", List.of("instant", "original"))
+                        .toUpperCase(java.util.Locale.ROOT)));
     }
 
     /** The PostgreSQL settings when {@code STREAMGATE_DATABASE_URL} is set; read (so known) either way. */
@@ -386,6 +405,22 @@ public record GatewayConfig(
                 return parsed;
             } catch (NumberFormatException e) {
                 throw new ConfigException(name + " must be an integer, got '" + v + "'");
+            }
+        }
+
+        double decimal(String name, double fallback, double min, double max) {
+            String v = string(name, null);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                double parsed = Double.parseDouble(v);
+                if (!(parsed >= min && parsed <= max)) {
+                    throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + v);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name + " must be a number, got '" + v + "'");
             }
         }
 

@@ -314,7 +314,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         }
         StreamRequest parsed;
         try {
-            parsed = parser.parse(request.content());
+            parsed = parser.parse(request.content()).withCacheControl(request.headers().get(HttpHeaderNames.CACHE_CONTROL));
             launcher.check(parsed);
         } catch (BadRequestException e) {
             send(ctx, request, badRequest(ctx, e));

@@ -15,6 +15,7 @@ import io.streamgate.llm.UpstreamEvent;
 import io.streamgate.llm.Usage;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,7 @@ public final class StreamBridge {
     private long textDeltas;
     private long firstTokenNanos = -1;
     private AnswerStats stats; // what complete_state reported, for the store
+    private BooleanSupplier fromCache = () -> false;
     private String finishReason = "-";
     private String errorCode = "-";
     private boolean flushTimerArmed;
@@ -114,6 +116,7 @@ public final class StreamBridge {
         assert loop.inEventLoop();
         assert state == State.NEW;
         agent = new AgentLoop(loop, plan, ring, tag, settings, new AgentEvents());
+        fromCache = plan.fromCache();
         state = State.STREAMING;
         services.registry().add(this);
         metrics.streamStarted();
@@ -276,7 +279,7 @@ public final class StreamBridge {
                 coalescer.chunksEmitted(),
                 elapsedSeconds,
                 reason,
-                false));
+                fromCache.getAsBoolean()));
     }
 
     private void fail(UpstreamError error) {
@@ -364,10 +367,15 @@ public final class StreamBridge {
         }
         watchdog.cancel();
         metrics.streamEnded(outcome);
-        metrics.upstreamRequest(tag.provider(), outcome == Outcome.SUCCESS ? "success"
-                : outcome == Outcome.CANCELLED ? "cancelled" : errorCode);
+        boolean cached = fromCache.getAsBoolean(); // no provider call, nothing to bill
+        if (!cached) {
+            metrics.upstreamRequest(tag.provider(), outcome == Outcome.SUCCESS ? "success"
+                    : outcome == Outcome.CANCELLED ? "cancelled" : errorCode);
+        }
         services.registry().remove(this);
-        services.usage().bill(tag.tenant(), tag.route(), agent.steps().tokens(outcome == Outcome.CANCELLED));
+        if (!cached) {
+            services.usage().bill(tag.tenant(), tag.route(), agent.steps().tokens(outcome == Outcome.CANCELLED));
+        }
         long firstToken = firstTokenNanos < 0 ? -1 : firstTokenNanos - acceptedNanos;
         services.log().finished(new StreamEndLine(tag, outcome, errorCode, finishReason, firstToken,
                 System.nanoTime() - acceptedNanos, agent.steps().usage(), agent.steps().step(),

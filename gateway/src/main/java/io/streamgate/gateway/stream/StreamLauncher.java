@@ -2,6 +2,10 @@ package io.streamgate.gateway.stream;
 
 import static java.util.Objects.requireNonNull;
 
+import io.streamgate.gateway.cache.AnswerCache;
+import io.streamgate.gateway.cache.CachingProvider;
+import io.streamgate.llm.LlmProvider;
+import java.util.function.BooleanSupplier;
 import io.netty.channel.Channel;
 import io.streamgate.gateway.routing.Deployment;
 import io.streamgate.gateway.routing.ModelRouter;
@@ -31,6 +35,7 @@ public final class StreamLauncher {
     private final List<String> defaultTools;
     private final Executor starter;
     private final StreamDirectory directory;
+    private final AnswerCache cache; // null: off
 
     public StreamLauncher(
             ModelRouter router,
@@ -40,7 +45,8 @@ public final class StreamLauncher {
             ToolExecutor toolExecutor,
             List<String> defaultTools,
             StreamDirectory directory,
-            Executor starter) {
+            Executor starter,
+            AnswerCache cache) {
         this.router = requireNonNull(router, "router");
         this.services = requireNonNull(services, "services");
         this.turns = requireNonNull(turns, "turns");
@@ -49,6 +55,7 @@ public final class StreamLauncher {
         this.defaultTools = List.copyOf(defaultTools);
         this.starter = requireNonNull(starter, "starter");
         this.directory = requireNonNull(directory, "directory");
+        this.cache = cache;
         tools.specs(this.defaultTools); // fail at start on a misspelt default
     }
 
@@ -82,8 +89,16 @@ public final class StreamLauncher {
         if (journal != null) {
             journal.bind(bridge);
         }
-        bridge.start(new StreamPlan(router.provider(candidates), request.toChatRequest(offered),
-                turns.open(conversationId, tenant, request), toolExecutor, starter));
+        LlmProvider provider = router.provider(candidates);
+        BooleanSupplier fromCache = () -> false;
+        if (cache != null && request.cache().any()) {
+            CachingProvider cached = cache.forStream(provider, tenant,
+                    request.model() + "\0" + router.label(request.model()), request.cache());
+            provider = cached;
+            fromCache = cached::servedFromCache;
+        }
+        bridge.start(new StreamPlan(provider, request.toChatRequest(offered),
+                turns.open(conversationId, tenant, request), toolExecutor, starter, fromCache));
         return bridge;
     }
 

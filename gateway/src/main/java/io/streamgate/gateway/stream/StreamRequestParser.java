@@ -1,5 +1,6 @@
 package io.streamgate.gateway.stream;
 
+import io.streamgate.gateway.cache.CachePolicy;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -46,6 +47,7 @@ public final class StreamRequestParser {
             Integer maxTokens = null;
             Double temperature = null;
             List<String> tools = null;
+            CachePolicy cache = CachePolicy.DEFAULT;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -56,6 +58,7 @@ public final class StreamRequestParser {
                     case "tools" -> tools = names(p, value);
                     case "max_tokens" -> maxTokens = positiveInt(p, value, "max_tokens");
                     case "temperature" -> temperature = temperature(p, value);
+                    case "cache" -> cache = CachePolicy.of(bool(value, "cache"), null);
                     default -> p.skipChildren();
                 }
             }
@@ -65,7 +68,7 @@ public final class StreamRequestParser {
             if (message == null || message.isBlank()) {
                 throw new BadRequestException("\"message\" is required and must not be empty");
             }
-            return new StreamRequest(message, model, system, tools, maxTokens, temperature);
+            return new StreamRequest(message, model, system, tools, maxTokens, temperature, cache);
         } catch (IOException e) {
             throw new BadRequestException("the request body is not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -113,6 +116,14 @@ public final class StreamRequestParser {
             throw new BadRequestException("\"" + field + "\" must be a positive integer");
         }
         return p.getIntValue();
+    }
+
+    private static Boolean bool(JsonToken t, String field) {
+        return switch (t) {
+            case VALUE_TRUE -> true;
+            case VALUE_FALSE -> false;
+            default -> throw new BadRequestException("\"" + field + "\" must be true or false");
+        };
     }
 
     private static Double temperature(JsonParser p, JsonToken t) throws IOException {

@@ -1,0 +1,101 @@
+package io.streamgate.gateway.cache;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.streamgate.llm.ChatRequest;
+import io.streamgate.llm.LlmProvider;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's answer cache: the exact store (memory or Redis) and the metrics, and the way in for streams.
+ *
+ * <ul>
+ *   <li>The conversation API wraps a stream's provider ({@link #forStream}): its first call is looked up, and
+ *       answered from the cache or recorded.
+ *   <li>The drop-in endpoints use the parts: {@link #key}, {@link #lookup}, {@link #recorder}.
+ * </ul>
+ * Thread-safe.
+ */
+public final class AnswerCache implements AutoCloseable {
+
+    private final CacheSettings settings;
+    private final ExactStore store;
+    private final CacheMetrics metrics;
+    private final LongSupplier clock;
+
+    public AnswerCache(CacheSettings settings, ExactStore store, CacheMetrics metrics, LongSupplier clock) {
+        this.settings = requireNonNull(settings, "settings");
+        this.store = requireNonNull(store, "store");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public CacheSettings settings() {
+        return settings;
+    }
+
+    /** Whose entries a tenant's requests read and write: the tenant's own, or everyone's with a global scope. */
+    public String owner(String tenant) {
+        return settings.globalScope() ? "*" : requireNonNull(tenant, "tenant");
+    }
+
+    /** The keys of a request of {@code tenant}'s, or empty when its answer is not cacheable. */
+    public Optional<CacheKey> key(String tenant, String model, String extra, ChatRequest request) {
+        return CacheKey.of(owner(tenant), model, extra, request);
+    }
+
+    /**
+     * {@code provider} for one stream of the conversation API, looked up and recorded per {@code policy}.
+     *
+     * @param model the model as requested and routed, part of the key
+     */
+    public CachingProvider forStream(LlmProvider provider, String tenant, String model, CachePolicy policy) {
+        return new CachingProvider(this, provider, tenant, model, policy);
+    }
+
+    /**
+     * Starts looking {@code key} up; {@code then} runs once on {@code loop} with the result (and the answer on a
+     * hit), unless the lookup is cancelled first.
+     */
+    public CacheLookup lookup(CacheKey key, EventExecutor loop, CacheLookup.Decision then) {
+        CacheLookup lookup = new CacheLookup(this, key, loop, then);
+        lookup.start();
+        return lookup;
+    }
+
+    /** Collects the answer to {@code key} as it streams, and stores it if it ends cacheable. */
+    public AnswerRecorder recorder(CacheKey key, CacheLookup lookup) {
+        return new AnswerRecorder(this, key, lookup);
+    }
+
+    /** Removes every entry a tenant's requests would read (with a global scope: everyone's). */
+    public CompletableFuture<Long> purge(String tenant) {
+        return store.purge(owner(tenant));
+    }
+
+    ExactStore store() {
+        return store;
+    }
+
+    CacheMetrics metrics() {
+        return metrics;
+    }
+
+    LongSupplier clock() {
+        return clock;
+    }
+
+    /** Stores a finished answer. Never blocks. */
+    void store(CacheKey key, CachedAnswer answer, CacheLookup lookup) {
+        store.put(key, answer);
+        metrics.stored();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
