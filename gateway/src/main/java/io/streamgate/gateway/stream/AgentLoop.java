@@ -16,6 +16,7 @@ import io.streamgate.llm.UpstreamEvent;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,14 +144,19 @@ final class AgentLoop {
             case ERROR, TIMEOUT -> errorCode;
         };
         Transcript transcript = steps.transcript(status, reason, stats);
-        plan.starter().execute(() -> {
-            try {
-                plan.turn().close(transcript);
-            } catch (RuntimeException e) {
-                log.error("conversation {}: the answer could not be stored: {}", LogValue.of(tag.conversationId()),
-                        LogValue.of(e));
-            }
-        });
+        try {
+            plan.starter().execute(() -> {
+                try {
+                    plan.turn().close(transcript);
+                } catch (RuntimeException e) {
+                    log.error("conversation {}: the answer could not be stored: {}", LogValue.of(tag.conversationId()),
+                            LogValue.of(e));
+                }
+            });
+        } catch (RejectedExecutionException e) { // the gateway is stopping, and its store threads with it
+            log.error("conversation {}: the answer was not stored: the gateway is stopping",
+                    LogValue.of(tag.conversationId()));
+        }
     }
 
     private void openFirstStep() {

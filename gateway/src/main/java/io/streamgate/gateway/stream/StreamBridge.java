@@ -259,8 +259,7 @@ public final class StreamBridge {
         coalescer.finish();
         finishReason = reason;
         emitCompleteState(reason);
-        end(outcome);
-        output.finish();
+        endThenFinish(outcome);
     }
 
     private void emitCompleteState(String reason) {
@@ -286,8 +285,7 @@ public final class StreamBridge {
         coalescer.flush(); // what the client has not seen yet still reaches it, before the error
         errorCode = error.code().wireName();
         emit(new StreamEvent.Error(error.code(), error.message(), error.retryable()));
-        end(error.code() == ErrorCode.UPSTREAM_TIMEOUT ? Outcome.TIMEOUT : Outcome.ERROR);
-        output.finish();
+        endThenFinish(error.code() == ErrorCode.UPSTREAM_TIMEOUT ? Outcome.TIMEOUT : Outcome.ERROR);
     }
 
     /**
@@ -353,6 +351,18 @@ public final class StreamBridge {
         assert loop.inEventLoop();
         if (state == State.PAUSED && output.isWritable()) {
             drain();
+        }
+    }
+
+    /**
+     * Ends the stream, then writes what is batched and the body's end. The write happens even when ending throws (a
+     * store executor that refuses the answer's write while the gateway shuts down), or the batch would leak.
+     */
+    private void endThenFinish(Outcome outcome) {
+        try {
+            end(outcome);
+        } finally {
+            output.finish();
         }
     }
 
