@@ -175,7 +175,7 @@ final class ScopeIndex {
             return null;
         }
         if (searchesGraph()) {
-            return graphNearest(query, now);
+            return graphNearest(query, now, tuning.searchBeam());
         }
         return flatNearest(query, now);
     }
@@ -199,14 +199,15 @@ final class ScopeIndex {
         return best == null ? null : new Nearest(best, bestScore);
     }
 
-    private Nearest graphNearest(VectorFloat<?> query, long now) {
+    /** The graph's answer with a given search beam (the bench compares beams); only while {@link #searchesGraph}. */
+    Nearest graphNearest(VectorFloat<?> query, long now, int beam) {
         searcher.setView(builder.getGraph().getView());
         Bits accept = node -> {
             SemanticEntry e = entries[node];
             return e != null && !e.expired(now);
         };
         var scores = DefaultSearchScoreProvider.exact(query, VectorSimilarityFunction.DOT_PRODUCT, values);
-        SearchResult result = searcher.search(scores, 1, tuning.searchBeam(), 0f, 0f, accept);
+        SearchResult result = searcher.search(scores, 1, beam, 0f, 0f, accept);
         if (result.getNodes().length == 0) {
             return null;
         }
@@ -230,6 +231,9 @@ final class ScopeIndex {
         }
     }
 
+    // jvector's Builder takes the hierarchy and refinement settings from a process-wide JMX config; this constructor
+    // keeps them explicit (hierarchy on, no final refinement: the graph is never "final")
+    @SuppressWarnings("deprecation")
     private void startGraph() {
         var scores = BuildScoreProvider.randomAccessScoreProvider(values, VectorSimilarityFunction.DOT_PRODUCT);
         builder = new GraphIndexBuilder(scores, dimension, tuning.maxDegree(), tuning.buildBeam(), 1.2f, 1.2f, true,

@@ -38,7 +38,7 @@ public final class SemanticIndex implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SemanticIndex.class);
     private static final VectorTypeSupport VECTORS = VectorizationProvider.getInstance().getVectorTypeSupport();
     /** Expired entries removed per task (and per idle second), so no task does unbounded work. */
-    private static final int EXPIRE_BATCH = 256;
+    private static final int EXPIRE_BATCH = 1024;
     private static final long IDLE_SWEEP_MS = 1000;
 
     private final Embedder embedder;
@@ -115,7 +115,7 @@ public final class SemanticIndex implements AutoCloseable {
             }
         };
         if (!submit(task)) {
-            result.completeExceptionally(new SemanticBusyException("semantic index queue full"));
+            result.completeExceptionally(refusal());
         }
         return result;
     }
@@ -180,9 +180,13 @@ public final class SemanticIndex implements AutoCloseable {
             }
         };
         if (!submit(task)) {
-            result.completeExceptionally(new SemanticBusyException("semantic index queue full"));
+            result.completeExceptionally(refusal());
         }
         return result;
+    }
+
+    private SemanticBusyException refusal() {
+        return new SemanticBusyException(closed ? "semantic index closed" : "semantic index queue full");
     }
 
     /** Live entries (some may have expired and await removal). */

@@ -101,6 +101,15 @@ class SemanticIndexTest {
     }
 
     @Test
+    void anIdleIndexStillRemovesExpiredEntries() throws Exception {
+        var index = index(axes());
+        index.add("t", "s", "a", null, "key-a");
+        Await.until("the entry is in", () -> index.size() == 1);
+        clock.addAndGet(TTL.toNanos());
+        Await.until("the idle sweep removes it", () -> index.size() == 0);
+    }
+
+    @Test
     void overTheByteBoundTheOldestEntriesOfAnyScopeGoFirst() throws Exception {
         // what three entries in three scopes cost, measured on an unbounded index
         var reference = index(axes());
