@@ -234,8 +234,11 @@ class SemanticIndexTest {
         index.add("t", "s", "  how \n do\t\tI   ", null, "key");
         get(index.probe("t", "s", "how do I"));
 
-        assertEquals(List.of("how do I", "how do I"), embedder.texts);
-        assertEquals(List.of(SemanticIndex.THREAD_NAME, SemanticIndex.THREAD_NAME), embedder.threads);
+        get(index.probe("t", "s", "x".repeat(500)));
+
+        assertEquals(List.of("how do I", "how do I", "x".repeat(200)), embedder.texts, "capped at maxTextChars");
+        assertEquals(List.of(SemanticIndex.THREAD_NAME, SemanticIndex.THREAD_NAME, SemanticIndex.THREAD_NAME),
+                embedder.threads);
     }
 
     @Test
