@@ -41,7 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  *       thread and with ONNX Runtime's default, with this process's CPU per embedding.
  * </ol>
  *
- * <p>Usage: {@code SemanticBench [ENTRIES [QUERIES]]} (defaults 100000 and 1000); see bench/README.md.
+ * <p>Usage: {@code SemanticBench [ENTRIES [QUERIES [PARTS [DATA]]]]}: defaults 100000, 1000,
+ * {@code scope,filtered,index} (the parts above: one scope, the filtered single graph, through the index) and
+ * {@code lowrank} (vectors near a 32-dimension subspace, as real sentence embeddings are; {@code random} for uniform
+ * random unit vectors, on which any graph degrades towards a full scan); see bench/README.md.
  */
 public final class SemanticBench {
 
@@ -53,8 +56,9 @@ public final class SemanticBench {
     /** The hit threshold for "hits found": near-duplicate queries whose exact nearest is at least this close. */
     private static final float HIT = 0.85f;
     private static final int WARM_UP = 200;
+    private static final int LOW_RANK = 32;
     /** Queries for the filtered single graph, which is slow (it visits most of the graph to find 1% of nodes). */
-    private static final int FILTERED_QUERIES = 200;
+    private static final int FILTERED_QUERIES = 50;
     private static final List<String> QUESTIONS = List.of(
             "how do I reset my password",
             "what are your opening hours on Sunday, and do you close early on public holidays?",
@@ -69,11 +73,19 @@ public final class SemanticBench {
         System.out.printf("vectorization: %s; %d cores; load average %s%n",
                 VectorizationProvider.getInstance().getClass().getSimpleName(), Runtime.getRuntime().availableProcessors(),
                 loadAverage());
+        boolean lowRank = !(args.length > 3 && args[3].equals("random"));
         Random random = new Random(42);
+        float[][] basis = new float[LOW_RANK][];
+        for (int i = 0; i < LOW_RANK; i++) {
+            basis[i] = randomUnit(random);
+        }
         float[][] data = new float[n][];
         for (int i = 0; i < n; i++) {
-            data[i] = randomUnit(random);
+            data[i] = lowRank ? lowRank(basis, random) : randomUnit(random);
         }
+        System.out.printf("data: %s%n", lowRank ? "unit vectors near a random " + LOW_RANK + "-dimension subspace "
+                + "(sentence embeddings have a low intrinsic dimension)" : "uniform random unit vectors (the worst case "
+                + "for a graph: every vector almost equally far from every other)");
         float[][] randomQueries = new float[queries][];
         float[][] nearQueries = new float[queries][];
         for (int i = 0; i < queries; i++) {
@@ -81,13 +93,20 @@ public final class SemanticBench {
             nearQueries[i] = near(data[random.nextInt(n)], random);
         }
 
+        List<String> parts = List.of((args.length > 2 ? args[2] : "scope,filtered,index").split(","));
         ForkJoinPool pool = new ForkJoinPool(1);
-        ScopeIndex scope = insert(data, pool);
-        search(scope, "random queries", randomQueries);
-        search(scope, "near-duplicate queries (cos ~0.9)", nearQueries);
-        scope.close();
-        filtered(data, randomQueries, nearQueries);
-        throughTheIndex(data, randomQueries);
+        if (parts.contains("scope")) {
+            ScopeIndex scope = insert(data, pool);
+            search(scope, "random queries", randomQueries);
+            search(scope, "near-duplicate queries (cos ~0.9)", nearQueries);
+            scope.close();
+        }
+        if (parts.contains("filtered")) {
+            filtered(data, randomQueries, nearQueries);
+        }
+        if (parts.contains("index")) {
+            throughTheIndex(data, randomQueries);
+        }
         pool.shutdown();
         System.out.printf("load average at the end: %s (wall-clock figures include waiting for a core when it is "
                 + "above the core count; CPU figures do not)%n", loadAverage());
@@ -201,8 +220,8 @@ public final class SemanticBench {
                 long[] times = new long[queries.length];
                 int same = 0;
                 try (var searcher = new GraphSearcher(graph)) {
-                    for (int round = 0; round < 2; round++) {
-                        for (int i = 0; i < queries.length; i++) {
+                    for (int round = 0; round < 2; round++) { // the first round warms up
+                        for (int i = 0; i < (round == 0 ? 10 : queries.length); i++) {
                             int scope = i % stride;
                             var q = VECTORS.createFloatVector(queries[i]);
                             long t = System.nanoTime();
@@ -333,6 +352,23 @@ public final class SemanticBench {
         float[] v = new float[DIMENSIONS];
         for (int i = 0; i < DIMENSIONS; i++) {
             v[i] = (float) random.nextGaussian();
+        }
+        return normalise(v);
+    }
+
+    /** A unit vector in the span of {@code basis} plus isotropic noise (about 0.96 of it in the span). */
+    private static float[] lowRank(float[][] basis, Random random) {
+        float[] v = new float[DIMENSIONS];
+        for (float[] b : basis) {
+            float z = (float) random.nextGaussian();
+            for (int i = 0; i < DIMENSIONS; i++) {
+                v[i] += z * b[i];
+            }
+        }
+        normalise(v);
+        float[] noise = randomUnit(random);
+        for (int i = 0; i < DIMENSIONS; i++) {
+            v[i] += 0.3f * noise[i];
         }
         return normalise(v);
     }
