@@ -14,6 +14,9 @@ import io.streamgate.gateway.cache.AnswerCache;
 import io.streamgate.gateway.cache.CacheMetrics;
 import io.streamgate.gateway.cache.CacheSettings;
 import io.streamgate.gateway.cache.LocalExactStore;
+import io.streamgate.gateway.cache.semantic.MiniLmEmbedder;
+import io.streamgate.gateway.cache.semantic.SemanticIndex;
+import io.streamgate.gateway.cache.semantic.SemanticSettings;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.SharedTenantLimits;
 import io.streamgate.gateway.auth.TenantAdmission;
@@ -101,6 +104,8 @@ public final class StreamGate implements AutoCloseable {
     private final String upstreamTls; // the Netty client's TLS engine, or null with OkHttp
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
+    private static final int SEMANTIC_QUEUE = 256; // probes and adds waiting for the index's thread
+    private static final int SEMANTIC_TEXT_CHARS = 1000; // the longest question embedded
 
     /**
      * Starts each part in turn, recording it in {@code started}: what is started last is stopped first, by
@@ -465,12 +470,20 @@ public final class StreamGate implements AutoCloseable {
      * The built-in tools plus the HTTP tools declared in {@code STREAMGATE_HTTP_TOOLS_FILE}; checks that
      * {@code STREAMGATE_DEFAULT_TOOLS} names only tools it has.
      */
-    /** The answer cache: its entries in this node's memory. */
+    /** The answer cache: its entries in this node's memory; with semantic matches, this node's index. */
     private static AnswerCache answerCache(CacheSettings settings, GatewayMetrics metrics) {
         LocalExactStore store = new LocalExactStore(settings.ttl(), settings.maxBytes(), Ticker.systemTicker());
+        SemanticIndex semantic = settings.semantic() ? semanticIndex(settings) : null;
         CacheMetrics cacheMetrics = new CacheMetrics(metrics.registry(),
-                new CacheMetrics.Sizes(store::entries, store::bytes), CacheMetrics.Sizes.NONE);
-        return new AnswerCache(settings, store, cacheMetrics, System::nanoTime);
+                new CacheMetrics.Sizes(store::entries, store::bytes),
+                semantic == null ? CacheMetrics.Sizes.NONE : new CacheMetrics.Sizes(semantic::size, semantic::bytes));
+        return new AnswerCache(settings, store, semantic, cacheMetrics, System::nanoTime);
+    }
+
+    /** Loads the embedding model (about a second, before the ports open) and starts the index's thread. */
+    private static SemanticIndex semanticIndex(CacheSettings settings) {
+        return new SemanticIndex(new MiniLmEmbedder(), new SemanticSettings(settings.semanticThreshold(), settings.ttl(),
+                settings.semanticMaxBytes(), SEMANTIC_QUEUE, SEMANTIC_TEXT_CHARS), System::nanoTime);
     }
 
     private static ToolRegistry toolRegistry(GatewayConfig config) {

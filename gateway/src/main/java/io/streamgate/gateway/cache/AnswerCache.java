@@ -3,6 +3,7 @@ package io.streamgate.gateway.cache;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.streamgate.gateway.cache.semantic.SemanticIndex;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * The node's answer cache: the exact store (memory or Redis) and the metrics, and the way in for streams.
+ * The node's answer cache: the exact store (memory or Redis), the semantic index (this node's), the metrics, and the
+ * way in for streams.
  *
  * <ul>
  *   <li>The conversation API wraps a stream's provider ({@link #forStream}): its first call is looked up, and
@@ -23,12 +25,16 @@ public final class AnswerCache implements AutoCloseable {
 
     private final CacheSettings settings;
     private final ExactStore store;
+    private final SemanticIndex semantic; // null: exact matches only
     private final CacheMetrics metrics;
     private final LongSupplier clock;
 
-    public AnswerCache(CacheSettings settings, ExactStore store, CacheMetrics metrics, LongSupplier clock) {
+    /** @param semantic the node's semantic index, or {@code null} for exact matches only */
+    public AnswerCache(CacheSettings settings, ExactStore store, SemanticIndex semantic, CacheMetrics metrics,
+            LongSupplier clock) {
         this.settings = requireNonNull(settings, "settings");
         this.store = requireNonNull(store, "store");
+        this.semantic = semantic;
         this.metrics = requireNonNull(metrics, "metrics");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -71,13 +77,24 @@ public final class AnswerCache implements AutoCloseable {
         return new AnswerRecorder(this, key, lookup);
     }
 
-    /** Removes every entry a tenant's requests would read (with a global scope: everyone's). */
+    /**
+     * Removes every entry a tenant's requests would read (with a global scope: everyone's), in the exact store and
+     * this node's semantic index; completes with the exact entries removed.
+     */
     public CompletableFuture<Long> purge(String tenant) {
-        return store.purge(owner(tenant));
+        String owner = owner(tenant);
+        if (semantic != null) {
+            semantic.purge(owner);
+        }
+        return store.purge(owner);
     }
 
     ExactStore store() {
         return store;
+    }
+
+    SemanticIndex semantic() {
+        return semantic;
     }
 
     CacheMetrics metrics() {
@@ -91,11 +108,18 @@ public final class AnswerCache implements AutoCloseable {
     /** Stores a finished answer. Never blocks. */
     void store(CacheKey key, CachedAnswer answer, CacheLookup lookup) {
         store.put(key, answer);
+        if (semantic != null) {
+            semantic.add(key.owner(), key.semanticScope(), key.question(), lookup != null ? lookup.vector() : null,
+                    key.exact());
+        }
         metrics.stored();
     }
 
     @Override
     public void close() {
+        if (semantic != null) {
+            semantic.close();
+        }
         store.close();
     }
 }

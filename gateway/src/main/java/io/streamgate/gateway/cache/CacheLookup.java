@@ -3,12 +3,20 @@ package io.streamgate.gateway.cache;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.streamgate.gateway.cache.semantic.Probe;
+import io.streamgate.gateway.cache.semantic.SemanticIndex;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One lookup of one request: the exact store first, then (with a semantic cache) the nearest question in the same
  * scope. Whatever thread starts it, it goes on and decides on {@code loop}, and the decision runs there once, unless
- * the lookup was cancelled. A store that cannot answer (Redis down) makes it a {@link CacheResult#SKIPPED}.
+ * the lookup was cancelled.
+ *
+ * <p>It is {@link CacheResult#SKIPPED} when the exact store cannot answer (Redis down), when the semantic index's
+ * queue is full, or when the question's embedding takes longer than the budget. A skipped probe still goes on, and its
+ * vector is reused when the provider's answer is stored ({@link #vector()}).
  */
 public final class CacheLookup {
 
@@ -25,6 +33,8 @@ public final class CacheLookup {
     private long startNanos;
     private volatile boolean cancelled;
     private boolean decided;
+    private volatile CompletableFuture<Probe> probe; // null until the semantic step
+    private ScheduledFuture<?> budget;
 
     CacheLookup(AnswerCache cache, CacheKey key, EventExecutor loop, Decision then) {
         this.cache = requireNonNull(cache, "cache");
@@ -57,9 +67,65 @@ public final class CacheLookup {
         assert loop.inEventLoop();
         if (answer != null) {
             decide(CacheResult.EXACT_HIT, answer);
+        } else if (failure != null) {
+            decide(CacheResult.SKIPPED, null);
+        } else if (cache.semantic() != null && !cancelled) {
+            probeSemantic(cache.semantic());
         } else {
-            decide(failure != null ? CacheResult.SKIPPED : CacheResult.MISS, null);
+            decide(CacheResult.MISS, null);
         }
+    }
+
+    /** Embeds the question off the loop and searches its scope; past the budget, decides without it. */
+    private void probeSemantic(SemanticIndex index) {
+        CompletableFuture<Probe> probed = index.probe(key.owner(), key.semanticScope(), key.question());
+        probe = probed;
+        if (probed.isCompletedExceptionally()) { // the index's queue is full
+            decide(CacheResult.SKIPPED, null);
+            return;
+        }
+        long left = cache.settings().semanticBudget().toNanos() - (cache.clock().getAsLong() - startNanos);
+        budget = loop.schedule(() -> decide(CacheResult.SKIPPED, null), Math.max(0, left), TimeUnit.NANOSECONDS);
+        probed.whenComplete((found, failure) -> loop.execute(() -> probed(index, found, failure)));
+    }
+
+    private void probed(SemanticIndex index, Probe found, Throwable failure) {
+        if (decided) {
+            return; // past the budget, or cancelled
+        }
+        if (failure != null || !found.hit()) {
+            decide(failure != null ? CacheResult.SKIPPED : CacheResult.MISS, null);
+            return;
+        }
+        CompletableFuture<CachedAnswer> answer = cache.store().get(found.key());
+        answer.whenComplete((a, f) -> {
+            if (loop.inEventLoop()) {
+                matched(index, found, a, f);
+            } else {
+                loop.execute(() -> matched(index, found, a, f));
+            }
+        });
+    }
+
+    /** The nearest question's answer, read back from the exact store; gone (expired, evicted) is a miss. */
+    private void matched(SemanticIndex index, Probe found, CachedAnswer answer, Throwable failure) {
+        if (answer != null) {
+            decide(CacheResult.SEMANTIC_HIT, answer);
+            return;
+        }
+        if (failure == null) {
+            index.remove(key.semanticScope(), found.key());
+        }
+        decide(failure != null ? CacheResult.SKIPPED : CacheResult.MISS, null);
+    }
+
+    /** The question's vector if the probe computed it, for storing the answer without embedding it again. */
+    float[] vector() {
+        CompletableFuture<Probe> probed = probe;
+        if (probed == null || !probed.isDone() || probed.isCompletedExceptionally() || probed.isCancelled()) {
+            return null;
+        }
+        return probed.join().vector();
     }
 
     private void decide(CacheResult result, CachedAnswer answer) {
@@ -67,6 +133,9 @@ public final class CacheLookup {
             return;
         }
         decided = true;
+        if (budget != null) {
+            budget.cancel(false);
+        }
         cache.metrics().lookedUp(result, cache.clock().getAsLong() - startNanos);
         if (!cancelled) {
             then.decided(result, answer);
