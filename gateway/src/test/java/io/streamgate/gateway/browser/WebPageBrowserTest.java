@@ -175,6 +175,38 @@ class WebPageBrowserTest {
         }
     }
 
+    @Test
+    void anAnswerFromTheCacheWearsABadgeLiveAndAfterAReload() {
+        try (GatewayUnderTest cached = GatewayUnderTest.start(null, "STREAMGATE_CACHE", "exact",
+                "STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", "0", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "1")) {
+            WebDriver page = chromium.driver();
+            page.get("http://127.0.0.1:" + cached.port() + "/");
+            await(page, "the simulated-upstream banner", d -> d.findElement(By.id("banner")).getText().contains("Simulated"));
+            String question = "Tell me about streaming gateways.";
+
+            page.findElement(By.id("input")).sendKeys(question);
+            page.findElement(By.id("send")).click();
+            awaitEnd(page);
+            assertTrue(page.findElements(By.cssSelector(".badge.cached")).isEmpty(), "the first answer is the provider's");
+            String first = assistantText(page);
+
+            page.findElement(By.id("new-conversation")).click();
+            page.findElement(By.id("input")).sendKeys(question);
+            page.findElement(By.id("send")).click();
+            awaitEnd(page);
+            assertEquals(first, assistantText(page), "the same answer, replayed");
+            WebElement badge = page.findElement(By.cssSelector(".figures .badge.cached"));
+            assertEquals("cached", badge.getText());
+
+            awaitStored(cached, page);
+            page.navigate().refresh();
+            await(page, "the stored answer after the reload",
+                    d -> !d.findElements(By.cssSelector(".figures, .notice.error")).isEmpty());
+            assertEquals(1, page.findElements(By.cssSelector(".figures .badge.cached")).size(),
+                    () -> "the stored figures keep the mark: " + transcript(page));
+        }
+    }
+
     private static String delta(String field, String text) {
         return "data: {\"choices\":[{\"index\":0,\"delta\":{\"" + field + "\":\"" + text
                 + "\"},\"finish_reason\":null}]}\n\n";
