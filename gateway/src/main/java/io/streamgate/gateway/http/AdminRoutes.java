@@ -1,5 +1,7 @@
 package io.streamgate.gateway.http;
 
+import static java.util.Objects.requireNonNull;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -8,6 +10,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.streamgate.gateway.cache.AnswerCache;
 import io.streamgate.gateway.metrics.LogValue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,9 +39,12 @@ final class AdminRoutes {
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final AnswerCache cache; // null: the cache is off
+    private final Executor purges;
 
-    AdminRoutes(AnswerCache cache) {
+    /** @param purges where purges start, off the event loop */
+    AdminRoutes(AnswerCache cache, Executor purges) {
         this.cache = cache;
+        this.purges = requireNonNull(purges, "purges");
     }
 
     /** Answers one admin request; {@code done} runs on this event loop just before the answer is written. */
@@ -65,31 +72,37 @@ final class AdminRoutes {
 
     private void purge(ChannelHandlerContext ctx, String tenant, Runnable done) {
         boolean global = cache.settings().globalScope();
-        cache.purge(tenant).whenComplete((purged, failure) -> {
-            try {
-                ctx.executor().execute(() -> {
-                    if (failure != null) {
-                        log.warn("cache purge failed: {}", LogValue.of(failure));
-                        answer(ctx, done, JsonResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                                "cache_unavailable", "the cache's store could not be reached; retry shortly", true));
-                        return;
+        // A memory store's purge walks every entry, which at a large STREAMGATE_CACHE_MAX_MB is too long for an
+        // event loop: it runs on a pool thread, and the answer is written back on this loop.
+        CompletableFuture.supplyAsync(() -> cache.purge(tenant), purges).thenCompose(f -> f)
+                .whenComplete((purged, failure) -> {
+                    try {
+                        ctx.executor().execute(() -> answered(ctx, done, tenant, global, purged, failure));
+                    } catch (RejectedExecutionException shuttingDown) {
+                        // the loop is gone, and the connection with it
                     }
-                    log.info("cache purged: {} entries of {}", purged, global ? "every tenant (the scope is global)"
-                            : "tenant " + tenant);
-                    answer(ctx, done, JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> {
-                        g.writeStartObject();
-                        g.writeNumberField("purged", purged);
-                        g.writeStringField("scope", global ? "global" : "tenant");
-                        if (!global) {
-                            g.writeStringField("tenant", tenant); // checked against TENANT above
-                        }
-                        g.writeEndObject();
-                    }));
                 });
-            } catch (RejectedExecutionException shuttingDown) {
-                // the loop is gone, and the connection with it
+    }
+
+    private static void answered(ChannelHandlerContext ctx, Runnable done, String tenant, boolean global, Long purged,
+            Throwable failure) {
+        if (failure != null) {
+            log.warn("cache purge failed: {}", LogValue.of(failure));
+            answer(ctx, done, JsonResponses.error(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "cache_unavailable", "the cache's store could not be reached; retry shortly", true));
+            return;
+        }
+        log.info("cache purged: {} entries of {}", purged, global ? "every tenant (the scope is global)"
+                : "tenant " + tenant);
+        answer(ctx, done, JsonResponses.json(ctx.alloc(), HttpResponseStatus.OK, g -> {
+            g.writeStartObject();
+            g.writeNumberField("purged", purged);
+            g.writeStringField("scope", global ? "global" : "tenant");
+            if (!global) {
+                g.writeStringField("tenant", tenant); // checked against TENANT above
             }
-        });
+            g.writeEndObject();
+        }));
     }
 
     private static void answer(ChannelHandlerContext ctx, Runnable done, FullHttpResponse response) {

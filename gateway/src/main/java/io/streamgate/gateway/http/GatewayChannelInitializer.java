@@ -23,6 +23,7 @@ import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamStops;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Assembles each connection's pipeline, in the order bytes flow:
@@ -97,7 +98,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("admission", new RequestAdmission(keys, adminKey, !keys.enabled()));
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, stops, page, health, limits,
-                keys.enabled(), new DropInEndpoints(dropIn), new AdminRoutes(cache)));
+                keys.enabled(), new DropInEndpoints(dropIn), new AdminRoutes(cache, ForkJoinPool.commonPool())));
     }
 
     /**

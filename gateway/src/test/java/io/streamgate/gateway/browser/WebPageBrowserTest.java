@@ -27,7 +27,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * reload renders the stored conversation again (thinking, tool cards and figures) from
  * {@code GET /api/v1/conversations/{id}}. The empty page offers three example prompts; the thinking
  * block is open while reasoning streams and folds when the answer starts (driven step by step
- * through a scripted provider).
+ * through a scripted provider). An answer replayed from the answer cache wears a "cached" badge, live and after a
+ * reload.
  *
  * <p>Waits are on conditions in the page ({@link WebDriverWait}); the guard only ends a hung test.
  */

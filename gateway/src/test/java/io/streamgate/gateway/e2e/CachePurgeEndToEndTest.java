@@ -2,8 +2,10 @@ package io.streamgate.gateway.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.testing.GatewayUnderTest;
 import io.streamgate.gateway.testing.HostilePaths;
 import io.streamgate.gateway.testing.Json;
@@ -199,5 +201,15 @@ class CachePurgeEndToEndTest extends UpstreamAndGateway {
         assertEquals(200, purged.status(), purged.body());
         assertEquals(1, Json.number(purged.body(), "purged"));
         assertFalse(askedFromCache(null, "here?"));
+    }
+
+    @Test
+    void aShortAdminKeyOrOneThatIsAlsoATenantsStopsTheStart() {
+        for (String admin : new String[] {"too-short", "key-acme-0123456789"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> GatewayUnderTest.start(upstream.baseUrl(),
+                    "STREAMGATE_API_KEYS", KEYS + ",initech:key-acme-0123456789", "STREAMGATE_ADMIN_KEY", admin));
+            assertTrue(e.getMessage().startsWith("STREAMGATE_ADMIN_KEY"), e.getMessage());
+            assertFalse(e.getMessage().contains(admin), "the key is never echoed: " + e.getMessage());
+        }
     }
 }
