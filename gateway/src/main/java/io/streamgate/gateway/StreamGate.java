@@ -17,6 +17,7 @@ import io.streamgate.gateway.cache.LocalExactStore;
 import io.streamgate.gateway.cache.semantic.MiniLmEmbedder;
 import io.streamgate.gateway.cache.semantic.SemanticIndex;
 import io.streamgate.gateway.cache.semantic.SemanticSettings;
+import io.streamgate.gateway.auth.AdminKey;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.SharedTenantLimits;
 import io.streamgate.gateway.auth.TenantAdmission;
@@ -116,6 +117,7 @@ public final class StreamGate implements AutoCloseable {
         this.started = started;
         // What a setting alone can get wrong is checked before anything starts.
         ApiKeys keys = ApiKeys.parse(config.apiKeys());
+        AdminKey adminKey = AdminKey.parse(config.adminKey(), keys);
         ToolRegistry tools = toolRegistry(config);
         transport = transport(config);
         if (config.provider().nettyClient() && config.provider().http2()) {
@@ -228,10 +230,10 @@ public final class StreamGate implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childHandler(new GatewayChannelInitializer(
-                        config, launcher, conversations, directory, stops, StaticPage.load(), health, keys, limits,
-                        new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
+                        config, launcher, conversations, directory, stops, StaticPage.load(), health, keys, adminKey,
+                        limits, new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
                                 config.maxAnswerChars(), config.upstreamFirstTokenTimeout(),
-                                config.upstreamIdleTimeout(), Upstreams.streamLimits(config))));
+                                config.upstreamIdleTimeout(), Upstreams.streamLimits(config)), cache));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);

@@ -55,6 +55,7 @@ public record GatewayConfig(
         Duration simulatorTokenInterval,
         int simulatorTokens,
         String apiKeys,
+        String adminKey,
         int tenantMaxStreams,
         int tenantRequestsPerMinute,
         int tenantTokensPerMinute,
@@ -232,6 +233,7 @@ public record GatewayConfig(
                 s.millis("STREAMGATE_SIM_TOKEN_INTERVAL_MS", 20, 0, 600_000),
                 s.integer("STREAMGATE_SIM_TOKENS", 60, 1, 100_000),
                 s.string("STREAMGATE_API_KEYS", null),
+                s.string("STREAMGATE_ADMIN_KEY", null),
                 s.integer("STREAMGATE_TENANT_MAX_STREAMS", 64, 1, 1_000_000),
                 s.integer("STREAMGATE_TENANT_REQUESTS_PER_MINUTE", 600, 1, 100_000_000),
                 s.integer("STREAMGATE_TENANT_TOKENS_PER_MINUTE", 0, 0, 2_000_000_000), // 0: no token limit

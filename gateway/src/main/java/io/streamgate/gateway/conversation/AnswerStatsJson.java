@@ -11,8 +11,9 @@ import java.io.UncheckedIOException;
 
 /**
  * The {@code stats_json} column, and the {@code stats} object of the history document:
- * {@code {"total_tokens":..,"prompt_tokens":..,"total_chunks":..,"elapsed_time":..,"first_token_ms":..}}, with the
- * names of {@code complete_state}; an unknown count is left out.
+ * {@code {"total_tokens":..,"prompt_tokens":..,"total_chunks":..,"elapsed_time":..,"first_token_ms":..,"cached":true}},
+ * with the names of {@code complete_state}; an unknown count is left out, and so is {@code cached} when false (so
+ * stats stored before it existed read as they were written).
  */
 final class AnswerStatsJson {
 
@@ -45,6 +46,9 @@ final class AnswerStatsJson {
         if (stats.firstTokenMs() >= 0) {
             g.writeNumberField("first_token_ms", stats.firstTokenMs());
         }
+        if (stats.cached()) {
+            g.writeBooleanField("cached", true);
+        }
         g.writeEndObject();
     }
 
@@ -55,6 +59,7 @@ final class AnswerStatsJson {
         }
         long totalTokens = -1, promptTokens = -1, totalChunks = -1, firstTokenMs = -1;
         double elapsed = -1;
+        boolean cached = false;
         try (JsonParser p = JSON.createParser(column)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not an object");
@@ -62,6 +67,11 @@ final class AnswerStatsJson {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
+                if (field.equals("cached")) {
+                    cached = value == JsonToken.VALUE_TRUE;
+                    p.skipChildren();
+                    continue;
+                }
                 if (!value.isNumeric()) {
                     p.skipChildren();
                     continue;
@@ -75,7 +85,7 @@ final class AnswerStatsJson {
                     default -> { }
                 }
             }
-            return new AnswerStats(totalTokens, promptTokens, totalChunks, elapsed, firstTokenMs);
+            return new AnswerStats(totalTokens, promptTokens, totalChunks, elapsed, firstTokenMs, cached);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }

@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * taken once per request; it never decodes the URI itself. A request that arrives without that decision was not
  * admitted and is refused.
  *
+ * <p>The admin routes ({@code /admin/...}) are answered by {@link AdminRoutes}, for requests admitted as admin only.
+ *
  * <p>The drop-in endpoints ({@code /v1/chat/completions}, {@code /v1/messages}, {@code /v1/models}) are answered by
  * the connection's {@link DropInEndpoints}.
  *
@@ -72,6 +74,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
     private final StreamDirectory directory;
     private final StreamStops stops;
     private final DropInEndpoints dropIn;
+    private final AdminRoutes admin;
     private StreamBridge active;
     private boolean busy; // a request is being answered (a stream, or a store read in flight)
 
@@ -85,7 +88,8 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
             HealthResponder health,
             TenantAdmission limits,
             boolean checkOwnership,
-            DropInEndpoints dropIn) {
+            DropInEndpoints dropIn,
+            AdminRoutes admin) {
         this.launcher = requireNonNull(launcher, "launcher");
         this.parser = requireNonNull(parser, "parser");
         this.conversations = requireNonNull(conversations, "conversations");
@@ -96,6 +100,7 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         this.limits = requireNonNull(limits, "limits");
         this.checkOwnership = checkOwnership;
         this.dropIn = requireNonNull(dropIn, "dropIn");
+        this.admin = requireNonNull(admin, "admin");
     }
 
     @Override
@@ -121,6 +126,16 @@ public final class ApiRouter extends SimpleChannelInboundHandler<FullHttpRequest
         }
         String path = admitted.target().path();
         HttpMethod method = request.method();
+        if (admitted.admin()) {
+            busy = true;
+            admin.serve(ctx, request, path, () -> busy = false);
+            return;
+        }
+        if (RequestAdmission.isAdminPath(path)) { // admission never admits one as a tenant's; should it, still no
+            send(ctx, request, JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not_found",
+                    "no route for " + method + " " + truncate(path)));
+            return;
+        }
         Matcher m = CONVERSATION.matcher(path);
         if (m.matches()) {
             routeConversation(ctx, request, admitted, m.group(1), m.group(2), acceptedNanos);

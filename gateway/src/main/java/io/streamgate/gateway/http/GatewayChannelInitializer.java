@@ -12,8 +12,10 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.cors.CorsConfig;
 import io.netty.handler.codec.http.cors.CorsConfigBuilder;
 import io.netty.handler.codec.http.cors.CorsHandler;
+import io.streamgate.gateway.auth.AdminKey;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.TenantAdmission;
+import io.streamgate.gateway.cache.AnswerCache;
 import io.streamgate.gateway.config.GatewayConfig;
 import io.streamgate.gateway.dropin.DropInEndpoints;
 import io.streamgate.gateway.dropin.DropInServices;
@@ -21,6 +23,7 @@ import io.streamgate.gateway.stream.StreamDirectory;
 import io.streamgate.gateway.stream.StreamStops;
 import io.streamgate.gateway.stream.StreamLauncher;
 import io.streamgate.gateway.stream.StreamRequestParser;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Assembles each connection's pipeline, in the order bytes flow:
@@ -34,7 +37,7 @@ import io.streamgate.gateway.stream.StreamRequestParser;
  *       router the request's path and tenant;
  *   <li>{@code body-limit}: aggregates the request body up to the configured size, 413 beyond; answers
  *       {@code Expect: 100-continue};
- *   <li>{@code router}: maps the request to a stream, the page or a health check.
+ *   <li>{@code router}: maps the request to a stream, the page, a health check or an admin route.
  * </ol>
  *
  * There is deliberately no compressor: compression would buffer the stream and delay tokens.
@@ -52,6 +55,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
     private final StreamDirectory directory;
     private final StreamStops stops;
     private final ApiKeys keys;
+    private final AdminKey adminKey;
+    private final AnswerCache cache; // null: off
     private final DropInServices dropIn;
 
     public GatewayChannelInitializer(
@@ -63,8 +68,10 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
             StaticPage page,
             HealthResponder health,
             ApiKeys keys,
+            AdminKey adminKey,
             TenantAdmission limits,
-            DropInServices dropIn) {
+            DropInServices dropIn,
+            AnswerCache cache) {
         this.config = requireNonNull(config, "config");
         this.launcher = requireNonNull(launcher, "launcher");
         this.page = requireNonNull(page, "page");
@@ -75,6 +82,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         this.directory = requireNonNull(directory, "directory");
         this.stops = requireNonNull(stops, "stops");
         this.keys = requireNonNull(keys, "keys");
+        this.adminKey = requireNonNull(adminKey, "adminKey");
+        this.cache = cache;
         this.limits = requireNonNull(limits, "limits");
         this.dropIn = requireNonNull(dropIn, "dropIn");
     }
@@ -86,10 +95,10 @@ public final class GatewayChannelInitializer extends ChannelInitializer<Channel>
         p.addLast("timeouts", new RequestTimeouts(config.requestTimeout(), config.idleTimeout()));
         p.addLast("keep-alive", new HttpServerKeepAliveHandler());
         p.addLast("cors", new CorsHandler(cors));
-        p.addLast("admission", new RequestAdmission(keys, !keys.enabled()));
+        p.addLast("admission", new RequestAdmission(keys, adminKey, !keys.enabled()));
         p.addLast("body-limit", new BodyLimitAggregator(config.maxBodyBytes()));
         p.addLast("router", new ApiRouter(launcher, parser, conversations, directory, stops, page, health, limits,
-                keys.enabled(), new DropInEndpoints(dropIn)));
+                keys.enabled(), new DropInEndpoints(dropIn), new AdminRoutes(cache, ForkJoinPool.commonPool())));
     }
 
     /**

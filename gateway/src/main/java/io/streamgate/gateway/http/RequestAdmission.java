@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.streamgate.gateway.auth.AdminKey;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.dropin.ClientError;
 import io.streamgate.gateway.dropin.DropInEndpoints;
@@ -35,6 +36,12 @@ import java.util.Set;
  *       health checks). 401 otherwise, whatever the path looks like; on the drop-in paths in the client's dialect;
  *   <li>the target must be in normal form ({@link RequestPath}): 400 {@code invalid_path} otherwise.
  * </ol>
+ * The admin routes ({@code /admin/...}, decided on the normal-form path only, so no spelling of another path can
+ * reach them or be taken for one) take the admin key instead ({@link AdminKey}): 401 without it; 403 {@code forbidden}
+ * for a tenant's key (the caller is known and the routes are documented, so hiding them would protect nothing). With
+ * API keys but no admin key they are off: 404 for a tenant's key. In loopback mode without an admin key they are
+ * open like every other route there, since only this machine can reach the gateway.
+ *
  * An admitted request goes on with an {@link AdmittedRequest} (its path and tenant) for the router. A refused one is
  * answered here; if a body was announced the connection closes after the answer, and whatever of the body arrives
  * meanwhile is dropped, so a client without a key can never make the gateway hold its body.
@@ -47,6 +54,9 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
     /** The only paths that need no key. Everything else, including routes added later, does. */
     static final Set<String> OPEN_PATHS = Set.of("/", "/index.html", "/healthz", "/readyz");
 
+    /** The admin routes' prefix: {@link #isAdminPath}. */
+    static final String ADMIN = "/admin";
+
     /** The Anthropic SDKs' key header, accepted beside {@code Authorization: Bearer}. */
     private static final String X_API_KEY = "x-api-key";
 
@@ -54,12 +64,14 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
             + "no empty, '.' or '..' segments, no '\\', ';', control or non-ASCII characters";
 
     private final ApiKeys keys;
+    private final AdminKey adminKey;
     private final boolean loopbackOnly;
     private boolean forwarding; // the current request was admitted: its body goes on to the aggregator
 
     /** @param loopbackOnly whether the gateway serves loopback only (no keys), so {@code Host} must name loopback */
-    RequestAdmission(ApiKeys keys, boolean loopbackOnly) {
+    RequestAdmission(ApiKeys keys, AdminKey adminKey, boolean loopbackOnly) {
         this.keys = requireNonNull(keys, "keys");
+        this.adminKey = requireNonNull(adminKey, "adminKey");
         this.loopbackOnly = loopbackOnly;
     }
 
@@ -106,6 +118,10 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
             return new Decision(new AdmittedRequest(target, tenant), null);
         }
 
+        static Decision admitAdmin(RequestPath target) {
+            return new Decision(new AdmittedRequest(target, ApiKeys.ANONYMOUS, true), null);
+        }
+
         static Decision refuse(FullHttpResponse refusal) {
             return new Decision(null, refusal);
         }
@@ -126,6 +142,9 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
                             + "[::1]"));
         }
         Optional<RequestPath> target = RequestPath.parse(request.uri());
+        if (target.isPresent() && isAdminPath(target.get().path())) {
+            return decideAdmin(ctx, request, target.get());
+        }
         boolean open = target.isPresent() && OPEN_PATHS.contains(target.get().path());
         String tenant = ApiKeys.ANONYMOUS;
         if (keys.enabled() && !open) {
@@ -141,6 +160,36 @@ final class RequestAdmission extends ChannelInboundHandlerAdapter {
                     NOT_NORMAL));
         }
         return Decision.admit(target.get(), tenant);
+    }
+
+    /** Whether a normal-form path is an admin route's: {@code /admin} and everything under it. */
+    static boolean isAdminPath(String path) {
+        return path.equals(ADMIN) || path.startsWith(ADMIN + "/");
+    }
+
+    private Decision decideAdmin(ChannelHandlerContext ctx, HttpRequest request, RequestPath target) {
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (adminKey.configured() && adminKey.matches(authorization)) {
+            return Decision.admitAdmin(target);
+        }
+        if (!adminKey.configured() && !keys.enabled()) {
+            return Decision.admitAdmin(target); // loopback mode: the Host was checked above
+        }
+        boolean tenantKey = keys.enabled()
+                && keys.tenantOf(authorization, request.headers().get(X_API_KEY)).isPresent();
+        if (!tenantKey) {
+            FullHttpResponse r = JsonResponses.error(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                    adminKey.configured()
+                            ? "the admin routes need the admin key: Authorization: Bearer <STREAMGATE_ADMIN_KEY>"
+                            : "a valid API key is required: Authorization: Bearer <key>, or x-api-key: <key>");
+            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+            return Decision.refuse(r);
+        }
+        return Decision.refuse(adminKey.configured()
+                ? JsonResponses.error(ctx.alloc(), HttpResponseStatus.FORBIDDEN, "forbidden",
+                        "a tenant's API key cannot use the admin routes; they need the admin key")
+                : JsonResponses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not_found",
+                        "the admin routes are off: no admin key is configured (STREAMGATE_ADMIN_KEY)"));
     }
 
     /** 401, in the drop-in client's own dialect on its paths (its SDK then raises its authentication error). */

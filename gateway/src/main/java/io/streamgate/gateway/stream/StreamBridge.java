@@ -267,8 +267,9 @@ public final class StreamBridge {
         long totalTokens = usage.hasCompletionTokens() ? usage.completionTokens() : textDeltas;
         double elapsedSeconds = (System.nanoTime() - acceptedNanos) / 1e9;
         long firstTokenMs = firstTokenNanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstTokenNanos - acceptedNanos);
+        boolean cached = fromCache.getAsBoolean();
         stats = new AnswerStats(totalTokens, Math.max(-1, usage.promptTokens()), coalescer.chunksEmitted(),
-                elapsedSeconds, firstTokenMs);
+                elapsedSeconds, firstTokenMs, cached);
         emit(new StreamEvent.CompleteState(
                 agent.steps().answer().toString(),
                 totalTokens,
@@ -278,7 +279,7 @@ public final class StreamBridge {
                 coalescer.chunksEmitted(),
                 elapsedSeconds,
                 reason,
-                fromCache.getAsBoolean()));
+                cached));
     }
 
     private void fail(UpstreamError error) {

@@ -27,7 +27,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * reload renders the stored conversation again (thinking, tool cards and figures) from
  * {@code GET /api/v1/conversations/{id}}. The empty page offers three example prompts; the thinking
  * block is open while reasoning streams and folds when the answer starts (driven step by step
- * through a scripted provider).
+ * through a scripted provider). An answer replayed from the answer cache wears a "cached" badge, live and after a
+ * reload.
  *
  * <p>Waits are on conditions in the page ({@link WebDriverWait}); the guard only ends a hung test.
  */
@@ -172,6 +173,38 @@ class WebPageBrowserTest {
             String figures = page.findElement(By.cssSelector(".figures")).getText();
             assertTrue(figures.contains("total_tokens 3") && figures.contains("prompt_tokens 4")
                     && figures.contains("finish_reason stop"), figures);
+        }
+    }
+
+    @Test
+    void anAnswerFromTheCacheWearsABadgeLiveAndAfterAReload() {
+        try (GatewayUnderTest cached = GatewayUnderTest.start(null, "STREAMGATE_CACHE", "exact",
+                "STREAMGATE_SIM_FIRST_TOKEN_DELAY_MS", "0", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "1")) {
+            WebDriver page = chromium.driver();
+            page.get("http://127.0.0.1:" + cached.port() + "/");
+            await(page, "the simulated-upstream banner", d -> d.findElement(By.id("banner")).getText().contains("Simulated"));
+            String question = "Tell me about streaming gateways.";
+
+            page.findElement(By.id("input")).sendKeys(question);
+            page.findElement(By.id("send")).click();
+            awaitEnd(page);
+            assertTrue(page.findElements(By.cssSelector(".badge.cached")).isEmpty(), "the first answer is the provider's");
+            String first = assistantText(page);
+
+            page.findElement(By.id("new-conversation")).click();
+            page.findElement(By.id("input")).sendKeys(question);
+            page.findElement(By.id("send")).click();
+            awaitEnd(page);
+            assertEquals(first, assistantText(page), "the same answer, replayed");
+            WebElement badge = page.findElement(By.cssSelector(".figures .badge.cached"));
+            assertEquals("cached", badge.getText());
+
+            awaitStored(cached, page);
+            page.navigate().refresh();
+            await(page, "the stored answer after the reload",
+                    d -> !d.findElements(By.cssSelector(".figures, .notice.error")).isEmpty());
+            assertEquals(1, page.findElements(By.cssSelector(".figures .badge.cached")).size(),
+                    () -> "the stored figures keep the mark: " + transcript(page));
         }
     }
 

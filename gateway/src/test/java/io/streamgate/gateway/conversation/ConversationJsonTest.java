@@ -1,6 +1,7 @@
 package io.streamgate.gateway.conversation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -91,5 +92,18 @@ class ConversationJsonTest {
                 + "{\"seq\":1,\"role\":\"assistant\",\"content\":\"Yes.\",\"status\":\"complete\",\"finish_reason\":\"stop\","
                 + at + ",\"thinking\":\"Let me think.\",\"stats\":{\"total_tokens\":3,\"total_chunks\":2,"
                 + "\"elapsed_time\":0.5,\"first_token_ms\":40}}]}", out.toString());
+    }
+
+    @Test
+    void aCachedAnswersStatsSaySo() throws Exception {
+        Conversation c = new Conversation("c1", "acme", T, List.of(
+                StoredMessage.of(1, T, NewMessage.answer("Yes.", MessageStatus.COMPLETE, "stop", null,
+                        new io.streamgate.gateway.stream.AnswerStats(3, 7, 1, 0.01, 0, true)))));
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            ConversationJson.write(c, g);
+        }
+        assertTrue(out.toString().endsWith(",\"stats\":{\"total_tokens\":3,\"prompt_tokens\":7,\"total_chunks\":1,"
+                + "\"elapsed_time\":0.01,\"first_token_ms\":0,\"cached\":true}}]}"), out.toString());
     }
 }

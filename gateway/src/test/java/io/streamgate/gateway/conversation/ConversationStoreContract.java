@@ -132,6 +132,19 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void whetherAnAnswerCameFromTheCacheIsStoredWithItsFigures() {
+        store.appendUser("c1", "acme", "again?");
+        store.appendAssistant("c1", AssistantTurn.builder().finish("Yes.", MessageStatus.COMPLETE, "stop", null,
+                new AnswerStats(3, 7, 1, 0.01, 0, true)));
+        store.appendUser("c1", "acme", "and fresh?");
+        store.appendAssistant("c1", AssistantTurn.builder().finish("No.", MessageStatus.COMPLETE, "stop", null,
+                new AnswerStats(3, 7, 1, 0.5, 40)));
+        List<StoredMessage> m = store.find("c1").orElseThrow().messages();
+        assertTrue(m.get(1).stats().cached());
+        assertFalse(m.get(3).stats().cached());
+    }
+
+    @Test
     void unknownConversationIsEmpty() {
         assertTrue(store.find("nope").isEmpty());
         assertEquals(List.of(), store.recent("nope", 10));

@@ -27,6 +27,7 @@ class LogHygieneEndToEndTest {
     private static final String ANSWER = "ANSWER-SECRET-91bc";
     private static final String CLIENT_KEY = "client-key-SECRET-55d0";
     private static final String PROVIDER_KEY = "sk-providerSECRET0000000000";
+    private static final String ADMIN_KEY = "admin-key-SECRET-c4e2";
 
     @Test
     void neitherTextNorKeysAreLogged() throws Exception {
@@ -40,7 +41,8 @@ class LogHygieneEndToEndTest {
                     : Reply.sse("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + ANSWER
                             + "\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"));
             try (GatewayUnderTest gateway = GatewayUnderTest.start(upstream.baseUrl(),
-                    "STREAMGATE_API_KEYS", "acme:" + CLIENT_KEY, "STREAMGATE_UPSTREAM_API_KEY", PROVIDER_KEY)) {
+                    "STREAMGATE_API_KEYS", "acme:" + CLIENT_KEY, "STREAMGATE_UPSTREAM_API_KEY", PROVIDER_KEY,
+                    "STREAMGATE_ADMIN_KEY", ADMIN_KEY, "STREAMGATE_CACHE", "exact")) {
                 for (String body : List.of("{\"message\":\"" + PROMPT + "\"}",
                         "{\"message\":\"error please " + PROMPT + "\"}")) {
                     try (RawHttpClient r = RawHttpClient.connect(gateway.port())
@@ -56,15 +58,24 @@ class LogHygieneEndToEndTest {
                         .readHead()) {
                     assertEquals(401, r.status());
                 }
-                Await.until("both streams are logged", () -> captured.toString(StandardCharsets.UTF_8)
-                        .split("stream_end", -1).length > 2);
+                for (String admin : List.of(ADMIN_KEY, "wrong-" + ADMIN_KEY)) {
+                    try (RawHttpClient r = RawHttpClient.connect(gateway.port())
+                            .send("DELETE", "/admin/v1/cache/tenants/acme", null, "Authorization", "Bearer " + admin)
+                            .readHead()) {
+                        assertEquals(admin.equals(ADMIN_KEY) ? 200 : 401, r.status());
+                    }
+                }
+                Await.until("both streams and the purge are logged", () -> {
+                    String logged = captured.toString(StandardCharsets.UTF_8);
+                    return logged.split("stream_end", -1).length > 2 && logged.contains("cache purged: ");
+                });
             }
         } finally {
             System.setErr(original);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("stream_end conversation=c1 tenant=acme"), "the capture works: " + log);
-        for (String secret : List.of(PROMPT, ANSWER, CLIENT_KEY, PROVIDER_KEY)) {
+        for (String secret : List.of(PROMPT, ANSWER, CLIENT_KEY, PROVIDER_KEY, ADMIN_KEY)) {
             assertFalse(log.contains(secret), secret + " leaked into the log:\n" + log);
         }
     }

@@ -13,6 +13,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.streamgate.gateway.auth.AdminKey;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.testing.HostilePaths;
 import java.nio.charset.StandardCharsets;
@@ -35,11 +36,19 @@ class RequestAdmissionTest {
     /** What reached the router's place: the admitted path and tenant of each complete request. */
     private final List<AdmittedRequest> routed = new ArrayList<>();
 
+    private static final String ADMIN_KEY = "admin-key-0123456789";
+    private static final AdminKey ADMIN = AdminKey.parse(ADMIN_KEY, KEYS);
+    private static final String PURGE = "/admin/v1/cache/tenants/acme";
+
     private EmbeddedChannel gateway(ApiKeys keys) {
+        return gateway(keys, AdminKey.none());
+    }
+
+    private EmbeddedChannel gateway(ApiKeys keys, AdminKey admin) {
         return new EmbeddedChannel(
                 new HttpServerCodec(),
                 new HttpServerKeepAliveHandler(),
-                new RequestAdmission(keys, !keys.enabled()),
+                new RequestAdmission(keys, admin, !keys.enabled()),
                 new BodyLimitAggregator(1 << 20),
                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                     @Override
@@ -88,6 +97,14 @@ class RequestAdmissionTest {
 
     static Stream<String> hostile() {
         return HostilePaths.ALL.stream();
+    }
+
+    static Stream<String> hostileAdmin() {
+        return HostilePaths.ADMIN.stream();
+    }
+
+    private static String delete(String target, String... headers) {
+        return request("DELETE", target, null, headers);
     }
 
     @ParameterizedTest
@@ -250,5 +267,80 @@ class RequestAdmissionTest {
         EmbeddedChannel loopback = gateway(ApiKeys.none());
         assertStatus(400, "bad_request", exchange(loopback, "GET /healthz HTTP/1.1\r\n\r\n"));
         loopback.finishAndReleaseAll();
+    }
+
+    @Test
+    void theAdminKeyAdmitsAnAdminRouteAsAdmin() {
+        EmbeddedChannel ch = gateway(KEYS, ADMIN);
+        assertEquals("", exchange(ch, delete(PURGE, "Host", "gw.example", "Authorization", "Bearer " + ADMIN_KEY)));
+        assertEquals(List.of(new AdmittedRequest(new RequestPath(PURGE, ""), ApiKeys.ANONYMOUS, true)), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aTenantKeyNeverReachesAnAdminRoute() {
+        EmbeddedChannel ch = gateway(KEYS, ADMIN);
+        assertStatus(403, "forbidden", exchange(ch, delete(PURGE, "Host", "gw.example", "Authorization",
+                "Bearer key-acme")));
+        assertStatus(403, "forbidden", exchange(ch, delete(PURGE, "Host", "gw.example", "x-api-key", "key-acme")));
+        for (String wrong : List.of("Bearer wrong", "Bearer " + ADMIN_KEY.substring(1), ADMIN_KEY)) {
+            String response = exchange(ch, delete(PURGE, "Host", "gw.example", "Authorization", wrong));
+            assertStatus(401, "unauthorized", response);
+            assertTrue(response.contains("www-authenticate: Bearer"), response);
+        }
+        assertStatus(401, "unauthorized", exchange(ch, delete("/admin", "Host", "gw.example")));
+        assertEquals(List.of(), routed);
+        // Admin routes only: the admin key is no tenant's key.
+        assertStatus(401, "unauthorized", exchange(ch, request("GET", "/api/v1/conversations/c1", null,
+                "Host", "gw.example", "Authorization", "Bearer " + ADMIN_KEY)));
+        // Only /admin and what is under it: a path that merely starts alike is a tenant route.
+        assertEquals("", exchange(ch, delete("/administrator", "Host", "gw.example", "Authorization",
+                "Bearer key-acme")));
+        assertEquals(List.of(new AdmittedRequest(new RequestPath("/administrator", ""), "acme")), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void withKeysButNoAdminKeyTheAdminRoutesAreOff() {
+        EmbeddedChannel ch = gateway(KEYS);
+        assertStatus(404, "not_found", exchange(ch, delete(PURGE, "Host", "gw.example", "Authorization",
+                "Bearer key-acme")));
+        assertStatus(401, "unauthorized", exchange(ch, delete(PURGE, "Host", "gw.example")));
+        assertEquals(List.of(), routed);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void inLoopbackModeTheAdminRoutesAreOpenUnlessAnAdminKeyIsSet() {
+        EmbeddedChannel open = gateway(ApiKeys.none());
+        assertStatus(403, "host_not_allowed", exchange(open, delete(PURGE, "Host", "evil.example")));
+        assertEquals("", exchange(open, delete(PURGE, "Host", "127.0.0.1")));
+        assertEquals(List.of(new AdmittedRequest(new RequestPath(PURGE, ""), ApiKeys.ANONYMOUS, true)), routed);
+        open.finishAndReleaseAll();
+        routed.clear();
+
+        EmbeddedChannel keyed = gateway(ApiKeys.none(), AdminKey.parse(ADMIN_KEY, ApiKeys.none()));
+        assertStatus(401, "unauthorized", exchange(keyed, delete(PURGE, "Host", "127.0.0.1")));
+        assertEquals(List.of(), routed);
+        assertEquals("", exchange(keyed, delete(PURGE, "Host", "127.0.0.1", "Authorization", "Bearer " + ADMIN_KEY)));
+        assertTrue(routed.getFirst().admin());
+        assertEquals("", exchange(keyed, request("GET", "/api/v1/conversations/c1", null, "Host", "127.0.0.1")));
+        assertFalse(routed.getLast().admin(), "a tenant route is never admitted as admin");
+        keyed.finishAndReleaseAll();
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileAdmin")
+    void noOtherSpellingOfAnAdminRouteIsAdmitted(String target) {
+        EmbeddedChannel ch = gateway(KEYS, ADMIN);
+        assertStatus(401, "unauthorized", exchange(ch, delete(target, "Host", "gw.example",
+                "Authorization", "Bearer " + ADMIN_KEY)));
+        assertStatus(400, "invalid_path", exchange(ch, delete(target, "Host", "gw.example",
+                "Authorization", "Bearer key-acme")));
+        ch.finishAndReleaseAll();
+        EmbeddedChannel loopback = gateway(ApiKeys.none());
+        assertStatus(400, "invalid_path", exchange(loopback, delete(target, "Host", "127.0.0.1")));
+        loopback.finishAndReleaseAll();
+        assertEquals(List.of(), routed);
     }
 }

@@ -44,4 +44,31 @@ public final class HostilePaths {
             "http://127.0.0.1/api/v1/conversations/x/stream",   // absolute form
             "api/v1/conversations/x/stream",                    // no leading slash
             "*");                                               // asterisk form
+
+    /**
+     * Other spellings of {@code DELETE /admin/v1/cache/tenants/acme}, and tenant paths made to lead there: none is in
+     * normal form, so none is ever judged as an admin route.
+     */
+    public static final List<String> ADMIN = List.of(
+            "/%61dmin/v1/cache/tenants/acme",                    // percent-encoded unreserved characters
+            "/admin/v1/cache/tenants/%61cme",
+            "/admin/v1/cache/tenants%2Facme",                    // encoded slashes
+            "/admin%2Fv1%2Fcache%2Ftenants%2Facme",
+            "/admin/v1/cache/tenants/%2561cme",                  // double encoding
+            "/admin/v1/cache/tenants/x%252F..%252Facme",
+            "/admin/v1/../v1/cache/tenants/acme",                // dot segments
+            "/admin/./v1/cache/tenants/acme",
+            "/admin/v1/cache/tenants/x/../acme",
+            "/admin/v1/cache/tenants/acme/.",
+            "/admin/v1/cache/tenants/%2e%2e/acme",
+            "/api/v1/../../admin/v1/cache/tenants/acme",         // a tenant route (or an open one) as a prefix
+            "/healthz/../admin/v1/cache/tenants/acme",
+            "/api/v1/conversations/x/..%2F..%2F..%2Fadmin/v1/cache/tenants/acme",
+            "//admin/v1/cache/tenants/acme",                     // empty segments
+            "/admin//v1/cache/tenants/acme",
+            "/admin;x=1/v1/cache/tenants/acme",                  // path parameters
+            "/admin\\v1\\cache\\tenants\\acme",                  // backslashes
+            "/admin/v1/cache/tenants/acme%00",                   // NUL
+            "/admin/v1/cache/tenants/acme%3F",                   // encoded '?'
+            "http://127.0.0.1/admin/v1/cache/tenants/acme");     // absolute form
 }
