@@ -120,11 +120,12 @@ public final class SemanticEval {
         double chosenThreshold = chosen.map(Counts::threshold).orElse(Double.NaN);
         out.println("A pair hits when similarity >= threshold. TP: same pair hit (a right answer served); "
                 + "FP: different pair hit (a wrong answer served).");
-        out.println("threshold   TP   FP   FN   TN  precision  recall   F0.5");
+        out.println("FP rate: the share of different pairs hit (unlike precision, independent of the mix of pairs).");
+        out.println("threshold   TP   FP   FN   TN  precision  recall   F0.5  FP rate");
         for (Counts c : rule.sweep(scored)) {
-            out.printf(Locale.ROOT, "     %.2f  %3d  %3d  %3d  %3d     %s   %s  %s%s%n", c.threshold(),
+            out.printf(Locale.ROOT, "     %.2f  %3d  %3d  %3d  %3d     %s   %s  %s    %s%s%n", c.threshold(),
                     c.truePositives(), c.falsePositives(), c.falseNegatives(), c.trueNegatives(),
-                    fmt(c.precision()), fmt(c.recall()), fmt(c.f(0.5)),
+                    fmt(c.precision()), fmt(c.recall()), fmt(c.f(0.5)), fmt(c.falsePositiveRate()),
                     c.threshold() == chosenThreshold ? "  <- default" : "");
         }
         out.println();
