@@ -318,7 +318,9 @@ class SharedTenantLimitsTest {
         assertEquals(5, a.localFallbacks(), "four streams and a read decided here");
 
         server.startAgain(); // empty, as after a restart
-        Await.until("both nodes see redis again", () -> nodes.stream().allMatch(n -> n.health().isUp()));
+        // The test's own connection too: it reconnects on its own schedule, and the last assertion reads through it.
+        Await.until("both nodes and the test see redis again",
+                () -> admin.health().isUp() && nodes.stream().allMatch(n -> n.health().isUp()));
         admitted(b.acquireStream("acme"));
         assertEquals("at most 1 concurrent streams per tenant", refused(a.acquireStream("acme")).reason());
         assertEquals(5, a.localFallbacks(), "shared again");
