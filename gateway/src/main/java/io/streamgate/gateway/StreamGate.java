@@ -13,7 +13,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.streamgate.gateway.cache.AnswerCache;
 import io.streamgate.gateway.cache.CacheMetrics;
 import io.streamgate.gateway.cache.CacheSettings;
+import io.streamgate.gateway.cache.ExactStore;
 import io.streamgate.gateway.cache.LocalExactStore;
+import io.streamgate.gateway.cache.RedisExactStore;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.SharedTenantLimits;
 import io.streamgate.gateway.auth.TenantAdmission;
@@ -195,7 +197,8 @@ public final class StreamGate implements AutoCloseable {
             limits = shared;
         }
         UsageMeter usage = new UsageMeter(metrics, limits);
-        cache = config.cache().enabled() ? started.add(answerCache(config.cache(), metrics), AnswerCache::close) : null;
+        cache = config.cache().enabled()
+                ? started.add(answerCache(config.cache(), metrics, redis), AnswerCache::close) : null;
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
         StreamLauncher launcher = new StreamLauncher(router, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
@@ -465,11 +468,18 @@ public final class StreamGate implements AutoCloseable {
      * The built-in tools plus the HTTP tools declared in {@code STREAMGATE_HTTP_TOOLS_FILE}; checks that
      * {@code STREAMGATE_DEFAULT_TOOLS} names only tools it has.
      */
-    /** The answer cache: its entries in this node's memory. */
-    private static AnswerCache answerCache(CacheSettings settings, GatewayMetrics metrics) {
-        LocalExactStore store = new LocalExactStore(settings.ttl(), settings.maxBytes(), Ticker.systemTicker());
+    /**
+     * The answer cache: its exact entries in Redis, shared by every node, when there is one ({@code redis} not null),
+     * with no copy in this node's memory; otherwise in this node's memory.
+     */
+    private static AnswerCache answerCache(CacheSettings settings, GatewayMetrics metrics, SharedRedis redis) {
+        ExactStore store = redis != null ? new RedisExactStore(redis, settings)
+                : new LocalExactStore(settings.ttl(), settings.maxBytes(), Ticker.systemTicker());
         CacheMetrics cacheMetrics = new CacheMetrics(metrics.registry(),
                 new CacheMetrics.Sizes(store::entries, store::bytes), CacheMetrics.Sizes.NONE);
+        if (store instanceof RedisExactStore shared) {
+            cacheMetrics.watchRedis(metrics.registry(), shared::writeFailures, shared::unreadable);
+        }
         return new AnswerCache(settings, store, cacheMetrics, System::nanoTime);
     }
 

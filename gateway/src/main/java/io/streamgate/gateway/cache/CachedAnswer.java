@@ -217,6 +217,9 @@ public final class CachedAnswer {
     }
 
     private static String utf8(ByteBuffer in, int length) {
+        if (length > in.remaining()) {
+            throw new IllegalArgumentException("truncated");
+        }
         ByteBuffer slice = in.slice(in.position(), length);
         in.position(in.position() + length);
         try {
