@@ -32,8 +32,8 @@ public final class CacheMetrics {
     public CacheMetrics(PrometheusRegistry registry, Sizes exact, Sizes semantic) {
         Counter counter = Counter.builder()
                 .name("cache_lookups_total")
-                .help("Answer cache lookups by result: exact_hit, semantic_hit, miss, or skipped (the semantic lookup "
-                        + "ran out of its time budget or queue)")
+                .help("Answer cache lookups by result: exact_hit, semantic_hit, miss, or skipped (Redis could not "
+                        + "answer, or the semantic lookup ran out of its time budget or queue)")
                 .labelNames("result")
                 .register(registry);
         for (CacheResult r : CacheResult.values()) {

@@ -90,7 +90,11 @@ public final class RedisExactStore implements ExactStore {
 
     /** The Redis key of the set of {@code owner}'s entries. */
     static String ownerKey(String owner) {
-        return PREFIX + "o:" + SharedRedis.keyHash(owner);
+        return ownerSet(SharedRedis.keyHash(owner));
+    }
+
+    private static String ownerSet(String ownerHash) {
+        return PREFIX + "o:" + ownerHash;
     }
 
     /**
@@ -148,7 +152,7 @@ public final class RedisExactStore implements ExactStore {
         }
         String owner = SharedRedis.keyHash(key.owner());
         CompletableFuture<List<Object>> reply = PUT.run(redis,
-                new String[] {INDEX, SIZES, entryKey(key.exact()), PREFIX + "o:" + owner},
+                new String[] {INDEX, SIZES, entryKey(key.exact()), ownerSet(owner)},
                 PREFIX_ARG, ascii(key.exact()), ascii(owner), value, ttlArg, maxBytesArg, ascii("" + WORK_PER_CALL));
         return reply.handle((r, failure) -> {
             long[] stored = failure == null ? longs(r, 3) : null;
