@@ -318,7 +318,9 @@ class SharedTenantLimitsTest {
         assertEquals(5, a.localFallbacks(), "four streams and a read decided here");
 
         server.startAgain(); // empty, as after a restart
-        Await.until("both nodes see redis again", () -> nodes.stream().allMatch(n -> n.health().isUp()));
+        // The admin connection too: the check at the end reads through it.
+        Await.until("both nodes and the admin connection see redis again",
+                () -> admin.health().isUp() && nodes.stream().allMatch(n -> n.health().isUp()));
         admitted(b.acquireStream("acme"));
         assertEquals("at most 1 concurrent streams per tenant", refused(a.acquireStream("acme")).reason());
         assertEquals(5, a.localFallbacks(), "shared again");
