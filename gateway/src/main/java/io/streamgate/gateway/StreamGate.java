@@ -13,11 +13,13 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.streamgate.gateway.cache.AnswerCache;
 import io.streamgate.gateway.cache.CacheMetrics;
 import io.streamgate.gateway.cache.CacheSettings;
+import io.streamgate.gateway.cache.ExactStore;
 import io.streamgate.gateway.cache.LocalExactStore;
 import io.streamgate.gateway.cache.semantic.MiniLmEmbedder;
 import io.streamgate.gateway.cache.semantic.SemanticIndex;
 import io.streamgate.gateway.cache.semantic.SemanticSettings;
 import io.streamgate.gateway.auth.AdminKey;
+import io.streamgate.gateway.cache.RedisExactStore;
 import io.streamgate.gateway.auth.ApiKeys;
 import io.streamgate.gateway.auth.SharedTenantLimits;
 import io.streamgate.gateway.auth.TenantAdmission;
@@ -202,7 +204,8 @@ public final class StreamGate implements AutoCloseable {
             limits = shared;
         }
         UsageMeter usage = new UsageMeter(metrics, limits);
-        cache = config.cache().enabled() ? started.add(answerCache(config.cache(), metrics), AnswerCache::close) : null;
+        cache = config.cache().enabled()
+                ? started.add(answerCache(config.cache(), metrics, redis), AnswerCache::close) : null;
         StreamServices services = new StreamServices(StreamSettings.from(config), metrics, streams, streamLog, usage);
         StreamLauncher launcher = new StreamLauncher(router, services,
                 (id, tenant, request) -> new StoredTurn(turnSetup, id, tenant, request),
@@ -472,13 +475,20 @@ public final class StreamGate implements AutoCloseable {
      * The built-in tools plus the HTTP tools declared in {@code STREAMGATE_HTTP_TOOLS_FILE}; checks that
      * {@code STREAMGATE_DEFAULT_TOOLS} names only tools it has.
      */
-    /** The answer cache: its entries in this node's memory; with semantic matches, this node's index. */
-    private static AnswerCache answerCache(CacheSettings settings, GatewayMetrics metrics) {
-        LocalExactStore store = new LocalExactStore(settings.ttl(), settings.maxBytes(), Ticker.systemTicker());
+    /**
+     * The answer cache: its exact entries in Redis, shared by every node, when there is one ({@code redis} not null),
+     * with no copy in this node's memory; otherwise in this node's memory. Semantic entries are always this node's.
+     */
+    private static AnswerCache answerCache(CacheSettings settings, GatewayMetrics metrics, SharedRedis redis) {
+        ExactStore store = redis != null ? new RedisExactStore(redis, settings)
+                : new LocalExactStore(settings.ttl(), settings.maxBytes(), Ticker.systemTicker());
         SemanticIndex semantic = settings.semantic() ? semanticIndex(settings) : null;
         CacheMetrics cacheMetrics = new CacheMetrics(metrics.registry(),
                 new CacheMetrics.Sizes(store::entries, store::bytes),
                 semantic == null ? CacheMetrics.Sizes.NONE : new CacheMetrics.Sizes(semantic::size, semantic::bytes));
+        if (store instanceof RedisExactStore shared) {
+            cacheMetrics.watchRedis(metrics.registry(), shared::writeFailures, shared::unreadable);
+        }
         return new AnswerCache(settings, store, semantic, cacheMetrics, System::nanoTime);
     }
 

@@ -6,15 +6,9 @@ import io.lettuce.core.ScriptOutputType;
 import io.streamgate.gateway.metrics.LogValue;
 import io.streamgate.gateway.shared.RedisScript;
 import io.streamgate.gateway.shared.SharedRedis;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -266,14 +260,9 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
                 new String[] {tokens}, ConcurrentHashMap.newKeySet());
     }
 
-    /** The first 128 bits of the tenant's SHA-256, in hex. */
+    /** What the tenant's keys carry instead of its name ({@link SharedRedis#keyHash}). */
     static String hash(String tenant) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(tenant.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SharedRedis.keyHash(tenant);
     }
 
     private static byte[] ascii(long n) {
@@ -286,17 +275,6 @@ public final class SharedTenantLimits implements TenantAdmission, AutoCloseable 
 
     /** A script: the shared helpers, then its own text. */
     private static RedisScript script(String name, ScriptOutputType output) {
-        return new RedisScript(resource("limits-common.lua") + resource(name), output);
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = SharedTenantLimits.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RedisScript.load(SharedTenantLimits.class, output, "limits-common.lua", name);
     }
 }

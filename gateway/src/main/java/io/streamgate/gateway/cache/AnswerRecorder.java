@@ -30,7 +30,7 @@ public final class AnswerRecorder {
         this.cache = requireNonNull(cache, "cache");
         this.key = requireNonNull(key, "key");
         this.lookup = lookup;
-        this.answer = new CachedAnswer.Builder(cache.settings().maxEntryBytes() / 2);
+        this.answer = new CachedAnswer.Builder(cache.settings().maxEntryChars());
     }
 
     /** Takes one event as published; stores the answer at a cacheable end. */

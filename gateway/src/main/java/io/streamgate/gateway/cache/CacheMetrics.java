@@ -2,6 +2,7 @@ package io.streamgate.gateway.cache;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,7 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The cache's metrics: {@code cache_lookups_total{result}}, {@code cache_lookup_latency_ms}, {@code cache_entries}
- * and {@code cache_bytes} (by {@code kind}: exact, semantic), and {@code cache_stores_total}.
+ * and {@code cache_bytes} (by {@code kind}: exact, semantic), {@code cache_stores_total}, and with Redis
+ * {@code cache_redis_errors_total}.
  */
 public final class CacheMetrics {
 
@@ -30,8 +32,8 @@ public final class CacheMetrics {
     public CacheMetrics(PrometheusRegistry registry, Sizes exact, Sizes semantic) {
         Counter counter = Counter.builder()
                 .name("cache_lookups_total")
-                .help("Answer cache lookups by result: exact_hit, semantic_hit, miss, or skipped (the semantic lookup "
-                        + "ran out of its time budget or queue)")
+                .help("Answer cache lookups by result: exact_hit, semantic_hit, miss, or skipped (Redis could not "
+                        + "answer, or the semantic lookup ran out of its time budget or queue)")
                 .labelNames("result")
                 .register(registry);
         for (CacheResult r : CacheResult.values()) {
@@ -49,8 +51,8 @@ public final class CacheMetrics {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("cache_entries")
-                .help("Entries in the answer cache: exact (this node's memory, or what this node wrote to Redis) and "
-                        + "semantic (this node's index)")
+                .help("Entries in the answer cache: exact (this node's memory, or every node's in Redis, as last read) "
+                        + "and semantic (this node's index)")
                 .labelNames("kind")
                 .callback(cb -> {
                     cb.call(exact.entries().getAsLong(), "exact");
@@ -64,6 +66,24 @@ public final class CacheMetrics {
                 .callback(cb -> {
                     cb.call(exact.bytes().getAsLong(), "exact");
                     cb.call(semantic.bytes().getAsLong(), "semantic");
+                })
+                .register(registry);
+    }
+
+    /**
+     * {@code cache_redis_errors_total{op}} for exact entries on Redis: {@code write}, stores Redis did not take (down,
+     * too slow, refused); {@code read}, entries that were not an answer this node can read (served as misses). Lookups
+     * Redis could not answer are {@code cache_lookups_total{result="skipped"}}.
+     */
+    public void watchRedis(PrometheusRegistry registry, LongSupplier writeFailures, LongSupplier unreadable) {
+        CounterWithCallback.builder()
+                .name("cache_redis_errors_total")
+                .help("Answer cache entries on Redis: stores Redis did not take (write), and entries this node could "
+                        + "not read (read, served as misses)")
+                .labelNames("op")
+                .callback(cb -> {
+                    cb.call(writeFailures.getAsLong(), "write");
+                    cb.call(unreadable.getAsLong(), "read");
                 })
                 .register(registry);
     }

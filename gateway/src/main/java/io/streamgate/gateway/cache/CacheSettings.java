@@ -58,4 +58,9 @@ public record CacheSettings(
     public boolean semantic() {
         return mode == Mode.SEMANTIC;
     }
+
+    /** The most characters a stored answer holds: about two bytes each on the heap. */
+    public int maxEntryChars() {
+        return maxEntryBytes / 2;
+    }
 }

@@ -32,14 +32,23 @@ public final class RedisScript {
 
     /** Loads a script from the class path, next to {@code owner}. */
     public static RedisScript load(Class<?> owner, String resource, ScriptOutputType output) {
-        try (var in = owner.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script " + resource);
+        return load(owner, output, resource);
+    }
+
+    /** One script made of several files from the class path, next to {@code owner}, in order (shared helpers first). */
+    public static RedisScript load(Class<?> owner, ScriptOutputType output, String... resources) {
+        StringBuilder source = new StringBuilder();
+        for (String resource : resources) {
+            try (var in = owner.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing script " + resource);
+                }
+                source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-            return new RedisScript(new String(in.readAllBytes(), StandardCharsets.UTF_8), output);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
+        return new RedisScript(source.toString(), output);
     }
 
     /** Runs the script with {@code keys} and {@code args}; completes on a Lettuce thread. */

@@ -27,7 +27,11 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamgate.gateway.config.ConfigException;
 import io.streamgate.gateway.config.GatewayConfig.RedisSettings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -200,6 +204,20 @@ public final class SharedRedis implements AutoCloseable {
         } catch (RuntimeException e) {
             noteFailure(e);
             commands.forEach(command -> command.completeExceptionally(e));
+        }
+    }
+
+    /**
+     * What a key carries instead of a tenant, conversation or owner name: the first 128 bits of its SHA-256, in hex.
+     * Hostile or odd bytes in a name never reach Redis, and a name cannot be read back from a key.
+     */
+    public static String keyHash(String name) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 /**
  * No event loop blocks on Redis or the store: two gateways on a real Redis are driven through streams, a stream
  * refused by the tenant's limit on the other node, resumes on the other node (live and after the end), a stop from
- * the other node, history reads, the drop-in
+ * the other node, history reads, an answer served from the cache on Redis by the other node, the drop-in
  * endpoint, and Redis going down and coming back, while
  * BlockHound watches the gateway's loops and Lettuce's threads ({@link NonBlockingThreads}) and the store records any
  * call made on them ({@link LoopCheckingStore}). A deliberately blocking call on each kind of thread shows the
@@ -143,7 +143,8 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
                 "STREAMGATE_DATABASE_URL", database,
                 "STREAMGATE_NODE_ID", id, "STREAMGATE_REDIS_TIMEOUT_MS", "1000",
                 "STREAMGATE_API_KEYS", "acme:" + KEY, "STREAMGATE_TENANT_MAX_STREAMS", "1",
-                "STREAMGATE_SIM_TOKENS", "100", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "20");
+                "STREAMGATE_SIM_TOKENS", "100", "STREAMGATE_SIM_TOKEN_INTERVAL_MS", "20",
+                "STREAMGATE_CACHE", "exact");
     }
 
     @Test
@@ -183,6 +184,11 @@ class NeverBlocksALoopTest extends UpstreamAndGateway {
                 "Last-Event-ID", "0")) {
             assertEquals(200, resumed.status());
             assertEquals("stop", finishReason(resumed.readAllEvents()));
+        }
+        Await.until("c2's answer is in the shared cache", () -> redis.command("ZCARD sg:{cache}:index").equals(":1"));
+        try (RawHttpClient hit = stream(other, "c5")) {
+            assertEquals(200, hit.status());
+            assertTrue(Json.bool(hit.readAllEvents().getLast().data(), "cached"), "answered from Redis on the other node");
         }
         try (RawHttpClient dropIn = request("POST", "/v1/chat/completions", "{\"model\":\"streamgate-sim\","
                 + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")) {
