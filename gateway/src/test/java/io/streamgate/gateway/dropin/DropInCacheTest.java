@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.testing.Await;
 import io.streamgate.gateway.testing.Json;
 import io.streamgate.gateway.testing.RawHttpClient;
 import io.streamgate.gateway.testing.SseParser;
@@ -45,6 +46,14 @@ class DropInCacheTest extends DropInGateway {
         System.arraycopy(headers, 0, all, 2, headers.length);
         try (RawHttpClient r = RawHttpClient.connect(gateway.port()).send("POST", path, body, all).readHead()) {
             return new Answer(r.status(), r.header(DropInCall.CACHE_HEADER), r.header("content-type"), r.readBody());
+        }
+    }
+
+    private double completionTokensBilled() {
+        try {
+            return metric("llm_tokens_total", "kind=\"completion\"");
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -122,6 +131,8 @@ class DropInCacheTest extends DropInGateway {
         Answer first = post(CHAT, openAi("scripted-openai", true, "weather?", ""));
         assertEquals("miss", first.cache());
         assertTrue(openAiStream(first.body()).startsWith(OPENAI_TEXT));
+        Await.until("the miss is billed", () -> completionTokensBilled() > 0);
+        double billed = completionTokensBilled();
 
         Answer streamed = post(CHAT, openAi("scripted-openai", true, "weather?", ""));
         assertEquals(200, streamed.status());
@@ -141,6 +152,7 @@ class DropInCacheTest extends DropInGateway {
         assertEquals("stop", Json.string(choice, "finish_reason"));
 
         assertEquals(1, upstream.requests().size(), "the hits never reached the provider");
+        assertEquals(billed, completionTokensBilled(), "a hit bills nothing");
         assertEquals(2, metric("cache_lookups_total", "result=\"exact_hit\""));
         assertEquals(1, metric("cache_lookups_total", "result=\"miss\""));
     }
