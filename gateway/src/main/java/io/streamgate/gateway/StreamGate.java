@@ -236,7 +236,7 @@ public final class StreamGate implements AutoCloseable {
                         config, launcher, conversations, directory, stops, StaticPage.load(), health, keys, adminKey,
                         limits, new DropInServices(router, upstreamTransport, limits, usage, config.ringCapacity(),
                                 config.maxAnswerChars(), config.upstreamFirstTokenTimeout(),
-                                config.upstreamIdleTimeout(), Upstreams.streamLimits(config)), cache));
+                                config.upstreamIdleTimeout(), Upstreams.streamLimits(config), cache), cache));
         try {
             listeners = started.add(Listeners.bind(template, transport, ioGroup, bindAddress, config.port(),
                     config.reusePort()), Listeners::close);

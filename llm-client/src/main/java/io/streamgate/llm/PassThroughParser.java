@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -23,8 +24,9 @@ import java.util.function.Function;
  *   <li>nothing for an OpenAI usage-only chunk ({@code "choices": []} with {@code usage}) when the client did not
  *       ask for usage: the gateway asks for it for its own accounting.
  * </ul>
- * The typed parser's other events (text, tool calls) are dropped: the raw event carries them, and the number of
- * characters they held ({@link UpstreamEvent.RawEvent#generatedChars()}).
+ * The typed parser's other events (text, tool calls) are not published: the raw event carries them, and the number
+ * of characters they held ({@link UpstreamEvent.RawEvent#generatedChars()}). A {@code tap} given to the factory sees
+ * every typed event as the typed parser publishes it (the answer cache records a pass-through answer with it).
  *
  * <p>An event is written back in the SSE form OpenAI and Anthropic use, {@code event: <type>} (when it had one),
  * one {@code data: } line per data line, and a blank line: byte for byte what those providers send. A provider that
@@ -40,12 +42,14 @@ public final class PassThroughParser implements StreamParser {
     private final TokenSink out;
     private final StreamParser typed;
     private final boolean relayUsageOnlyChunks;
+    private final Consumer<UpstreamEvent> tap;
     private UpstreamEvent terminal; // what the typed parser ended the stream with, during the current event
     private int generatedChars; // answer text, reasoning and tool calls the typed parser read in the current event
 
     private PassThroughParser(TokenSink out, Function<? super TokenSink, ? extends StreamParser> typed,
-            boolean relayUsageOnlyChunks) {
+            boolean relayUsageOnlyChunks, Consumer<UpstreamEvent> tap) {
         this.out = requireNonNull(out, "out");
+        this.tap = requireNonNull(tap, "tap");
         this.typed = requireNonNull(typed.apply(new TerminalCapture()), "typed");
         this.relayUsageOnlyChunks = relayUsageOnlyChunks;
     }
@@ -57,8 +61,19 @@ public final class PassThroughParser implements StreamParser {
      */
     public static Function<TokenSink, StreamParser> factory(
             Function<? super TokenSink, ? extends StreamParser> typed, boolean relayUsageOnlyChunks) {
+        return factory(typed, relayUsageOnlyChunks, event -> { });
+    }
+
+    /**
+     * {@link #factory(Function, boolean)}, with a {@code tap} that is given each event the typed parser publishes
+     * (text, reasoning, tool calls, the end or a failure), on the parser's thread, before the raw event is published.
+     */
+    public static Function<TokenSink, StreamParser> factory(
+            Function<? super TokenSink, ? extends StreamParser> typed, boolean relayUsageOnlyChunks,
+            Consumer<UpstreamEvent> tap) {
         requireNonNull(typed, "typed");
-        return sink -> new PassThroughParser(sink, typed, relayUsageOnlyChunks);
+        requireNonNull(tap, "tap");
+        return sink -> new PassThroughParser(sink, typed, relayUsageOnlyChunks, tap);
     }
 
     @Override
@@ -178,12 +193,13 @@ public final class PassThroughParser implements StreamParser {
     }
 
     /**
-     * The typed parser's sink: keeps its terminal event and counts what was generated; drops the rest (the raw event
-     * carries it).
+     * The typed parser's sink: shows each event to the tap, keeps the terminal event and counts what was generated;
+     * publishes nothing itself (the raw event carries it).
      */
     private final class TerminalCapture implements TokenSink {
         @Override
         public boolean publish(UpstreamEvent event) {
+            tap.accept(event);
             switch (event) {
                 case UpstreamEvent.TextDelta t -> generatedChars += t.text().length();
                 case UpstreamEvent.ThinkingDelta t -> generatedChars += t.text().length();

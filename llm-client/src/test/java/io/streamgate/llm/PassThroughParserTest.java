@@ -40,6 +40,21 @@ class PassThroughParserTest {
     }
 
     @Test
+    void aTapSeesTheTypedEventsWhileTheSinkGetsTheRawOnes() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        List<UpstreamEvent> tapped = new java.util.ArrayList<>();
+        StreamParser parser = PassThroughParser.factory(OpenAiProvider::parser, true, tapped::add).apply(sink);
+        parser.onEvent(event(null, CHUNK));
+        parser.onEvent(event(null, USAGE));
+        parser.onEvent(event(null, "[DONE]"));
+
+        assertEquals(2, tapped.size(), tapped::toString);
+        assertEquals("Hi", assertInstanceOf(UpstreamEvent.TextDelta.class, tapped.get(0)).text());
+        assertEquals(1, assertInstanceOf(UpstreamEvent.Completed.class, tapped.get(1)).usage().completionTokens());
+        assertTrue(sink.events().stream().noneMatch(e -> e instanceof UpstreamEvent.TextDelta), "text goes out raw");
+    }
+
+    @Test
     void theUsageOnlyChunkIsReadButNotRelayedWhenTheClientDidNotAsk() throws Exception {
         RecordingSink sink = new RecordingSink();
         StreamParser parser = PassThroughParser.factory(OpenAiProvider::parser, false).apply(sink);

@@ -6,6 +6,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.streamgate.gateway.cache.semantic.SemanticIndex;
 import io.streamgate.llm.ChatRequest;
 import io.streamgate.llm.LlmProvider;
+import io.streamgate.llm.TokenSink;
+import io.streamgate.llm.UpstreamCall;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -17,7 +19,7 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>The conversation API wraps a stream's provider ({@link #forStream}): its first call is looked up, and
  *       answered from the cache or recorded.
- *   <li>The drop-in endpoints use the parts: {@link #key}, {@link #lookup}, {@link #recorder}.
+ *   <li>The drop-in endpoints use the parts: {@link #key}, {@link #lookup}, {@link #recorder}, {@link #replay}.
  * </ul>
  * Thread-safe.
  */
@@ -75,6 +77,16 @@ public final class AnswerCache implements AutoCloseable {
     /** Collects the answer to {@code key} as it streams, and stores it if it ends cacheable. */
     public AnswerRecorder recorder(CacheKey key, CacheLookup lookup) {
         return new AnswerRecorder(this, key, lookup);
+    }
+
+    /**
+     * Starts replaying {@code answer} into {@code sink} on {@code loop}, at the configured pace (see
+     * {@link CacheReplay}); nothing is published before this returns.
+     */
+    public UpstreamCall replay(CachedAnswer answer, TokenSink sink, EventExecutor loop) {
+        CacheReplay replay = new CacheReplay(answer, sink, loop, settings.pacing(), clock);
+        replay.start();
+        return replay;
     }
 
     /**

@@ -91,9 +91,7 @@ public final class CachingProvider implements LlmProvider {
             result = found;
             UpstreamCall call;
             if (answer != null) {
-                CacheReplay replay = new CacheReplay(answer, sink, loop, cache.settings().pacing(), cache.clock());
-                replay.start();
-                call = replay;
+                call = cache.replay(answer, sink, loop);
             } else {
                 try {
                     call = delegate.stream(request,

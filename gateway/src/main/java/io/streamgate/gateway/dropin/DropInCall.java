@@ -8,8 +8,16 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.streamgate.gateway.cache.AnswerCache;
+import io.streamgate.gateway.cache.AnswerRecorder;
+import io.streamgate.gateway.cache.CacheKey;
+import io.streamgate.gateway.cache.CacheLookup;
+import io.streamgate.gateway.cache.CachePolicy;
+import io.streamgate.gateway.cache.CacheResult;
+import io.streamgate.gateway.cache.CachedAnswer;
 import io.streamgate.gateway.http.JsonResponses;
 import io.streamgate.gateway.routing.Deployment;
 import io.streamgate.gateway.routing.Dialect;
@@ -58,11 +66,21 @@ import java.util.function.Function;
  * io.streamgate.gateway.usage.UsageMeter}), also when it is cut or cancelled: the provider's usage when it sent it,
  * else estimates from the characters sent and generated.
  *
+ * <p>The answer cache, when it is on: a cacheable request ({@link DropInCacheKey}) is looked up before the first
+ * attempt, unless it opted out ({@link DropInRequest#cache()}). A hit is replayed ({@link AnswerCache#replay}) as
+ * typed events through the same path as a translated call's, so it reaches the client in its own dialect, streamed or
+ * as one document, with fresh ids; no provider is called and nothing is billed. A miss calls the provider and records
+ * its answer ({@link AnswerRecorder}): a pass-through stream's typed events through the side parser's tap, any other
+ * call's as published. Every response says which it was in {@value #CACHE_HEADER} ({@code hit}, {@code semantic} or
+ * {@code miss}, also when the request was not looked up).
+ *
  * <p>Backpressure: a drain that finds the channel unwritable stops polling; the ring fills and the transport stops
  * reading the provider (the Netty transport turns {@code autoRead} off; OkHttp's thread parks), until the channel
  * drains. A client that leaves cancels the provider call at once.
  */
 final class DropInCall {
+
+    static final String CACHE_HEADER = "x-streamgate-cache";
 
     private enum State { WAITING, STREAMING, ENDED }
 
@@ -78,6 +96,9 @@ final class DropInCall {
     private int next;
     private Attempt current;
     private boolean paused;
+    private CacheKey cacheKey; // null: the answer is neither looked up nor recorded
+    private CacheLookup lookup; // the lookup made, or null
+    private String cacheHeader; // the x-streamgate-cache value; null while the cache is off
 
     /** @param onEnd runs once, on the loop, when the response has ended or the client has gone */
     DropInCall(Channel channel, DropInRequest request, String tenant, List<Deployment> candidates,
@@ -96,12 +117,45 @@ final class DropInCall {
 
     void start() {
         assert loop.inEventLoop();
-        openNext();
+        AnswerCache cache = services.cache();
+        if (cache == null) {
+            openNext();
+            return;
+        }
+        cacheHeader = CacheResult.MISS.header();
+        CachePolicy policy = request.cache();
+        if (policy.any()) {
+            String route = request.model() + "\0" + services.router().label(request.model());
+            cacheKey = DropInCacheKey.of(cache, tenant, route, request).orElse(null);
+        }
+        if (cacheKey != null && policy.lookup()) {
+            lookup = cache.lookup(cacheKey, loop, this::lookedUp);
+        } else {
+            openNext();
+        }
     }
 
-    /** One provider call: its deployment, ring and encoder; a fallback gets a fresh one. */
+    /** The lookup decided (on the loop; never after the call ended): a hit is replayed, else the provider called. */
+    private void lookedUp(CacheResult result, CachedAnswer answer) {
+        assert loop.inEventLoop();
+        if (state == State.ENDED) {
+            return;
+        }
+        cacheHeader = result.header();
+        if (answer == null) {
+            openNext();
+            return;
+        }
+        Attempt replay = new Attempt(null, answer);
+        current = replay;
+        replay.open();
+    }
+
+    /** One provider call, or one replay from the cache: its ring and encoder; a fallback gets a fresh one. */
     private final class Attempt {
-        final Deployment deployment;
+        final Deployment deployment; // null for a replay
+        final CachedAnswer cached; // the answer replayed, or null for a provider call
+        final Dialect reportedIn; // the dialect the answer's usage is counted in
         final boolean passThrough; // the deployment speaks the client's dialect
         final ModelRouter.Lease lease;
         final TokenRing ring;
@@ -115,16 +169,19 @@ final class DropInCall {
         long generatedChars; // for estimating tokens when the provider reports no usage
         Usage usage; // what the provider reported at its end
 
-        Attempt(Deployment deployment) {
+        Attempt(Deployment deployment, CachedAnswer cached) {
             this.deployment = deployment;
-            this.passThrough = deployment.dialect() == request.dialect();
+            this.cached = cached;
+            // A stored answer's usage was counted by a provider this call does not know: taken as the client's dialect.
+            this.reportedIn = deployment != null ? deployment.dialect() : request.dialect();
+            this.passThrough = deployment != null && deployment.dialect() == request.dialect();
             // A translated call goes through the deployment's typed provider, which counts itself as outstanding.
             this.lease = passThrough ? services.router().begin(deployment) : () -> { };
             // Home: this loop, so the Netty transport reads the call here also when a retry opens it elsewhere.
             this.ring = new TokenRing(services.ringCapacity(), loop, () -> loop.execute(drainTask), null, System::nanoTime);
             this.encoder = !request.stream() ? null
                     : passThrough ? StreamEncoder.RAW
-                    : wire(deployment.dialect());
+                    : wire(reportedIn);
             this.answer = request.stream() ? null : new AssembledAnswer(services.maxAnswerChars());
             // Silence is excused only while the client is the slow party (the drain paused for its writes).
             this.watchdog = new UpstreamWatchdog(loop, services.firstTokenTimeout(), services.idleTimeout(),
@@ -132,14 +189,26 @@ final class DropInCall {
         }
 
         void open() {
+            if (cached != null) {
+                call = services.cache().replay(cached, ring, loop);
+                watchdog.stepStarted();
+                return;
+            }
+            AnswerRecorder recorder = cacheKey != null && request.cache().store()
+                    ? services.cache().recorder(cacheKey, lookup) : null;
+            TokenSink sink = recorder != null ? recorder.sink(ring) : ring;
             Deployment d = deployment;
             if (passThrough) {
                 byte[] body = PassThroughBody.rewrite(request, d.upstreamModel());
                 Function<TokenSink, StreamParser> typed = typedParser(d.dialect());
-                call = services.transport().start(d.passThrough(body, request.headers()), ring,
-                        request.stream() ? PassThroughParser.factory(typed, request.includeUsage()) : typed);
+                // A pass-through stream publishes raw events: its typed ones are recorded from the side parser.
+                call = request.stream()
+                        ? services.transport().start(d.passThrough(body, request.headers()), ring,
+                                PassThroughParser.factory(typed, request.includeUsage(),
+                                        recorder != null ? recorder::record : event -> { }))
+                        : services.transport().start(d.passThrough(body, request.headers()), sink, typed);
             } else {
-                call = d.provider().stream(request.translated(d.upstreamModel()), ring);
+                call = d.provider().stream(request.translated(d.upstreamModel()), sink);
             }
             watchdog.stepStarted();
         }
@@ -169,6 +238,9 @@ final class DropInCall {
 
         /** Bills what the call used, if it produced anything: the provider's usage, or estimates. */
         void bill() {
+            if (cached != null) {
+                return; // answered from the cache: no provider was called
+            }
             if (!delivered && usage == null) {
                 return; // refused before any output (a 429, an outage): nothing was generated
             }
@@ -205,7 +277,7 @@ final class DropInCall {
     }
 
     private void openNext() {
-        Attempt attempt = new Attempt(candidates.get(next++));
+        Attempt attempt = new Attempt(candidates.get(next++), null);
         current = attempt;
         try {
             attempt.open();
@@ -327,14 +399,18 @@ final class DropInCall {
             }
             return;
         }
-        channel.write(SseOutput.head("text/event-stream; charset=utf-8"), channel.voidPromise());
+        HttpResponse head = SseOutput.head("text/event-stream; charset=utf-8");
+        if (cacheHeader != null) {
+            head.headers().set(CACHE_HEADER, cacheHeader);
+        }
+        channel.write(head, channel.voidPromise());
         state = State.STREAMING;
     }
 
     private void respondDocument(Attempt a) {
         FullHttpResponse response;
         try {
-            StreamEncoder wire = wire(a.deployment.dialect());
+            StreamEncoder wire = wire(a.reportedIn);
             response = JsonResponses.json(channel.alloc(), HttpResponseStatus.OK, g -> {
                 if (wire instanceof AnthropicWire anthropic) {
                     anthropic.document(g, a.answer);
@@ -374,6 +450,9 @@ final class DropInCall {
 
     /** The whole response at once: an error before the first byte, or a document. Ends the call. */
     private void respond(FullHttpResponse response) {
+        if (cacheHeader != null) {
+            response.headers().set(CACHE_HEADER, cacheHeader);
+        }
         channel.writeAndFlush(response, channel.voidPromise());
         end();
     }
@@ -404,6 +483,9 @@ final class DropInCall {
 
     private void end() {
         state = State.ENDED;
+        if (lookup != null) {
+            lookup.cancel();
+        }
         if (current != null) {
             current.close();
             current.bill();

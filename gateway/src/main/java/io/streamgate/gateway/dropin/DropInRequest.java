@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.streamgate.gateway.cache.CachePolicy;
 import io.streamgate.gateway.routing.Dialect;
 import io.streamgate.gateway.stream.BadRequestException;
 import io.streamgate.llm.ChatRequest;
@@ -19,9 +21,11 @@ import java.util.Map;
  * dialect) or translated ({@link #translated}) once the route is known.
  *
  * @param headers what is passed on to the provider: {@code anthropic-version} and {@code anthropic-beta}
+ * @param cache what the answer cache may do for it: the gateway's own body field {@code cache} (never passed on) with
+ *     the request's {@code Cache-Control}
  */
 record DropInRequest(Dialect dialect, String model, boolean stream, boolean includeUsage, byte[] body,
-        Map<String, String> headers) {
+        Map<String, String> headers, CachePolicy cache) {
 
     /** Provider headers a client may set, passed on unchanged in the pass-through. */
     private static final String[] PASSED_HEADERS = {"anthropic-version", "anthropic-beta"};
@@ -33,6 +37,7 @@ record DropInRequest(Dialect dialect, String model, boolean stream, boolean incl
         requireNonNull(model, "model");
         requireNonNull(body, "body");
         headers = Map.copyOf(headers);
+        requireNonNull(cache, "cache");
     }
 
     /**
@@ -44,6 +49,7 @@ record DropInRequest(Dialect dialect, String model, boolean stream, boolean incl
         String model = null;
         boolean stream = false;
         boolean includeUsage = false;
+        Boolean cache = null;
         try (JsonParser p = Encoding.STRICT.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestException("the body must be a JSON object");
@@ -55,6 +61,7 @@ record DropInRequest(Dialect dialect, String model, boolean stream, boolean incl
                     case "model" -> model = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "stream" -> stream = bool(value, "stream");
                     case "stream_options" -> includeUsage = dialect == Dialect.OPENAI && includeUsage(p, value);
+                    case "cache" -> cache = value == JsonToken.VALUE_NULL ? null : bool(value, "cache");
                     default -> p.skipChildren();
                 }
             }
@@ -79,7 +86,8 @@ record DropInRequest(Dialect dialect, String model, boolean stream, boolean incl
                 headers.put(name, value);
             }
         }
-        return new DropInRequest(dialect, model, stream, includeUsage, body, headers);
+        return new DropInRequest(dialect, model, stream, includeUsage, body, headers,
+                CachePolicy.of(cache, httpHeaders.get(HttpHeaderNames.CACHE_CONTROL)));
     }
 
     /** The request as a neutral {@link ChatRequest}, for a provider of the other dialect. */

@@ -3,6 +3,7 @@ package io.streamgate.gateway.dropin;
 import static java.util.Objects.requireNonNull;
 
 import io.streamgate.gateway.auth.TenantAdmission;
+import io.streamgate.gateway.cache.AnswerCache;
 import io.streamgate.gateway.routing.ModelRouter;
 import io.streamgate.gateway.usage.UsageMeter;
 import io.streamgate.llm.StreamLimits;
@@ -20,6 +21,7 @@ import java.time.Duration;
  * @param idleTimeout how long a provider may stay silent once it has sent something
  * @param streamLimits what the pass-through's side reading may gather (tool calls, their arguments), as the
  *     deployments' typed calls are bounded
+ * @param cache the answer cache, or {@code null} when it is off
  */
 public record DropInServices(
         ModelRouter router,
@@ -30,7 +32,8 @@ public record DropInServices(
         int maxAnswerChars,
         Duration firstTokenTimeout,
         Duration idleTimeout,
-        StreamLimits streamLimits) {
+        StreamLimits streamLimits,
+        AnswerCache cache) {
 
     public DropInServices {
         requireNonNull(router, "router");

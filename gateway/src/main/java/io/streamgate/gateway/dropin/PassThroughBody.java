@@ -12,8 +12,9 @@ import java.io.UncheckedIOException;
 /**
  * The client's body as the provider gets it in the pass-through: every field as the client wrote it, except
  * {@code model} (the deployment's model name, when it has one), {@code stream} (always {@code true}: the gateway
- * reads every answer as a stream, and assembles the whole document itself for a client that did not ask for one)
- * and, for OpenAI, {@code stream_options.include_usage} (always {@code true}, for the gateway's accounting).
+ * reads every answer as a stream, and assembles the whole document itself for a client that did not ask for one),
+ * for OpenAI, {@code stream_options.include_usage} (always {@code true}, for the gateway's accounting), and
+ * {@code cache} (the gateway's own opt-out of its answer cache, which no provider knows), which is left out.
  */
 final class PassThroughBody {
 
@@ -32,7 +33,7 @@ final class PassThroughBody {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "model", "stream" -> p.skipChildren();
+                    case "model", "stream", "cache" -> p.skipChildren();
                     case "stream_options" -> {
                         if (request.dialect() == Dialect.OPENAI) {
                             options = true;

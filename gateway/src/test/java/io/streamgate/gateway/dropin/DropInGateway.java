@@ -30,12 +30,24 @@ abstract class DropInGateway {
             .route("sim-anthropic", FakeRoutes.anthropic("sim-a", simulator.baseUrl(), null))
             .route("scripted-openai", FakeRoutes.openAi("up-o", upstream.baseUrl(), "upstream-model"))
             .route("scripted-anthropic", FakeRoutes.anthropic("up-a", upstream.baseUrl(), "upstream-model"));
-    protected final GatewayUnderTest gateway = GatewayUnderTest.start(null, routes, "STREAMGATE_API_KEYS", "team-a:" + KEY,
-            "STREAMGATE_UPSTREAM_CLIENT", upstreamClient());
+    protected final GatewayUnderTest gateway = GatewayUnderTest.start(null, routes, settings());
 
     /** The provider transport the pass-through runs on; called while this is constructed, so it returns a constant. */
     String upstreamClient() {
         return GatewayUnderTest.UPSTREAM_CLIENT;
+    }
+
+    /** Settings beyond the tenant key and the transport, as name-value pairs; called while this is constructed. */
+    String[] moreSettings() {
+        return new String[0];
+    }
+
+    private String[] settings() {
+        String[] more = moreSettings();
+        String[] all = java.util.Arrays.copyOf(new String[] {"STREAMGATE_API_KEYS", "team-a:" + KEY,
+                "STREAMGATE_UPSTREAM_CLIENT", upstreamClient()}, 4 + more.length);
+        System.arraycopy(more, 0, all, 4, more.length);
+        return all;
     }
 
     /** The gateway's base URL for the OpenAI SDKs (with {@code /v1}). */

@@ -2,6 +2,7 @@ package io.streamgate.gateway.dropin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.streamgate.gateway.testing.Await;
@@ -46,6 +47,7 @@ class PassThroughBytesTest extends DropInGateway {
             try (RawHttpClient client = post("/v1/chat/completions", OPENAI_WITH_USAGE)) {
                 assertEquals(200, client.status());
                 assertTrue(client.header("content-type").startsWith("text/event-stream"));
+                assertNull(client.header(DropInCall.CACHE_HEADER), "the answer cache is off");
                 assertEquals(fixture(name), client.readBody(), name);
             }
         }
