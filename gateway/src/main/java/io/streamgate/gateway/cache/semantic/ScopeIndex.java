@@ -27,10 +27,14 @@ import java.util.concurrent.ForkJoinPool;
  */
 final class ScopeIndex {
 
-    /** Sizes and graph parameters; the defaults are what the bench measured, tests use smaller ones. */
+    /**
+     * Sizes and graph parameters (tests use smaller ones). From SemanticBench at 100k entries in one scope: flat search
+     * costs about 19 ms of CPU, so a scope gets a graph at 1,024 (flat there is about 0.2 ms); a search beam of 32
+     * found 99.8% of near-duplicate hits at 0.7 ms CPU (64: 100% at 1.2 ms).
+     */
     record Tuning(int graphFrom, int flatBelow, int minMarked, int maxDegree, int buildBeam, int searchBeam,
             int backlogPerAdd) {
-        static final Tuning DEFAULT = new Tuning(1024, 256, 64, 16, 100, 64, 4);
+        static final Tuning DEFAULT = new Tuning(1024, 256, 64, 16, 100, 32, 4);
     }
 
     /** Bytes of a scope's own objects besides its arrays and graph. */
