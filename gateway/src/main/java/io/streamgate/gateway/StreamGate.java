@@ -108,7 +108,6 @@ public final class StreamGate implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
     private static final int SEMANTIC_QUEUE = 256; // probes and adds waiting for the index's thread
-    private static final int SEMANTIC_TEXT_CHARS = 1000; // the longest question embedded
 
     /**
      * Starts each part in turn, recording it in {@code started}: what is started last is stopped first, by
@@ -495,7 +494,7 @@ public final class StreamGate implements AutoCloseable {
     /** Loads the embedding model (about a second, before the ports open) and starts the index's thread. */
     private static SemanticIndex semanticIndex(CacheSettings settings) {
         return new SemanticIndex(new MiniLmEmbedder(), new SemanticSettings(settings.semanticThreshold(), settings.ttl(),
-                settings.semanticMaxBytes(), SEMANTIC_QUEUE, SEMANTIC_TEXT_CHARS), System::nanoTime);
+                settings.semanticMaxBytes(), SEMANTIC_QUEUE, AnswerCache.SEMANTIC_MAX_CHARS), System::nanoTime);
     }
 
     private static ToolRegistry toolRegistry(GatewayConfig config) {

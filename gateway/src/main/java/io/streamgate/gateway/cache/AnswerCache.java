@@ -25,6 +25,9 @@ import java.util.function.LongSupplier;
  */
 public final class AnswerCache implements AutoCloseable {
 
+    /** The longest question embedded, in characters. */
+    public static final int SEMANTIC_MAX_CHARS = 500;
+
     private final CacheSettings settings;
     private final ExactStore store;
     private final SemanticIndex semantic; // null: exact matches only
@@ -109,6 +112,15 @@ public final class AnswerCache implements AutoCloseable {
         return semantic;
     }
 
+    /**
+     * Whether a question takes part in semantic matching: one longer than {@value #SEMANTIC_MAX_CHARS} characters does
+     * not, because its embedding would cost more than the budget, and because the model reads only its beginning,
+     * so two long questions that share their start would look the same.
+     */
+    boolean embeds(String question) {
+        return question.length() <= SEMANTIC_MAX_CHARS;
+    }
+
     CacheMetrics metrics() {
         return metrics;
     }
@@ -120,7 +132,7 @@ public final class AnswerCache implements AutoCloseable {
     /** Stores a finished answer. Never blocks. */
     void store(CacheKey key, CachedAnswer answer, CacheLookup lookup) {
         store.put(key, answer);
-        if (semantic != null) {
+        if (semantic != null && embeds(key.question())) {
             semantic.add(key.owner(), key.semanticScope(), key.question(), lookup != null ? lookup.vector() : null,
                     key.exact());
         }

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * the lookup was cancelled.
  *
  * <p>It is {@link CacheResult#SKIPPED} when the exact store cannot answer (Redis down), when the semantic index's
- * queue is full, or when the question's embedding takes longer than the budget. A skipped probe still goes on, and its
- * vector is reused when the provider's answer is stored ({@link #vector()}).
+ * queue is full, when the question is too long to embed ({@link AnswerCache#embeds}), or when its embedding takes
+ * longer than the budget; a probe still queued then is cancelled. A probe that finished has its vector reused when the
+ * provider's answer is stored ({@link #vector()}).
  */
 public final class CacheLookup {
 
@@ -52,6 +53,10 @@ public final class CacheLookup {
     /** No decision runs after this; safe from any thread. */
     public void cancel() {
         cancelled = true;
+        CompletableFuture<Probe> probed = probe;
+        if (probed != null) {
+            probed.cancel(false);
+        }
     }
 
     private void begin() {
@@ -70,7 +75,11 @@ public final class CacheLookup {
         } else if (failure != null) {
             decide(CacheResult.SKIPPED, null);
         } else if (cache.semantic() != null && !cancelled) {
-            probeSemantic(cache.semantic());
+            if (cache.embeds(key.question())) {
+                probeSemantic(cache.semantic());
+            } else {
+                decide(CacheResult.SKIPPED, null); // too long to embed within the budget, or to match safely
+            }
         } else {
             decide(CacheResult.MISS, null);
         }
@@ -135,6 +144,10 @@ public final class CacheLookup {
         decided = true;
         if (budget != null) {
             budget.cancel(false);
+        }
+        CompletableFuture<Probe> probed = probe;
+        if (result == CacheResult.SKIPPED && probed != null) {
+            probed.cancel(false); // not embedded if still queued: the thread is behind; the answer's add embeds it
         }
         cache.metrics().lookedUp(result, cache.clock().getAsLong() - startNanos);
         if (!cancelled) {

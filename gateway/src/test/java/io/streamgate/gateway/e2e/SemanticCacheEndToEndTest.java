@@ -74,4 +74,14 @@ class SemanticCacheEndToEndTest extends UpstreamAndGateway {
                 "{\"message\":\"how can I reset my password\",\"system\":\"answer in French\"}"), "cached"));
         assertEquals(3, upstream.requests().size());
     }
+
+    @Test
+    void aQuestionTooLongToEmbedSkipsTheSemanticLookupButStillHitsExactly() throws Exception {
+        String longQuestion = "why " + "and how ".repeat(70) + "does it work?"; // over 500 characters
+        assertFalse(Json.bool(ask("acme", "l1", GatewayUnderTest.message(longQuestion)), "cached"));
+        assertEquals(1, gateway.metric("cache_lookups_total{result=\"skipped\"}"));
+        assertEquals(0, gateway.metric("cache_entries{kind=\"semantic\"}"), "not indexed");
+        assertTrue(Json.bool(ask("acme", "l2", GatewayUnderTest.message(longQuestion)), "cached"));
+        assertEquals(1, gateway.metric("cache_lookups_total{result=\"exact_hit\"}"));
+    }
 }
