@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.streamgate.gateway.cache.CacheSettings;
+import io.streamgate.gateway.cache.semantic.MiniLmEmbedder;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.IntFunction;
@@ -18,6 +20,30 @@ class QuestionsTest {
 
         assertTrue(q.size() >= 200, "light: 100 measured streams after 100 warm-up streams, all new: " + q.size());
         assertEquals(q.size(), IntStream.range(0, q.size()).mapToObj(q::get).distinct().count());
+    }
+
+    /** The all-new scenario measures a semantic cache's misses: no question may be a paraphrase of another. */
+    @Test
+    void noTwoBundledQuestionsAreCloseEnoughForASemanticHitAtTheDefaultThreshold() {
+        Questions q = Questions.bundled();
+        MiniLmEmbedder embedder = new MiniLmEmbedder();
+        float[][] v = IntStream.range(0, q.size()).mapToObj(i -> embedder.embed(q.get(i))).toArray(float[][]::new);
+
+        double closest = -1;
+        String pair = "";
+        for (int i = 0; i < v.length; i++) {
+            for (int j = i + 1; j < v.length; j++) {
+                double cosine = 0;
+                for (int k = 0; k < v[i].length; k++) {
+                    cosine += v[i][k] * v[j][k]; // the embedder's vectors are unit length
+                }
+                if (cosine > closest) {
+                    closest = cosine;
+                    pair = q.get(i) + " | " + q.get(j);
+                }
+            }
+        }
+        assertTrue(closest < CacheSettings.DEFAULT_SEMANTIC_THRESHOLD, closest + ": " + pair);
     }
 
     @Test
