@@ -234,10 +234,13 @@ public final class LoadHarness {
                     + "included):");
             total.lookups().forEach((result, n) -> note.append(String.format(java.util.Locale.ROOT, " %s %.0f,",
                     result, n)));
-            note.append(String.format(java.util.Locale.ROOT, " lookup latency count %.0f, mean %.4f ms; entries %.0f, "
-                    + "%.0f bytes (exact)", total.count(), total.meanMs(),
-                    end.samples().getOrDefault("cache_entries{kind=\"exact\"}", Double.NaN),
-                    end.samples().getOrDefault("cache_bytes{kind=\"exact\"}", Double.NaN)));
+            note.append(String.format(java.util.Locale.ROOT, " lookup latency count %.0f, mean %.4f ms;", total.count(),
+                    total.meanMs()));
+            for (String kind : List.of("exact", "semantic")) {
+                note.append(String.format(java.util.Locale.ROOT, " %s entries %.0f, %.0f bytes;", kind,
+                        end.samples().getOrDefault("cache_entries{kind=\"" + kind + "\"}", Double.NaN),
+                        end.samples().getOrDefault("cache_bytes{kind=\"" + kind + "\"}", Double.NaN)));
+            }
             notes.add(note.toString());
         }
     }
