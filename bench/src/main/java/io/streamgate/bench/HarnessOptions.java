@@ -46,6 +46,9 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
     /** How many different questions {@code --cache-hits} asks: a few popular ones. */
     public static final int HIT_QUESTIONS = 10;
 
+    /** The questions the load asks ({@link Questions#bundled()}). */
+    public static final Questions QUESTIONS = Questions.bundled();
+
     static final String USAGE = """
             usage: LoadHarness [--profile light|heavy|hold] [--concurrency N] [--streams N]
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
@@ -167,9 +170,6 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps,
                 historyFlood, clients, tls, gatewayJfr, api, sharedState, cacheModes, cacheHits, firstTokenMs);
     }
-
-    /** The questions the load asks ({@link Questions#bundled()}). */
-    public static final Questions QUESTIONS = Questions.bundled();
 
     /** The simulator's first-token delay: {@code --first-token-ms}, or the profile's. */
     public long effectiveFirstTokenMs() {
