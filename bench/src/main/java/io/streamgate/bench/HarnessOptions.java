@@ -1,5 +1,6 @@
 package io.streamgate.bench;
 
+import io.streamgate.bench.load.Questions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +21,18 @@ import java.util.Set;
  *     {@code null}: the conversation API
  * @param sharedState the engines ({@code redis}, {@code postgres}) a second gateway per upstream client shares its
  *     state on, measured side by side with the gateway without them; empty: no such pass
+ * @param cacheModes the {@code STREAMGATE_CACHE} of the gateways to start: one value applies to every gateway; several
+ *     start one gateway per mode, measured side by side; empty: not set (the environment's, or the gateway's default)
+ * @param cacheHits every stream asks one of {@value #HIT_QUESTIONS} questions, so once a warm-up round has asked them
+ *     all, an answer cache answers every measured stream; otherwise every stream asks a question its target has not
+ *     been asked before
+ * @param firstTokenMs the started simulator's first-token delay instead of the profile's; -1: the profile's
  */
 public record HarnessOptions(Profile profile, int concurrency, int streams, String gatewayUrl, String upstreamUrl,
         long gatewayPid, Path out, boolean nginx, int durationLimitSeconds, int connectsPerSecond, int clientThreads,
         Path gatewayJar, int warmupRounds, boolean followUps, int historyFlood, List<String> upstreamClients,
-        boolean tls, boolean gatewayJfr, DropInApi api, List<String> sharedState) {
+        boolean tls, boolean gatewayJfr, DropInApi api, List<String> sharedState, List<String> cacheModes,
+        boolean cacheHits, long firstTokenMs) {
 
     /** The values {@code STREAMGATE_UPSTREAM_CLIENT} takes. */
     static final List<String> UPSTREAM_CLIENTS = List.of("okhttp", "netty");
@@ -32,13 +40,23 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
     /** The values {@code --shared-state} takes: the engines the harness starts for the shared-state pass. */
     static final List<String> SHARED_STATE_ENGINES = List.of("redis", "postgres");
 
+    /** The values {@code STREAMGATE_CACHE} takes. */
+    static final List<String> CACHE_MODES = List.of("off", "exact", "semantic");
+
+    /** How many different questions {@code --cache-hits} asks: a few popular ones. */
+    public static final int HIT_QUESTIONS = 10;
+
+    /** The questions the load asks ({@link Questions#bundled()}). */
+    public static final Questions QUESTIONS = Questions.bundled();
+
     static final String USAGE = """
             usage: LoadHarness [--profile light|heavy|hold] [--concurrency N] [--streams N]
                                [--gateway-url URL [--gateway-pid PID]] [--upstream-url URL] [--out DIR] [--nginx]
                                [--duration-limit SECONDS] [--connect-rate PER_SECOND] [--client-threads N]
                                [--gateway-jar PATH] [--warmup-rounds N] [--follow-ups] [--history-flood N]
                                [--upstream-client okhttp|netty|okhttp,netty] [--tls] [--gateway-jfr]
-                               [--api openai|anthropic] [--shared-state redis|postgres|redis,postgres]""";
+                               [--api openai|anthropic] [--shared-state redis|postgres|redis,postgres]
+                               [--cache off|exact|semantic|LIST] [--cache-hits] [--first-token-ms N]""";
 
     public static HarnessOptions parse(String[] args) {
         Profile profile = Profile.LIGHT;
@@ -61,6 +79,9 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         boolean gatewayJfr = false;
         DropInApi api = null;
         List<String> sharedState = List.of();
+        List<String> cacheModes = List.of();
+        boolean cacheHits = false;
+        long firstTokenMs = -1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -84,6 +105,9 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
                 case "--gateway-jfr" -> gatewayJfr = true;
                 case "--api" -> api = DropInApi.of(value(args, ++i, a));
                 case "--shared-state" -> sharedState = list(value(args, ++i, a), SHARED_STATE_ENGINES, a);
+                case "--cache" -> cacheModes = list(value(args, ++i, a), CACHE_MODES, a);
+                case "--cache-hits" -> cacheHits = true;
+                case "--first-token-ms" -> firstTokenMs = nonNegative(args, ++i, a);
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
@@ -104,6 +128,21 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
             throw new IllegalArgumentException("--shared-state measures a second gateway side by side: it needs the "
                     + "light or heavy profile without --history-flood");
         }
+        if (!cacheModes.isEmpty() && gatewayUrl != null) {
+            throw new IllegalArgumentException("--cache configures a gateway the harness starts; not with --gateway-url");
+        }
+        if (cacheModes.size() > 1 && (profile.hold || historyFlood > 0 || clients.size() > 1 || !sharedState.isEmpty())) {
+            throw new IllegalArgumentException("several --cache modes start one gateway per mode side by side: they need "
+                    + "the light or heavy profile, one upstream client, and no --history-flood or --shared-state");
+        }
+        if (cacheHits && (profile.hold || followUps)) {
+            throw new IllegalArgumentException("--cache-hits repeats questions in new conversations: not with hold or "
+                    + "--follow-ups (a follow-up's history makes every question new)");
+        }
+        if (firstTokenMs >= 0 && upstreamUrl != null) {
+            throw new IllegalArgumentException("--first-token-ms paces the simulator the harness starts; not with "
+                    + "--upstream-url");
+        }
         if (api != null && (historyFlood > 0 || followUps)) {
             throw new IllegalArgumentException("--history-flood and --follow-ups use the conversation API; not with --api");
         }
@@ -113,6 +152,13 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         int c = concurrency != null ? concurrency : profile.concurrency;
         // hold keeps every stream open at once, so its stream count follows its concurrency
         int n = profile.hold ? (streams != null ? streams : c) : (streams != null ? streams : profile.streams);
+        int asked = n * (warmupRounds + 1);
+        if (cacheModes.contains("semantic") && !cacheHits && asked > QUESTIONS.size()) {
+            throw new IllegalArgumentException("--cache semantic without --cache-hits asks every stream a new question: "
+                    + n + " streams x " + (warmupRounds + 1) + " rounds need " + asked + " different questions, and "
+                    + "there are " + QUESTIONS.size() + " (past them a question comes back as a paraphrase, a semantic "
+                    + "hit); use --streams " + QUESTIONS.size() / (warmupRounds + 1) + " or fewer");
+        }
         if (profile.hold) {
             if (c > Profile.MAX_HOLD || n > Profile.MAX_HOLD) {
                 throw new IllegalArgumentException("hold supports at most " + Profile.MAX_HOLD + " streams");
@@ -122,7 +168,12 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
         return new HarnessOptions(profile, c, n, gatewayUrl, upstreamUrl, gatewayPid, out, nginx,
                 limit != null ? limit : profile.defaultDurationLimitSeconds,
                 rate != null ? rate : profile.connectsPerSecond, clientThreads, jar, warmupRounds, followUps,
-                historyFlood, clients, tls, gatewayJfr, api, sharedState);
+                historyFlood, clients, tls, gatewayJfr, api, sharedState, cacheModes, cacheHits, firstTokenMs);
+    }
+
+    /** The simulator's first-token delay: {@code --first-token-ms}, or the profile's. */
+    public long effectiveFirstTokenMs() {
+        return firstTokenMs >= 0 ? firstTokenMs : profile.firstTokenDelayMs;
     }
 
     /** A comma-separated list of distinct values among {@code allowed}. */
@@ -141,6 +192,19 @@ public record HarnessOptions(Profile profile, int concurrency, int streams, Stri
             throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
         }
         return args[i];
+    }
+
+    private static int nonNegative(String[] args, int i, String option) {
+        String v = value(args, i, option);
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException(option + " needs a non-negative integer, got " + v);
     }
 
     private static int positive(String[] args, int i, String option) {

@@ -12,6 +12,7 @@ import io.streamgate.bench.proc.MetricsScrape;
 import io.streamgate.bench.proc.PeakSampler;
 import io.streamgate.bench.proc.ProcStats;
 import io.streamgate.bench.report.HoldResult;
+import io.streamgate.bench.report.CacheFigures;
 import io.streamgate.bench.report.HtmlReport;
 import io.streamgate.bench.report.JsonReport;
 import io.streamgate.bench.report.PassResult;
@@ -57,6 +58,8 @@ public final class LoadHarness {
     private SharedState sharedState;
     /** The processes serving the gateway's upstream: the simulator, and the TLS terminator in front of it. */
     private java.util.function.Supplier<List<Long>> upstreamPids = List::of;
+    /** Questions asked so far per server (host, port and base path), so that new questions are new to it. */
+    private final java.util.Map<String, Integer> asked = new java.util.HashMap<>();
 
     private LoadHarness(HarnessOptions options, long deadline) {
         this.options = options;
@@ -111,7 +114,7 @@ public final class LoadHarness {
         try (LoadClient client = new LoadClient(options.clientThreads());
                 RunningServer sim = options.upstreamUrl() != null
                         ? RunningServer.external("simulator", options.upstreamUrl(), -1)
-                        : Servers.simulator(options.profile(), logDir, lifetime);
+                        : Servers.simulator(options.profile(), options.effectiveFirstTokenMs(), logDir, lifetime);
                 RunningServer tls = options.tls() ? Servers.tlsTerminator(sim.baseUrl(), tlsDir()) : null;
                 SharedState state = options.sharedState().isEmpty() ? null : SharedState.start(options.sharedState())) {
             RunningServer upstream = tls != null ? tls : sim;
@@ -129,6 +132,7 @@ public final class LoadHarness {
                                 ? historyFlood(client, gateways.getFirst(), sim)
                                 : load(client, sim, gateways, nginx);
                 noteSharedState(gateways);
+                noteCacheTotals(gateways);
                 write(report, environmentNote(client, tls));
                 return report.passes().stream().allMatch(p -> p.errorCount() == 0) ? 0 : 4;
             }
@@ -139,7 +143,8 @@ public final class LoadHarness {
 
     /**
      * The gateway to measure, or one per {@code --upstream-client} value (named {@code gateway-CLIENT}), each
-     * twice with {@code --shared-state}: without shared state and on the engines ({@code gateway+redis}); all read
+     * twice with {@code --shared-state}: without shared state and on the engines ({@code gateway+redis}), or once per
+     * {@code --cache} mode when several are given ({@code gateway} with it off, {@code gateway+cache-exact}); all read
      * {@code upstreamUrl} and run at once, each with its own log and data directory when there are several; added
      * to {@code into} as they start.
      */
@@ -152,36 +157,91 @@ public final class LoadHarness {
                 : options.upstreamClients();
         List<SharedState> states = sharedState == null ? java.util.Collections.singletonList(null)
                 : java.util.Arrays.asList(null, sharedState);
-        boolean several = clients.size() * states.size() > 1;
+        // One mode applies to every gateway; several start one gateway per mode (options allow no other list then).
+        List<String> caches = options.cacheModes().size() > 1 ? options.cacheModes()
+                : java.util.Collections.singletonList(options.cacheModes().isEmpty() ? null : options.cacheModes().getFirst());
+        boolean several = clients.size() * states.size() * caches.size() > 1;
         for (String upstreamClient : clients) {
             for (SharedState state : states) {
-                java.util.Map<String, String> env = new java.util.HashMap<>(prepareGateway());
-                if (options.api() != null) {
-                    env.putAll(options.api().gatewayEnv);
-                }
-                if (upstreamClient != null) {
-                    env.put("STREAMGATE_UPSTREAM_CLIENT", upstreamClient);
-                }
-                if (options.tls()) {
-                    env.put("STREAMGATE_UPSTREAM_CA_FILE", Servers.certificate(tlsDir()).toString());
-                }
-                if (state != null) {
-                    env.putAll(state.gatewayEnv());
-                }
-                String passName = (clients.size() > 1 ? "gateway-" + upstreamClient : "gateway")
-                        + (state != null ? state.suffix() : "");
-                Path dir = several ? logDir.resolve(passName) : logDir;
-                Files.createDirectories(dir);
-                RunningServer gateway = Servers.gateway(options.gatewayJar(), upstreamUrl, dir, env,
-                        options.gatewayJfr()).named(passName);
-                into.add(gateway);
-                if (state == null || upstreamClient != null) {
-                    noteUpstreamClient(passName, upstreamClient, dir.resolve("gateway.log"));
-                }
-                if (state != null) {
-                    noteSharedSettings(passName, state, dir.resolve("gateway.log"));
+                for (String cache : caches) {
+                    String passName = (clients.size() > 1 ? "gateway-" + upstreamClient : "gateway")
+                            + (state != null ? state.suffix() : "")
+                            + (caches.size() > 1 && !cache.equals("off") ? "+cache-" + cache : "");
+                    startGateway(passName, upstreamUrl, upstreamClient, state, cache,
+                            several ? logDir.resolve(passName) : logDir, into);
                 }
             }
+        }
+    }
+
+    /**
+     * One gateway: {@code upstreamClient}, {@code state} and {@code cacheMode} set when not null, its log and data in
+     * {@code dir}; added to {@code into} once started (so it is stopped at the end whatever happens next).
+     */
+    private void startGateway(String passName, String upstreamUrl, String upstreamClient, SharedState state,
+            String cacheMode, Path dir, List<RunningServer> into) throws IOException {
+        java.util.Map<String, String> env = new java.util.HashMap<>(prepareGateway());
+        if (options.api() != null) {
+            env.putAll(options.api().gatewayEnv);
+        }
+        if (upstreamClient != null) {
+            env.put("STREAMGATE_UPSTREAM_CLIENT", upstreamClient);
+        }
+        if (options.tls()) {
+            env.put("STREAMGATE_UPSTREAM_CA_FILE", Servers.certificate(tlsDir()).toString());
+        }
+        if (state != null) {
+            env.putAll(state.gatewayEnv());
+        }
+        if (cacheMode != null) {
+            env.put("STREAMGATE_CACHE", cacheMode);
+        }
+        Files.createDirectories(dir);
+        into.add(Servers.gateway(options.gatewayJar(), upstreamUrl, dir, env, options.gatewayJfr()).named(passName));
+        if (state == null || upstreamClient != null) {
+            noteUpstreamClient(passName, upstreamClient, dir.resolve("gateway.log"));
+        }
+        if (state != null) {
+            noteSharedSettings(passName, state, dir.resolve("gateway.log"));
+        }
+        if (cacheMode != null) {
+            noteCacheMode(passName, cacheMode, dir.resolve("gateway.log"));
+        }
+    }
+
+    /** Names the cache mode a gateway was started with, and warns when the gateway did not know the setting. */
+    private void noteCacheMode(String passName, String mode, Path gatewayLog) throws IOException {
+        notes.add(passName + ": answer cache " + mode + " (STREAMGATE_CACHE=" + mode + ")");
+        if (Files.readAllLines(gatewayLog).stream()
+                .anyMatch(l -> l.contains("STREAMGATE_CACHE") && l.contains("is not a setting"))) {
+            notes.add(passName + ": WARNING this gateway does not know STREAMGATE_CACHE (it said so at start) and ran "
+                    + "without a cache");
+        }
+    }
+
+    /**
+     * The cache's totals over the whole run (warm-up included) as each gateway's /metrics gives them at the end: its
+     * lookups by result, the lookup latency's count and mean, and its size.
+     */
+    private void noteCacheTotals(List<RunningServer> gateways) {
+        for (RunningServer gateway : gateways) {
+            MetricsScrape end = MetricsScrape.of(gateway.metricsUrl());
+            CacheFigures total = CacheFigures.between(MetricsScrape.NONE, end);
+            if (!total.known()) {
+                continue;
+            }
+            StringBuilder note = new StringBuilder(gateway.name() + ": answer cache at the end of the run (warm-up "
+                    + "included):");
+            total.lookups().forEach((result, n) -> note.append(String.format(java.util.Locale.ROOT, " %s %.0f,",
+                    result, n)));
+            note.append(String.format(java.util.Locale.ROOT, " lookup latency count %.0f, mean %.4f ms;", total.count(),
+                    total.meanMs()));
+            for (String kind : List.of("exact", "semantic")) {
+                note.append(String.format(java.util.Locale.ROOT, " %s entries %.0f, %.0f bytes;", kind,
+                        end.samples().getOrDefault("cache_entries{kind=\"" + kind + "\"}", Double.NaN),
+                        end.samples().getOrDefault("cache_bytes{kind=\"" + kind + "\"}", Double.NaN)));
+            }
+            notes.add(note.toString());
         }
     }
 
@@ -204,7 +264,7 @@ public final class LoadHarness {
     /** Whether each shared-state gateway still had Redis at the end of the run ({@code streaming_redis_up}). */
     private void noteSharedState(List<RunningServer> gateways) {
         for (RunningServer gateway : gateways) {
-            if (RunReport.withoutSharedState(gateway.name()).isPresent() && sharedState.gatewayEnv()
+            if (sharedState != null && RunReport.withoutVariant(gateway.name()).isPresent() && sharedState.gatewayEnv()
                     .containsKey("STREAMGATE_REDIS_URL")) {
                 MetricsScrape scrape = MetricsScrape.of(gateway.metricsUrl());
                 double up = scrape.sum("streaming_redis_up");
@@ -266,7 +326,7 @@ public final class LoadHarness {
             legs.add(new Leg(Target.of("nginx", nginx.baseUrl(), upstreamFormat()), nginx, sim, List::of));
         }
         for (RunningServer gateway : gateways) {
-            boolean shared = RunReport.withoutSharedState(gateway.name()).isPresent();
+            boolean shared = sharedState != null && RunReport.withoutVariant(gateway.name()).isPresent();
             legs.add(new Leg(gatewayTarget(gateway.name(), gateway), gateway, sim,
                     shared ? sharedState::pids : List::of));
         }
@@ -290,7 +350,7 @@ public final class LoadHarness {
      */
     private void warmUp(LoadClient client, Target target) throws InterruptedException {
         int warm = Math.min(options.streams(), Math.max(options.concurrency(), WARMUP_MIN_STREAMS));
-        List<StreamResult> results = client.start(target, plan(warm, false)).awaitDone();
+        List<StreamResult> results = client.start(target, plan(target, warm, false)).awaitDone();
         log(target.name() + ": warm-up " + warm + " streams, " + results.stream().filter(r -> !r.ok()).count()
                 + " errors");
     }
@@ -311,11 +371,13 @@ public final class LoadHarness {
         MetricsScrape metricsBefore = MetricsScrape.of(server.metricsUrl());
         long t0 = System.nanoTime();
         try (PeakSampler peak = new PeakSampler(server::pids, remainingMillis())) {
-            List<StreamResult> results = client.start(target, plan(options.streams(), false)).awaitDone();
-            noteGatewayMetrics(target.name(), metricsBefore, MetricsScrape.of(server.metricsUrl()));
+            List<StreamResult> results = client.start(target, plan(target, options.streams(), false)).awaitDone();
+            MetricsScrape metricsAfter = MetricsScrape.of(server.metricsUrl());
+            noteGatewayMetrics(target.name(), metricsBefore, metricsAfter);
             PassResult pass = PassResult.of(target.name(), results, (System.nanoTime() - t0) / 1e9,
                     before.serverFigures(server, peak.peakKb()), before.upstreamFigures(), before.stateFigures(),
-                    before.clientCpuSince(), before.machineCpuSince());
+                    before.clientCpuSince(), before.machineCpuSince())
+                    .withCache(CacheFigures.between(metricsBefore, metricsAfter));
             log(target.name() + ": " + pass.ok() + " ok, " + pass.errorCount() + " errors " + pass.errors());
             return pass;
         }
@@ -431,7 +493,7 @@ public final class LoadHarness {
         MetricsScrape metricsBefore = MetricsScrape.of(gateway.metricsUrl());
         long t0 = System.nanoTime();
         try (PeakSampler peak = new PeakSampler(gateway::pids, remainingMillis())) {
-            LoadRun run = client.start(target, plan(options.streams(), true));
+            LoadRun run = client.start(target, plan(target, options.streams(), true));
             int open = run.awaitOpened(deadline);
             double openSeconds = (System.nanoTime() - t0) / 1e9;
             log("hold: " + open + " of " + options.streams() + " open after " + String.format("%.1f", openSeconds) + " s");
@@ -463,7 +525,7 @@ public final class LoadHarness {
     /** Opens {@code streams} in hold mode, waits until all have content (bounded), then closes them all. */
     private List<StreamResult> holdAndRelease(LoadClient client, Target target, int streams)
             throws InterruptedException {
-        LoadRun run = client.start(target, plan(streams, true));
+        LoadRun run = client.start(target, plan(target, streams, true));
         run.awaitOpened(deadline);
         run.closeAll();
         return run.awaitDone();
@@ -483,9 +545,22 @@ public final class LoadHarness {
                 : Target.of(passName, gateway.baseUrl(), WireFormat.GATEWAY_EVENTS);
     }
 
-    private LoadPlan plan(int streams, boolean hold) {
+    private LoadPlan plan(Target target, int streams, boolean hold) {
         return new LoadPlan(streams, hold ? streams : options.concurrency(), options.connectsPerSecond(), hold,
-                READ_TIMEOUT, deadline, options.followUps() && !hold);
+                READ_TIMEOUT, deadline, options.followUps() && !hold, questions(target, streams));
+    }
+
+    /**
+     * What the streams of a pass against {@code target} ask: with {@code --cache-hits} the same few questions every
+     * pass; otherwise questions this server has not been asked before in the run (counted per server, so the passes
+     * of two tenants on one gateway do not repeat each other's).
+     */
+    private java.util.function.IntFunction<String> questions(Target target, int streams) {
+        if (options.cacheHits()) {
+            return HarnessOptions.QUESTIONS.repeating(HarnessOptions.HIT_QUESTIONS);
+        }
+        int offset = asked.merge(target.hostHeader() + target.basePath(), streams, Integer::sum) - streams;
+        return HarnessOptions.QUESTIONS.freshFrom(offset);
     }
 
     private long remainingMillis() {
@@ -500,8 +575,15 @@ public final class LoadHarness {
     private List<String> environmentNote(LoadClient client, RunningServer tls) {
         Profile p = options.profile();
         List<String> env = new ArrayList<>();
-        env.add(String.format("simulator pacing: first token after %d ms, %d tokens %d ms apart",
-                p.firstTokenDelayMs, p.tokens, p.tokenIntervalMs));
+        env.add(String.format("simulator pacing: first token after %d ms%s, %d tokens %d ms apart",
+                options.effectiveFirstTokenMs(), options.firstTokenMs() >= 0 ? " (--first-token-ms)" : "", p.tokens,
+                p.tokenIntervalMs));
+        env.add(options.cacheHits()
+                ? "questions: --cache-hits, every stream asks one of the same " + HarnessOptions.HIT_QUESTIONS
+                        + " questions, in a new conversation: once the warm-up has asked them, a cache answers them all"
+                : "questions: every stream asks a question its target has not been asked in this run (a list of "
+                        + HarnessOptions.QUESTIONS.size() + " short questions on different topics; past them, the list "
+                        + "again with a round number appended)");
         if (options.followUps()) {
             env.add("follow-ups: each measured stream continues a conversation of the warm-up rounds, with its history");
         }

@@ -129,4 +129,55 @@ class HarnessOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
                 "--gateway-url", "http://127.0.0.1:8080", "--gateway-jfr"}));
     }
+
+    @Test
+    void cacheTakesOneModeForEveryGatewayOrSeveralSideBySide() {
+        HarnessOptions none = HarnessOptions.parse(new String[0]);
+        assertEquals(List.of(), none.cacheModes(), "not set: the environment's or the gateway's default");
+        assertFalse(none.cacheHits());
+        assertEquals(50, none.effectiveFirstTokenMs(), "the light profile's");
+
+        HarnessOptions hits = HarnessOptions.parse(new String[] {"--cache", "Off,exact", "--cache-hits",
+                "--first-token-ms", "0"});
+        assertEquals(List.of("off", "exact"), hits.cacheModes());
+        assertTrue(hits.cacheHits());
+        assertEquals(0, hits.effectiveFirstTokenMs(), "zero: a provider that answers at once");
+        assertEquals(List.of("semantic"), HarnessOptions.parse(new String[] {"--cache", "semantic", "--shared-state",
+                "redis"}).cacheModes(), "one mode applies to every gateway, shared state or not");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HarnessOptions.parse(new String[] {"--cache", "lru"}));
+        assertTrue(e.getMessage().startsWith("--cache takes off, exact, semantic"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--first-token-ms", "-1"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--first-token-ms", "0", "--upstream-url", "http://127.0.0.1:9000/v1"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--cache", "exact", "--gateway-url", "http://127.0.0.1:8080"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--cache", "off,exact", "--shared-state", "redis"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--cache", "off,exact", "--upstream-client", "okhttp,netty"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--cache", "off,exact", "--profile", "hold"}));
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--cache-hits", "--follow-ups"}));
+    }
+
+    @Test
+    void allNewQuestionsForASemanticCacheMustNotRunOutOfTheList() {
+        int questions = HarnessOptions.QUESTIONS.size();
+        // light: 100 streams, one warm-up round before them: 200 new questions
+        assertEquals(List.of("off", "semantic"),
+                HarnessOptions.parse(new String[] {"--cache", "off,semantic"}).cacheModes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(
+                new String[] {"--cache", "off,semantic", "--streams", Integer.toString(questions / 2 + 1)}));
+        assertTrue(e.getMessage().contains("use --streams " + questions / 2 + " or fewer"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse(new String[] {
+                "--cache", "semantic", "--profile", "heavy"}));
+        assertTrue(HarnessOptions.parse(new String[] {"--cache", "semantic", "--profile", "heavy", "--cache-hits"})
+                .cacheHits(), "hits repeat a few questions: no limit");
+        assertEquals(List.of("exact"), HarnessOptions.parse(new String[] {"--cache", "exact", "--profile", "heavy"})
+                .cacheModes(), "an exact cache misses on the list's later rounds too");
+    }
 }

@@ -86,7 +86,7 @@ public final class LoadRun {
 
     private void launchOne(int index) {
         long start = System.nanoTime();
-        StreamHandler handler = new StreamHandler(target, idPrefix + index, start, plan.hold(),
+        StreamHandler handler = new StreamHandler(target, idPrefix + index, plan.messages().apply(index), start, plan.hold(),
                 h -> opened.countDown(), result -> record(index, result));
         open.put(index, handler);
         ChannelFuture connect = bootstrap.clone()

@@ -30,6 +30,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<HttpObject> implem
 
     private final Target target;
     private final String conversationId;
+    private final String message;
     private final long startNanos;
     private final boolean hold;
     private final Consumer<StreamHandler> onFirstContent;
@@ -44,11 +45,12 @@ final class StreamHandler extends SimpleChannelInboundHandler<HttpObject> implem
     private volatile boolean closingByHarness;
     private volatile ChannelHandlerContext ctx;
 
-    StreamHandler(Target target, String conversationId, long startNanos, boolean hold,
+    StreamHandler(Target target, String conversationId, String message, long startNanos, boolean hold,
             Consumer<StreamHandler> onFirstContent, Consumer<StreamResult> onDone) {
         super(true);
         this.target = target;
         this.conversationId = conversationId;
+        this.message = message;
         this.startNanos = startNanos;
         this.hold = hold;
         this.onFirstContent = onFirstContent;
@@ -66,7 +68,7 @@ final class StreamHandler extends SimpleChannelInboundHandler<HttpObject> implem
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        byte[] body = target.format().body("bench stream " + conversationId + ": tell me a story")
+        byte[] body = target.format().body(message)
                 .getBytes(StandardCharsets.UTF_8);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
                 target.uri(conversationId), Unpooled.wrappedBuffer(body));

@@ -31,27 +31,31 @@ public record MetricsScrape(String text, Map<String, Double> samples) {
             return NONE;
         }
         try {
-            String text = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            Map<String, Double> samples = new HashMap<>();
-            for (String line : text.split("\n")) {
-                int space = line.lastIndexOf(' ');
-                if (line.isEmpty() || line.startsWith("#") || space < 0) {
-                    continue;
-                }
-                try {
-                    samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-                } catch (NumberFormatException ignored) {
-                    // not a plain sample
-                }
-            }
-            return new MetricsScrape(text, samples);
+            return parse(HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException e) {
             return NONE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return NONE;
         }
+    }
+
+    /** The samples of a Prometheus text exposition ({@code name{labels} value} lines; comments skipped). */
+    public static MetricsScrape parse(String text) {
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : text.split("\n")) {
+            int space = line.lastIndexOf(' ');
+            if (line.isEmpty() || line.startsWith("#") || space < 0) {
+                continue;
+            }
+            try {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            } catch (NumberFormatException ignored) {
+                // not a plain sample
+            }
+        }
+        return new MetricsScrape(text, samples);
     }
 
     /** Mean of histogram {@code name} over the observations made between {@code before} and this scrape. */

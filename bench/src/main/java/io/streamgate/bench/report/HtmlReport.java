@@ -62,7 +62,9 @@ public final class HtmlReport {
         int legendY = PAD_T + 10;
         for (Map.Entry<String, Percentiles> e : series.entrySet()) {
             String color = COLORS.getOrDefault(e.getKey(), e.getKey().equals("gateway-netty") ? "#ae3ec9"
-                    : RunReport.withoutSharedState(e.getKey()).isPresent() ? "#c92a2a" : "#555");
+                    : e.getKey().endsWith("+cache-exact") ? "#f59f00"
+                    : e.getKey().endsWith("+cache-semantic") ? "#7048e8"
+                    : RunReport.withoutVariant(e.getKey()).isPresent() ? "#c92a2a" : "#555");
             s.append(f("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>", color,
                     points(e.getValue(), lo, hi)));
             s.append(f("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>", PAD_L + 400, legendY - 4, color));

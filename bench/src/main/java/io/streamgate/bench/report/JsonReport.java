@@ -74,6 +74,27 @@ public final class JsonReport {
         process(g, "shared_state", p.sharedState());
         number(g, "client_cpu_seconds", p.clientCpuSeconds());
         number(g, "other_cpu_seconds", p.otherCpuSeconds());
+        number(g, "server_cpu_ms_per_stream", p.cpuMsPerStream());
+        cache(g, p.cache());
+        g.writeEndObject();
+    }
+
+    private static void cache(JsonGenerator g, CacheFigures c) throws IOException {
+        if (!c.known()) {
+            return;
+        }
+        g.writeObjectFieldStart("cache");
+        g.writeObjectFieldStart("lookups");
+        for (Map.Entry<String, Double> e : c.lookups().entrySet()) {
+            g.writeNumberField(e.getKey(), Math.round(e.getValue()));
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("lookup_latency_ms");
+        number(g, "mean", c.meanMs());
+        for (double q : RunReport.QUANTILES) {
+            number(g, quantileName(q), c.latencyMs(q));
+        }
+        g.writeEndObject();
         g.writeEndObject();
     }
 

@@ -16,10 +16,13 @@ import java.util.TreeMap;
  *     thread count, the client (not the server) is the bottleneck and latencies are inflated
  * @param otherCpuSeconds CPU the machine spent during the pass outside the client, the target and the simulator:
  *     and the shared-state engines: other programs competing for the same cores (NaN if unknown)
+ * @param cache the answer cache's own figures over the pass, from the gateway's metrics; {@link CacheFigures#NONE}
+ *     for a target without them
  */
 public record PassResult(String target, int streams, int ok, Map<String, Integer> errors, Percentiles headers,
         Percentiles firstContent, Percentiles total, long events, double wallSeconds, ProcessFigures server,
-        ProcessFigures upstream, ProcessFigures sharedState, double clientCpuSeconds, double otherCpuSeconds) {
+        ProcessFigures upstream, ProcessFigures sharedState, double clientCpuSeconds, double otherCpuSeconds,
+        CacheFigures cache) {
 
     public static PassResult of(String target, List<StreamResult> results, double wallSeconds, ProcessFigures server,
             ProcessFigures upstream, double clientCpuSeconds, double machineCpuSeconds) {
@@ -45,7 +48,19 @@ public record PassResult(String target, int streams, int ok, Map<String, Integer
                 Percentiles.of(results, StreamResult::firstContentNanos),
                 Percentiles.of(results.stream().filter(StreamResult::ok).toList(), StreamResult::totalNanos),
                 events, wallSeconds, server, upstream, sharedState, clientCpuSeconds,
-                machineCpuSeconds - clientCpuSeconds - known(server) - known(upstream) - known(sharedState));
+                machineCpuSeconds - clientCpuSeconds - known(server) - known(upstream) - known(sharedState),
+                CacheFigures.NONE);
+    }
+
+    /** The same pass with the answer cache's figures. */
+    public PassResult withCache(CacheFigures figures) {
+        return new PassResult(target, streams, ok, errors, headers, firstContent, total, events, wallSeconds, server,
+                upstream, sharedState, clientCpuSeconds, otherCpuSeconds, figures);
+    }
+
+    /** The target's own CPU per stream of the pass, in milliseconds; NaN if unknown. */
+    public double cpuMsPerStream() {
+        return server.known() && streams > 0 ? server.cpuSeconds() * 1000 / streams : Double.NaN;
     }
 
     private static double known(ProcessFigures f) {

@@ -31,8 +31,8 @@ public record RunReport(String name, String profile, int concurrency, int stream
 
     /**
      * The (target, baseline) pairs the reports compare, among the passes present: nginx over direct, then each
-     * gateway pass (one per upstream client asked for) over direct and over nginx, and each shared-state gateway
-     * pass over the same gateway without shared state.
+     * gateway pass (one per upstream client asked for) over direct and over nginx, and each variant gateway pass
+     * (shared state, a cache mode) over the same gateway without the variant.
      */
     public List<String[]> comparisons() {
         List<String[]> pairs = new java.util.ArrayList<>();
@@ -41,7 +41,7 @@ public record RunReport(String name, String profile, int concurrency, int stream
             if (isGateway(p.target())) {
                 pairs.add(new String[] {p.target(), "direct"});
                 pairs.add(new String[] {p.target(), "nginx"});
-                withoutSharedState(p.target()).ifPresent(local -> pairs.add(new String[] {p.target(), local}));
+                withoutVariant(p.target()).ifPresent(local -> pairs.add(new String[] {p.target(), local}));
             }
         }
         return pairs.stream().filter(pair -> pass(pair[0]).isPresent() && pass(pair[1]).isPresent()).toList();
@@ -49,14 +49,17 @@ public record RunReport(String name, String profile, int concurrency, int stream
 
     /**
      * "gateway", "gateway-okhttp" and the like when several upstream clients were measured side by side, and each of
-     * them with shared state ("gateway+redis", "gateway-netty+redis+postgres").
+     * them with shared state ("gateway+redis", "gateway-netty+redis+postgres") or a cache mode ("gateway+cache-exact").
      */
     public static boolean isGateway(String target) {
         return target.equals("gateway") || target.startsWith("gateway-") || target.startsWith("gateway+");
     }
 
-    /** The pass name of a shared-state gateway's twin without shared state ("gateway" for "gateway+redis"). */
-    public static Optional<String> withoutSharedState(String target) {
+    /**
+     * The pass name of a variant gateway's twin without the variant: "gateway" for "gateway+redis" (shared state) and
+     * for "gateway+cache-exact" (the answer cache on, against the gateway with it off).
+     */
+    public static Optional<String> withoutVariant(String target) {
         int plus = target.indexOf('+');
         return plus > 0 ? Optional.of(target.substring(0, plus)) : Optional.empty();
     }

@@ -43,7 +43,7 @@ public final class TextReport {
                 s.append(f("%s cpu / nginx cpu: %.2fx%n", g.target(), g.server().cpuSeconds() / n.server().cpuSeconds()));
             }
         }));
-        r.passes().forEach(shared -> RunReport.withoutSharedState(shared.target()).flatMap(r::pass).ifPresent(local -> {
+        r.passes().forEach(shared -> RunReport.withoutVariant(shared.target()).flatMap(r::pass).ifPresent(local -> {
             if (shared.server().known() && local.server().known() && local.server().cpuSeconds() > 0) {
                 double ratio = shared.server().cpuSeconds() / local.server().cpuSeconds();
                 s.append(f("%s cpu / %s cpu: %.2fx (%+.1f%%)", shared.target(), local.target(), ratio,
@@ -56,6 +56,15 @@ public final class TextReport {
                 s.append('\n');
             }
         }));
+        if (r.passes().stream().anyMatch(p -> p.cache().known())) {
+            s.append(f("answer cache over each measured pass (the gateway's %s and %s):%n", CacheFigures.LOOKUPS,
+                    CacheFigures.LATENCY));
+            for (PassResult p : r.passes()) {
+                if (RunReport.isGateway(p.target())) {
+                    s.append("  ").append(cacheLine(p)).append('\n');
+                }
+            }
+        }
         r.hold().ifPresent(h -> s.append(f("""
                 %nhold: %d of %d open after %.1f s; gateway fds %d
                   RSS  idle %s MB, all open %s MB, after close %s MB -> %s KB per open stream
@@ -66,6 +75,26 @@ public final class TextReport {
                 num(h.rssPerStreamAfterGcKb()), mb(h.heapIdleKb()), mb(h.heapOpenKb()),
                 mb(h.heapAfterCloseKb()), num(h.heapPerStreamKb()))));
         return s.toString();
+    }
+
+    /** One gateway pass's cache figures, with its time to first content and its CPU per stream. */
+    static String cacheLine(PassResult p) {
+        StringBuilder s = new StringBuilder(p.target()).append(": ");
+        CacheFigures c = p.cache();
+        if (!c.known()) {
+            s.append("no cache metrics (cache off)");
+        } else {
+            s.append("lookups");
+            c.lookups().forEach((result, n) -> s.append(f(" %s %.0f,", result, n)));
+            s.append(f(" lookup ms mean %s, p50 %s, p90 %s, p99 %s (within buckets)", num3(c.meanMs()),
+                    num3(c.latencyMs(0.5)), num3(c.latencyMs(0.9)), num3(c.latencyMs(0.99))));
+        }
+        return s.append(f("; first content ms p50/p90/p99 %s; cpu %s ms per stream", triple(p.firstContent()),
+                num(p.cpuMsPerStream()))).toString();
+    }
+
+    static String num3(double v) {
+        return Double.isNaN(v) ? "n/a" : f("%.3f", v);
     }
 
     static String triple(Percentiles p) {

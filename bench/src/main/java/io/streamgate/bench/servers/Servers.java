@@ -25,8 +25,13 @@ public final class Servers {
 
     /** The simulator with the profile's pacing; it exits by itself after {@code lifetime}. */
     public static RunningServer simulator(Profile profile, Path logDir, Duration lifetime) {
+        return simulator(profile, profile.firstTokenDelayMs, logDir, lifetime);
+    }
+
+    /** As above, with its first token after {@code firstTokenMs} instead of the profile's delay. */
+    public static RunningServer simulator(Profile profile, long firstTokenMs, Path logDir, Duration lifetime) {
         ChildProcess p = ChildProcess.start("simulator",
-                JavaCommand.main(SimulatorMain.class.getName(), Long.toString(profile.firstTokenDelayMs),
+                JavaCommand.main(SimulatorMain.class.getName(), Long.toString(firstTokenMs),
                         Long.toString(profile.tokenIntervalMs), Integer.toString(profile.tokens), "0",
                         Long.toString(lifetime.toSeconds())),
                 Map.of(), logDir.resolve("simulator.log"), true);

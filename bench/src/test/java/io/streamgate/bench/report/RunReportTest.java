@@ -55,7 +55,8 @@ class RunReportTest {
             double cpu = targets[i].equals("nginx") ? 0.5 : 2;
             passes.add(new PassResult(targets[i], 1, 1, Map.of(), p, p, p, 1, 1,
                     new ProcessFigures(cpu, 1024, 1024), ProcessFigures.UNKNOWN,
-                    targets[i].contains("+") ? new ProcessFigures(0.5, 1024, -1) : ProcessFigures.UNKNOWN, 0, 0));
+                    targets[i].contains("+") ? new ProcessFigures(0.5, 1024, -1) : ProcessFigures.UNKNOWN, 0, 0,
+                    CacheFigures.NONE));
         }
         return new RunReport("light", "light", 1, 1, passes, Optional.empty(), List.of());
     }
