@@ -56,7 +56,7 @@ public class CacheLookupBenchmark {
                 256 << 10, CacheSettings.DEFAULT_SEMANTIC_THRESHOLD, 64L << 20, Duration.ofMillis(10),
                 CacheSettings.Pacing.INSTANT);
         LocalExactStore store = new LocalExactStore(settings.ttl(), settings.maxBytes(), Ticker.systemTicker());
-        cache = new AnswerCache(settings, store, new CacheMetrics(new PrometheusRegistry(),
+        cache = new AnswerCache(settings, store, null, new CacheMetrics(new PrometheusRegistry(),
                 new CacheMetrics.Sizes(store::entries, store::bytes), CacheMetrics.Sizes.NONE), System::nanoTime);
         Questions questions = Questions.bundled();
         stored = request(questions.get(0));
