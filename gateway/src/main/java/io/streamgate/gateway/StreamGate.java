@@ -106,7 +106,8 @@ public final class StreamGate implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
     private static final int STORE_THREADS = 4;
     private static final int SEMANTIC_QUEUE = 256; // probes and adds waiting for the index's thread
-    private static final int SEMANTIC_TEXT_CHARS = 1000; // the longest question embedded
+    /** The longest question embedded, in chars (public: the labelled-pairs evaluation embeds the same text). */
+    public static final int SEMANTIC_TEXT_CHARS = 1000;
 
     /**
      * Starts each part in turn, recording it in {@code started}: what is started last is stopped first, by
