@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -14,8 +15,19 @@ import java.util.Random;
  */
 public final class CrossValidation {
 
-    /** One fold: the threshold chosen without it (NaN when none reached the precision) and its held-out counts. */
-    public record Fold(double threshold, Counts heldOut) {}
+    /** One fold: the rule's choice without it (empty when neither step chose) and its held-out counts. */
+    public record Fold(Optional<ThresholdRule.Choice> choice, Counts heldOut) {
+
+        public Fold {
+            requireNonNull(choice, "choice");
+            requireNonNull(heldOut, "heldOut");
+        }
+
+        /** The threshold chosen on the other folds; NaN when none was. */
+        public double threshold() {
+            return choice.map(ThresholdRule.Choice::threshold).orElse(Double.NaN);
+        }
+    }
 
     public record Result(List<Fold> folds, Counts pooled) {}
 
@@ -36,10 +48,11 @@ public final class CrossValidation {
                     train.addAll(folds.get(j));
                 }
             }
-            // No threshold reached the precision on the training folds: the cache would be off, so nothing hits.
-            double t = rule.choose(train).map(Counts::threshold).orElse(Double.NaN);
-            Counts held = Counts.at(folds.get(i), Double.isNaN(t) ? Double.POSITIVE_INFINITY : t);
-            result.add(new Fold(t, held));
+            // The whole rule (both steps) on the training folds; when neither chose, the cache is off: nothing hits.
+            Optional<ThresholdRule.Choice> choice = rule.choose(train);
+            Counts held = Counts.at(folds.get(i),
+                    choice.map(ThresholdRule.Choice::threshold).orElse(Double.POSITIVE_INFINITY));
+            result.add(new Fold(choice, held));
             pooled = pooled.plus(held);
         }
         return new Result(List.copyOf(result), pooled);

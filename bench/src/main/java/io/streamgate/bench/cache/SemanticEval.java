@@ -1,7 +1,10 @@
 package io.streamgate.bench.cache;
 
+import io.streamgate.gateway.cache.AnswerCache;
+import io.streamgate.gateway.cache.CacheSettings;
 import io.streamgate.gateway.cache.semantic.Embedder;
 import io.streamgate.gateway.cache.semantic.MiniLmEmbedder;
+import io.streamgate.gateway.cache.semantic.SemanticText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +18,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
- * The semantic cache's matching, measured on labelled question pairs ({@code make eval}): each question is
- * normalised as the gateway does, embedded with the gateway's own {@link MiniLmEmbedder}, and each pair scored by
- * the cosine similarity of its two vectors. Prints precision and recall for every threshold of the sweep, the
- * threshold the rule chooses (the lowest with precision at least 0.98), the errors at it, and a 5-fold
+ * The semantic cache's matching, measured on labelled question pairs ({@code make eval}): each question is turned
+ * into the text the gateway embeds ({@link SemanticText}), embedded with the gateway's own {@link MiniLmEmbedder},
+ * and each pair scored by the cosine similarity of its two vectors. Prints precision and recall for every threshold
+ * of the sweep, the threshold the {@link ThresholdRule} chooses and by which step, whether the gateway's default
+ * ({@link CacheSettings#DEFAULT_SEMANTIC_THRESHOLD}) is that choice, the errors at it, and a 5-fold
  * cross-validated estimate of the rule on pairs it was not fit to.
  *
  * <p>Options: {@code --pairs FILE} (another TSV in the same format; default the shipped set), {@code --show N}
@@ -31,9 +34,6 @@ public final class SemanticEval {
 
     private static final int FOLDS = 5;
     private static final long SEED = 15;
-    /** Longer questions are cut to this many characters before embedding (the model reads about 256 tokens). */
-    private static final int MAX_CHARS = 1000;
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private SemanticEval() {}
 
@@ -55,7 +55,8 @@ public final class SemanticEval {
                 }
             }
         }
-        report(score(pairs, System.out), source, ThresholdRule.DEFAULT, show, System.out);
+        report(score(pairs, System.out), source, ThresholdRule.DEFAULT, CacheSettings.DEFAULT_SEMANTIC_THRESHOLD, show,
+                System.out);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -65,7 +66,7 @@ public final class SemanticEval {
         return args[i];
     }
 
-    /** Embeds each distinct (normalised) question once and scores every pair. */
+    /** Embeds each distinct question (as the gateway's text to embed) once and scores every pair. */
     static List<ScoredPair> score(List<LabelledPair> pairs, PrintStream out) {
         long t0 = System.nanoTime();
         Embedder embedder = new MiniLmEmbedder();
@@ -73,8 +74,8 @@ public final class SemanticEval {
         Map<String, float[]> vectors = new HashMap<>();
         List<ScoredPair> scored = new ArrayList<>(pairs.size());
         for (LabelledPair p : pairs) {
-            float[] a = vectors.computeIfAbsent(normalise(p.a()), embedder::embed);
-            float[] b = vectors.computeIfAbsent(normalise(p.b()), embedder::embed);
+            float[] a = vectors.computeIfAbsent(embedded(p.a()), embedder::embed);
+            float[] b = vectors.computeIfAbsent(embedded(p.b()), embedder::embed);
             scored.add(new ScoredPair(p, dot(a, b)));
         }
         long done = System.nanoTime();
@@ -83,18 +84,8 @@ public final class SemanticEval {
         return scored;
     }
 
-    /**
-     * The question as the gateway embeds it: surrounding whitespace trimmed, inner runs collapsed to one space,
-     * cut to {@link #MAX_CHARS}. Mirrors {@code SemanticText.of(question, maxChars)} in the gateway's semantic
-     * package, which should replace this once it is there.
-     */
-    static String normalise(String question) {
-        String s = WHITESPACE.matcher(question).replaceAll(" ").strip();
-        if (s.length() <= MAX_CHARS) {
-            return s;
-        }
-        int end = Character.isHighSurrogate(s.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
-        return s.substring(0, end);
+    private static String embedded(String question) {
+        return SemanticText.of(question, AnswerCache.SEMANTIC_MAX_CHARS);
     }
 
     /** The cosine similarity of two unit vectors. */
@@ -109,15 +100,17 @@ public final class SemanticEval {
         return s;
     }
 
-    static void report(List<ScoredPair> scored, String source, ThresholdRule rule, int show, PrintStream out) {
+    /** {@code gatewayDefault}: the gateway's default threshold, compared with the rule's choice. */
+    static void report(List<ScoredPair> scored, String source, ThresholdRule rule, double gatewayDefault, int show,
+            PrintStream out) {
         long same = scored.stream().filter(p -> p.pair().same()).count();
         out.printf(Locale.ROOT, "%d pairs from %s: %d same (paraphrases), %d different (near-misses and unrelated)%n",
                 scored.size(), source, same, scored.size() - same);
         out.printf(Locale.ROOT, "similarity of same pairs: %s%n", spread(scored, true));
         out.printf(Locale.ROOT, "similarity of different pairs: %s%n%n", spread(scored, false));
 
-        Optional<Counts> chosen = rule.choose(scored);
-        double chosenThreshold = chosen.map(Counts::threshold).orElse(Double.NaN);
+        Optional<ThresholdRule.Choice> chosen = rule.choose(scored);
+        double chosenThreshold = chosen.map(ThresholdRule.Choice::threshold).orElse(Double.NaN);
         out.println("A pair hits when similarity >= threshold. TP: same pair hit (a right answer served); "
                 + "FP: different pair hit (a wrong answer served).");
         out.println("FP rate: the share of different pairs hit (unlike precision, independent of the mix of pairs).");
@@ -131,14 +124,28 @@ public final class SemanticEval {
         out.println();
         Counts reference;
         if (chosen.isPresent()) {
-            reference = chosen.get();
-            out.printf(Locale.ROOT, "Default threshold (the lowest with precision >= %.2f): %.2f%n",
-                    rule.minPrecision(), reference.threshold());
+            reference = chosen.get().counts();
+            if (chosen.get().precisionMet()) {
+                out.printf(Locale.ROOT, "Default threshold: %.2f (step 1, precision target met: the lowest with "
+                        + "precision >= %.2f)%n", reference.threshold(), rule.minPrecision());
+            } else {
+                out.printf(Locale.ROOT, "Default threshold: %.2f (step 2, recall floor: no threshold in the sweep "
+                                + "reaches precision %.2f, so the highest with recall >= %.2f)%n",
+                        reference.threshold(), rule.minPrecision(), rule.minRecall());
+            }
+            if (reference.threshold() == gatewayDefault) {
+                out.printf(Locale.ROOT, "The gateway's default (CacheSettings.DEFAULT_SEMANTIC_THRESHOLD) is %.2f: "
+                        + "the rule's choice.%n", gatewayDefault);
+            } else {
+                out.printf(Locale.ROOT, "MISMATCH: the gateway's default (CacheSettings.DEFAULT_SEMANTIC_THRESHOLD) "
+                        + "is %s, the rule chooses %.2f: set it to %.2f.%n", gatewayDefault, reference.threshold(),
+                        reference.threshold());
+            }
         } else {
             reference = rule.bestPrecision(scored).orElseThrow();
-            out.printf(Locale.ROOT, "No threshold in the sweep reaches precision %.2f: there is no default to "
-                    + "recommend. Below, the figures at the threshold with the best precision, %.2f.%n",
-                    rule.minPrecision(), reference.threshold());
+            out.printf(Locale.ROOT, "No threshold in the sweep reaches precision %.2f nor recall %.2f: there is no "
+                    + "default to recommend. Below, the figures at the threshold with the best precision, %.2f.%n",
+                    rule.minPrecision(), rule.minRecall(), reference.threshold());
         }
         out.printf(Locale.ROOT, "At %.2f: precision %s, recall %s (%d of %d paraphrases hit; %d of %d near-misses "
                         + "served a wrong answer)%n%n",
@@ -149,14 +156,14 @@ public final class SemanticEval {
         errors(scored, reference.threshold(), show, out);
 
         CrossValidation.Result cv = CrossValidation.run(scored, rule, FOLDS, SEED);
-        out.printf(Locale.ROOT, "%d-fold cross-validation (threshold chosen on %d folds by the same rule, measured "
-                + "on the held-out fold; seed %d):%n", FOLDS, FOLDS - 1, SEED);
+        out.printf(Locale.ROOT, "%d-fold cross-validation (threshold chosen on %d folds by the same rule, both steps, "
+                + "measured on the held-out fold; seed %d):%n", FOLDS, FOLDS - 1, SEED);
         int i = 1;
         for (CrossValidation.Fold f : cv.folds()) {
             Counts h = f.heldOut();
             out.printf(Locale.ROOT,
                     "  fold %d: threshold %s  TP %3d  FP %3d  FN %3d  TN %3d  precision %s  recall %s%n",
-                    i++, Double.isNaN(f.threshold()) ? "none" : String.format(Locale.ROOT, "%.2f", f.threshold()),
+                    i++, f.choice().map(SemanticEval::describe).orElse("none"),
                     h.truePositives(), h.falsePositives(), h.falseNegatives(), h.trueNegatives(),
                     fmt(h.precision()), fmt(h.recall()));
         }
@@ -218,6 +225,10 @@ public final class SemanticEval {
         return String.format(Locale.ROOT, "min %.3f, p10 %.3f, median %.3f, p90 %.3f, max %.3f", s[0],
                 s[(int) (0.1 * (s.length - 1))], s[(s.length - 1) / 2], s[(int) (0.9 * (s.length - 1))],
                 s[s.length - 1]);
+    }
+
+    private static String describe(ThresholdRule.Choice c) {
+        return String.format(Locale.ROOT, "%.2f (step %s)", c.threshold(), c.precisionMet() ? "1" : "2");
     }
 
     private static String fmt(double v) {

@@ -19,8 +19,12 @@ class SemanticEvalTest {
     }
 
     private static String report(List<ScoredPair> pairs) {
+        return report(pairs, 0.93);
+    }
+
+    private static String report(List<ScoredPair> pairs, double gatewayDefault) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        SemanticEval.report(pairs, "test", ThresholdRule.DEFAULT, 3,
+        SemanticEval.report(pairs, "test", ThresholdRule.DEFAULT, gatewayDefault, 3,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -30,7 +34,11 @@ class SemanticEvalTest {
         String out = report(List.of(pair(true, 0.95, "p1"), pair(true, 0.90, "p2"), pair(true, 0.60, "p3"),
                 pair(false, 0.92, "n1"), pair(false, 0.30, "n2")));
 
-        assertTrue(out.contains("Default threshold (the lowest with precision >= 0.98): 0.93"), out);
+        assertTrue(out.contains("Default threshold: 0.93 (step 1, precision target met: the lowest with precision "
+                + ">= 0.98)"), out);
+        assertTrue(out.contains("The gateway's default (CacheSettings.DEFAULT_SEMANTIC_THRESHOLD) is 0.93: the rule's "
+                + "choice."), out);
+        assertFalse(out.contains("MISMATCH"), out);
         assertTrue(out.contains("     0.93    1    0    2    2     1.000   0.333  0.714    0.000  <- default"), out);
         assertTrue(out.contains("At 0.93: precision 1.000, recall 0.333 (1 of 3 paraphrases hit; 0 of 2 near-misses"),
                 out);
@@ -40,22 +48,33 @@ class SemanticEvalTest {
     }
 
     @Test
-    void saysSoWhenNoThresholdReachesThePrecision() {
+    void saysWhenThePrecisionIsNotReachedAndTheRecallFloorChoseTheDefault() {
         String out = report(List.of(pair(true, 0.95, "p1"), pair(false, 0.97, "n1"), pair(true, 0.80, "p2"),
-                pair(false, 0.20, "n2"), pair(true, 0.85, "p3")));
+                pair(false, 0.20, "n2"), pair(true, 0.85, "p3")), 0.95);
 
-        assertTrue(out.contains("No threshold in the sweep reaches precision 0.98"), out);
-        assertFalse(out.contains("<- default"), out);
+        assertTrue(out.contains("Default threshold: 0.95 (step 2, recall floor: no threshold in the sweep reaches "
+                + "precision 0.98, so the highest with recall >= 0.20)"), out);
+        assertTrue(out.contains("     0.95    1    1    2    1     0.500   0.333  0.455    0.500  <- default"), out);
         assertTrue(out.contains("  FP 0.970  [negation]  n1  |  n1?"), out);
+        assertTrue(out.contains("(step 2)"), "the folds say which step chose: " + out);
     }
 
     @Test
-    void normalisesWhitespaceAsTheGatewayDoes() {
-        assertEquals("how do I reset my password", SemanticEval.normalise("  how do\tI reset\n\nmy   password \r\n"));
-        assertEquals("a".repeat(1000), SemanticEval.normalise("a".repeat(1500)));
-        String emoji = "\uD83D\uDE00";
-        String cut = SemanticEval.normalise("a".repeat(999) + emoji);
-        assertEquals("a".repeat(999), cut, "a surrogate pair is not split");
+    void saysSoWhenNeitherStepChoosesADefault() {
+        String out = report(List.of(pair(true, 0.60, "p1"), pair(false, 0.97, "n1"), pair(true, 0.65, "p2"),
+                pair(true, 0.50, "p3"), pair(false, 0.10, "n2"), pair(false, 0.30, "n3")));
+
+        assertTrue(out.contains("No threshold in the sweep reaches precision 0.98 nor recall 0.20"), out);
+        assertFalse(out.contains("<- default"), out);
+    }
+
+    @Test
+    void flagsAGatewayDefaultThatIsNotTheRulesChoice() {
+        String out = report(List.of(pair(true, 0.95, "p1"), pair(true, 0.90, "p2"), pair(true, 0.60, "p3"),
+                pair(false, 0.92, "n1"), pair(false, 0.30, "n2")), 0.9);
+
+        assertTrue(out.contains("MISMATCH: the gateway's default (CacheSettings.DEFAULT_SEMANTIC_THRESHOLD) is 0.9, "
+                + "the rule chooses 0.93: set it to 0.93."), out);
     }
 
     @Test
