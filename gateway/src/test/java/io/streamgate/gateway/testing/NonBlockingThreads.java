@@ -47,6 +47,10 @@ public final class NonBlockingThreads {
         if (!installed) {
             BlockHound.builder()
                     .loadIntegrations()
+                    // Lettuce 7.7 counts a connection's writers under a ReentrantLock that is held only for that
+                    // count, or while the connection drains its queued commands on a reconnect (Netty writes, no
+                    // I/O waited for): two threads writing at once may park for that instant. Not a wait on Redis.
+                    .allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters")
                     .nonBlockingThreadPredicate(ignoredIntegrations -> WATCHED)
                     .blockingMethodCallback(NonBlockingThreads::record)
                     .install();
