@@ -85,7 +85,7 @@ public final class CacheLookup {
         }
     }
 
-    /** Embeds the question off the loop and searches its scope; past the budget, decides without it. */
+    /** Embeds the question off the loop and searches its scope; past the budget from here, decides without it. */
     private void probeSemantic(SemanticIndex index) {
         CompletableFuture<Probe> probed = index.probe(key.owner(), key.semanticScope(), key.question());
         probe = probed;
@@ -93,8 +93,9 @@ public final class CacheLookup {
             decide(CacheResult.SKIPPED, null);
             return;
         }
-        long left = cache.settings().semanticBudget().toNanos() - (cache.clock().getAsLong() - startNanos);
-        budget = loop.schedule(() -> decide(CacheResult.SKIPPED, null), Math.max(0, left), TimeUnit.NANOSECONDS);
+        // The budget is the embedding's and the search's: what the semantic step adds, not the loop's own queue.
+        budget = loop.schedule(() -> decide(CacheResult.SKIPPED, null), cache.settings().semanticBudget().toNanos(),
+                TimeUnit.NANOSECONDS);
         probed.whenComplete((found, failure) -> loop.execute(() -> probed(index, found, failure)));
     }
 
