@@ -395,35 +395,30 @@ public record GatewayConfig(
         }
 
         int integer(String name, int fallback, int min, int max) {
-            String v = string(name, null);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                int parsed = Integer.parseInt(v);
-                if (parsed < min || parsed > max) {
-                    throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + v);
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                throw new ConfigException(name + " must be an integer, got '" + v + "'");
-            }
+            return number(name, fallback, min, max, Integer::valueOf, "an integer");
         }
 
         double decimal(String name, double fallback, double min, double max) {
+            return number(name, fallback, min, max, Double::valueOf, "a number");
+        }
+
+        /** A number within [min, max] (NaN is above every max), or {@code fallback} when unset. */
+        private <N extends Comparable<N>> N number(
+                String name, N fallback, N min, N max, java.util.function.Function<String, N> parse, String kind) {
             String v = string(name, null);
             if (v == null) {
                 return fallback;
             }
+            N parsed;
             try {
-                double parsed = Double.parseDouble(v);
-                if (!(parsed >= min && parsed <= max)) {
-                    throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + v);
-                }
-                return parsed;
+                parsed = parse.apply(v);
             } catch (NumberFormatException e) {
-                throw new ConfigException(name + " must be a number, got '" + v + "'");
+                throw new ConfigException(name + " must be " + kind + ", got '" + v + "'");
             }
+            if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + v);
+            }
+            return parsed;
         }
 
         Duration millis(String name, int fallback, int min, int max) {

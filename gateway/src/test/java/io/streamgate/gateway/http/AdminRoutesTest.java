@@ -1,9 +1,9 @@
 package io.streamgate.gateway.http;
 
+import io.streamgate.gateway.testing.Outbound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -90,13 +90,7 @@ class AdminRoutesTest {
     }
 
     private static String written(EmbeddedChannel ch) {
-        ch.runPendingTasks();
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-            out.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return out.toString();
+        return Outbound.text(ch);
     }
 
     private void runPool() {

@@ -1,11 +1,11 @@
 package io.streamgate.gateway.http;
 
+import io.streamgate.gateway.testing.Outbound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -79,13 +79,7 @@ class RequestAdmissionTest {
     /** Sends raw request bytes; returns everything the gateway wrote back, as text. */
     private static String exchange(EmbeddedChannel ch, String raw) {
         ch.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.UTF_8));
-        ch.runPendingTasks();
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
-            out.append(b.toString(StandardCharsets.UTF_8));
-            b.release();
-        }
-        return out.toString();
+        return Outbound.text(ch);
     }
 
     private static void assertStatus(int status, String code, String response) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,30 +95,7 @@ public final class SemanticIndex implements AutoCloseable {
         requireNonNull(owner, "owner");
         requireNonNull(scope, "scope");
         requireNonNull(text, "text");
-        CompletableFuture<Probe> result = new CompletableFuture<>();
-        Task task = new Task() {
-            @Override
-            public void run() {
-                if (result.isDone()) {
-                    return; // cancelled (or timed out) while queued
-                }
-                try {
-                    float[] vector = embed(text);
-                    result.complete(search(scope, vector, nanoClock.getAsLong()));
-                } catch (Throwable e) {
-                    result.completeExceptionally(e);
-                }
-            }
-
-            @Override
-            public void abandon() {
-                result.completeExceptionally(new SemanticBusyException("semantic index closed"));
-            }
-        };
-        if (!submit(task)) {
-            result.completeExceptionally(refusal());
-        }
-        return result;
+        return call(() -> search(scope, embed(text), nanoClock.getAsLong()));
     }
 
     /**
@@ -158,20 +136,38 @@ public final class SemanticIndex implements AutoCloseable {
     /** Removes every entry of an owner (a tenant, or "*"); completes with how many. */
     public CompletableFuture<Integer> purge(String owner) {
         requireNonNull(owner, "owner");
-        CompletableFuture<Integer> result = new CompletableFuture<>();
+        return call(() -> {
+            List<SemanticEntry> gone = new ArrayList<>();
+            for (Iterator<SemanticEntry> it = byAge.values().iterator(); it.hasNext(); ) {
+                SemanticEntry e = it.next();
+                if (e.owner.equals(owner)) {
+                    it.remove();
+                    gone.add(e);
+                }
+            }
+            gone.forEach(SemanticIndex.this::unlink);
+            return gone.size();
+        });
+    }
+
+    /**
+     * Runs {@code work} on the index's thread and completes the future with its result; fails it at once when the
+     * queue is full, and when the index closes first. A future already done when its turn comes (cancelled, or given
+     * up on) is skipped.
+     */
+    private <T> CompletableFuture<T> call(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         Task task = new Task() {
             @Override
             public void run() {
-                List<SemanticEntry> gone = new ArrayList<>();
-                for (Iterator<SemanticEntry> it = byAge.values().iterator(); it.hasNext(); ) {
-                    SemanticEntry e = it.next();
-                    if (e.owner.equals(owner)) {
-                        it.remove();
-                        gone.add(e);
-                    }
+                if (result.isDone()) {
+                    return;
                 }
-                gone.forEach(SemanticIndex.this::unlink);
-                result.complete(gone.size());
+                try {
+                    result.complete(work.get());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
             }
 
             @Override
