@@ -13,8 +13,6 @@ public final class AdminKey {
     /** The shortest admin key accepted: it guards every tenant's cache at once. */
     static final int MIN_LENGTH = 16;
 
-    private static final String BEARER = "Bearer ";
-
     private final byte[] hash; // null: no admin key
 
     private AdminKey(byte[] hash) {
@@ -52,10 +50,7 @@ public final class AdminKey {
 
     /** Whether an {@code Authorization} header value is {@code Bearer <the admin key>}; false when none is set. */
     public boolean matches(String authorization) {
-        if (hash == null || authorization == null
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
-        return MessageDigest.isEqual(hash, ApiKeys.sha256(authorization.substring(BEARER.length()).strip()));
+        String key = ApiKeys.bearerToken(authorization);
+        return hash != null && key != null && MessageDigest.isEqual(hash, ApiKeys.sha256(key));
     }
 }

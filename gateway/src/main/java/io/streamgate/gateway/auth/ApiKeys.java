@@ -129,10 +129,16 @@ public final class ApiKeys {
 
     /** The tenant whose key an {@code Authorization} header value ({@code Bearer <key>}) carries; {@code null} is none. */
     public Optional<String> tenantOfBearer(String authorization) {
+        String key = bearerToken(authorization);
+        return key == null ? Optional.empty() : tenantOf(key);
+    }
+
+    /** The key of an {@code Authorization} header value {@code Bearer <key>}, or {@code null} for any other value. */
+    static String bearerToken(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.empty();
+            return null;
         }
-        return tenantOf(authorization.substring(BEARER.length()).strip());
+        return authorization.substring(BEARER.length()).strip();
     }
 
     /**

@@ -9,6 +9,7 @@ import io.streamgate.gateway.cache.AnswerCache;
 import io.streamgate.gateway.cache.CacheKey;
 import io.streamgate.gateway.http.JsonResponses;
 import io.streamgate.gateway.stream.BadRequestException;
+import io.streamgate.llm.ChatMessage;
 import io.streamgate.llm.ChatRequest;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -21,9 +22,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The answer cache's key of a drop-in request: its neutral form ({@link DropInRequest#translated}: system prompt,
- * history, question, tools, output cap, temperature) and, as the key's {@code extra}, every other top-level field
- * of the body, since any of them may change the answer.
+ * The answer cache's key of a drop-in request: from its neutral form ({@link DropInRequest#translated}) the question,
+ * tools, output cap and temperature, and, as the key's {@code extra}, every other top-level field of the body (the
+ * history as written among them), since any of them may change the answer.
  *
  * <ul>
  *   <li>Left out, as they do not change the answer: {@code model} (the key has the model and its route),
@@ -78,7 +79,11 @@ final class DropInCacheKey {
         } catch (BadRequestException | IllegalArgumentException e) {
             return Optional.empty(); // no neutral form (an image, a server tool): relayed, never cached
         }
-        return cache.key(tenant, model, extra, neutral);
+        // extra already holds the history as written: the key need only read the question from the neutral form,
+        // rather than hash every earlier message a second time.
+        List<ChatMessage> messages = neutral.messages();
+        return cache.key(tenant, model, extra,
+                messages.isEmpty() ? neutral : neutral.withMessages(List.of(messages.getLast())));
     }
 
     /**
